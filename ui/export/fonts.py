@@ -1,0 +1,70 @@
+"""Fonts with full Vietnamese coverage for every export.
+
+Matplotlib (map images, PDF pages) uses Noto Sans when Debian's
+``fonts-noto-core`` is installed and otherwise DejaVu Sans, which matplotlib
+ships and which also covers Vietnamese. PDF pages embed the font as TrueType
+(Type 42) so text stays selectable and extractable. PowerPoint files cannot
+carry a font through python-pptx, so slides name "Arial", which every Windows
+and macOS machine has with Vietnamese glyphs.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from pathlib import Path
+
+import matplotlib
+from matplotlib import font_manager
+
+PPTX_FONT = "Arial"
+_PREFERRED = ("Noto Sans", "DejaVu Sans")
+
+# Every precomposed Vietnamese letter (both cases) — what a font must cover.
+VIETNAMESE_SAMPLE = unicodedata.normalize(
+    "NFC",
+    "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư"
+    "ẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợ"
+    "ỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹ",
+)
+
+
+def nfc(text) -> str:
+    """Text as NFC (None becomes an empty string)."""
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFC", str(text))
+
+
+def covers(font_path: str | Path, text: str = VIETNAMESE_SAMPLE) -> bool:
+    """True when the font file has a glyph for every character of ``text``."""
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(str(font_path), lazy=True).getBestCmap() or {}
+    return all(ord(ch) in cmap for ch in text if not ch.isspace())
+
+
+@functools.lru_cache(maxsize=1)
+def matplotlib_font() -> tuple[str, str]:
+    """(family name, regular font file) of the first installed font covering Vietnamese."""
+    for family in _PREFERRED:
+        try:
+            path = font_manager.findfont(family, fallback_to_default=False)
+        except ValueError:
+            continue
+        if covers(path):
+            return family, str(path)
+    raise RuntimeError("no font with Vietnamese coverage found (install fonts-noto-core)")
+
+
+def setup_matplotlib() -> str:
+    """Point matplotlib at the Vietnamese font and embed TrueType in PDF/PS; returns the family."""
+    family, _ = matplotlib_font()
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
+    matplotlib.rcParams["pdf.fonttype"] = 42
+    matplotlib.rcParams["ps.fonttype"] = 42
+    # Text as text in SVG (smaller, searchable); the viewer falls back to a
+    # system font, so name widely installed families after ours.
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    return family
