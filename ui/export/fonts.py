@@ -60,8 +60,9 @@ def matplotlib_font() -> tuple[str, str]:
 def setup_matplotlib() -> str:
     """Point matplotlib at the Vietnamese font and embed TrueType in PDF/PS; returns the family."""
     family, _ = matplotlib_font()
-    matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
+    # A list of families turns on matplotlib's per-glyph fallback (Noto Sans
+    # lacks a few symbols such as "≥" that DejaVu Sans has).
+    matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
     matplotlib.rcParams["pdf.fonttype"] = 42
     matplotlib.rcParams["ps.fonttype"] = 42
     # Text as text in SVG (smaller, searchable); the viewer falls back to a
