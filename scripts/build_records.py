@@ -1,0 +1,478 @@
+"""Build geodata/records/{sources,status,targets,aggregates}.csv from the curated inputs.
+
+The curated CSVs in geodata/records/curated/ name units the way the sources write them
+(province / district / commune names). This script resolves every name to a GSO code in the
+vintage valid on 31 December of the record's year, applies the derivation rules documented in
+geodata/records/README.md, and writes deterministic output (sorted rows, fixed line endings).
+
+Usage:  python scripts/build_records.py --source ../shared/geodata [--out geodata/records]
+
+Any name it cannot resolve stops the build with the file, row and name; nothing is written.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sqlite3
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CURATED = REPO / "geodata" / "records" / "curated"
+
+LEVEL_RANK = {"none": 0, "standard": 1, "advanced": 2, "model": 3, "completed": 1}
+COMMUNE_LEVELS = {"none", "standard", "advanced", "model"}
+DISTRICT_LEVELS = {"none", "standard", "advanced", "model", "completed"}
+CRITERIA_SETS = {"2009", "2016-2020", "2021-2025"}
+PROVENANCE = {"official", "reported", "derived"}
+
+STATUS_COLS = ["record_id", "vintage", "unit_code", "admin_level", "year", "level", "criteria_set",
+               "criteria_met", "criteria_total", "missing_criteria", "decision_no", "decision_date",
+               "source_id", "provenance", "derived_from", "note"]
+TARGET_COLS = ["target_id", "scope", "vintage", "unit_code", "admin_level", "level", "target_year",
+               "target_share", "target_count", "source_id", "provenance", "note"]
+AGG_COLS = ["aggregate_id", "area_code", "admin_level", "year", "as_of", "metric", "value",
+            "denominator", "source_id", "provenance", "note"]
+SOURCE_COLS = ["source_id", "kind", "title", "issuer", "doc_number", "doc_date", "url",
+               "published", "note"]
+AGG_METRICS = {"count_standard", "count_advanced", "count_model", "added_standard", "added_advanced",
+               "added_model", "avg_criteria", "count_below_7", "count_districts_standard",
+               "units_total"}
+TYPE_PREFIXES = ("thành phố ", "thị xã ", "thị trấn ", "huyện ", "phường ", "xã ")
+
+
+class BuildError(Exception):
+    pass
+
+
+def nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s or "")
+
+
+def norm(name: str) -> str:
+    """Comparable form of a unit name: NFC, single spaces, lower case, no type prefix."""
+    s = " ".join(nfc(name).split()).lower()
+    for p in TYPE_PREFIXES:
+        if s.startswith(p):
+            return s[len(p):]
+    return s
+
+
+# ----------------------------------------------------------------------------- registers
+@dataclass
+class Unit:
+    code: str
+    name: str
+    unit_type: str
+    district_code: str
+    predecessors: list = field(default_factory=list)   # [(code, name)] for 2020 vintages
+
+
+@dataclass
+class Vintage:
+    vid: str
+    province: str
+    communes: dict          # code -> Unit
+    districts: dict         # code -> name
+    valid_to: int | None    # last year drawn on this vintage (None = open)
+
+
+def _query(path: Path, sql: str):
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _preds(text: str | None) -> list:
+    out = []
+    for part in (text or "").split(";"):
+        part = part.strip()
+        if part:
+            code, _, name = part.partition(" ")
+            out.append((code, name))
+    return out
+
+
+def load_vintages(src: Path) -> dict:
+    """The five vintages of docs/data-model.md, read from the shared GeoPackages (attributes only)."""
+    vs = {}
+    for vid, gpkg, layer, prov, valid_to in [
+        ("42-2019", "hatinh_adm.gpkg", "adm3_2019", "42", 2019),
+        ("42-2020", "hatinh_adm.gpkg", "adm3_2020_2024", "42", 2024),
+        ("38-2019", "thanhhoa_trieuson_adm.gpkg", "adm3_2019", "38", 2018),
+        ("38-2020", "thanhhoa_trieuson_adm.gpkg", "adm3_2020_2024", "38", 2024),
+    ]:
+        path = src / gpkg
+        if not path.exists():
+            raise BuildError(f"{path}: missing (pass --source pointing at the shared geodata folder)")
+        has_preds = layer.endswith("2020_2024")
+        cols = "adm3_code, adm3_name, adm3_type, adm2_code, adm2_name" + (
+            ", predecessors_2019" if has_preds else ", NULL")
+        communes, districts = {}, {}
+        for code, name, typ, dcode, dname, preds in _query(path, f"SELECT {cols} FROM {layer}"):
+            communes[code] = Unit(code, " ".join(nfc(name).split()), nfc(typ), dcode, _preds(preds))
+            districts[dcode] = " ".join(nfc(dname).split())
+        vs[vid] = Vintage(vid, prov, communes, districts, valid_to)
+    # Lào Cai: the 2009 census layer; units are keyed by their matched GSO 2019 code.
+    path = src / "laocai_adm_2009.gpkg"
+    communes, districts = {}, {}
+    for code, name, dcode, dname in _query(
+            path, "SELECT gso_code_2019, adm3_name, gso_adm2_code_2019, gso_adm2_name_2019 "
+                  "FROM adm3_2009 WHERE gso_code_2019 IS NOT NULL AND gso_code_2019 != ''"):
+        name = " ".join(nfc(name).split())
+        typ = "xã" if name.startswith("Xã") else ("phường" if name.startswith("Phường") else "thị trấn")
+        communes[code] = Unit(code, name, typ, dcode)
+        districts[dcode] = nfc(dname)
+    vs["10-2009"] = Vintage("10-2009", "10", communes, districts, None)
+    return vs
+
+
+def vintage_for(vs: dict, province: str, year: int) -> str:
+    """Vintage valid on 31 December of `year` (the latest one if the year is past all of them)."""
+    cands = sorted((v for v in vs.values() if v.province == province),
+                   key=lambda v: (v.valid_to is None, v.valid_to or 0))
+    for v in cands:
+        if v.valid_to is None or year <= v.valid_to:
+            return v.vid
+    return cands[-1].vid
+
+
+# ----------------------------------------------------------------------------- reading
+def read_csv(path: Path, required: list) -> list:
+    if not path.exists():
+        raise BuildError(f"{path}: missing")
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise BuildError(f"{path}: missing column(s) {missing}")
+        rows = []
+        for i, row in enumerate(reader, start=2):
+            if None in row or any(v is None for v in row.values()):
+                raise BuildError(f"{path}:{i}: wrong number of fields")
+            rows.append((i, {k: nfc(v).strip() for k, v in row.items()}))
+        return rows
+
+
+class Resolver:
+    def __init__(self, vs: dict, curated: Path):
+        self.vs = vs
+        self.prov = {norm(r["name_as_written"]): r["province_code"]
+                     for _, r in read_csv(curated / "provinces.csv", ["province_code", "name_as_written"])}
+        self.dist = {}
+        for _, r in read_csv(curated / "district_names.csv",
+                             ["province_code", "name_as_written", "district_code"]):
+            self.dist[(r["province_code"], norm(r["name_as_written"]))] = r["district_code"]
+
+    def province(self, where: str, name: str) -> str:
+        code = self.prov.get(norm(name))
+        if not code:
+            raise BuildError(f"{where}: unknown province {name!r}")
+        return code
+
+    def district(self, where: str, pcode: str, name: str, vid: str) -> str:
+        code = self.dist.get((pcode, norm(name)))
+        if not code or code not in self.vs[vid].districts:
+            raise BuildError(f"{where}: cannot resolve district {name!r} in vintage {vid}")
+        return code
+
+    def commune(self, where: str, dcode: str, name: str, vid: str) -> tuple:
+        """(unit_code, mapping note). Tries the current name, then the 2019 predecessors."""
+        v = self.vs[vid]
+        hits = [u for u in v.communes.values() if u.district_code == dcode and norm(u.name) == norm(name)]
+        if len(hits) == 1:
+            return hits[0].code, ""
+        if not hits:
+            hits = [u for u in v.communes.values() if u.district_code == dcode
+                    and any(norm(pn) == norm(name) for _, pn in u.predecessors)]
+            if len(hits) == 1:
+                u = hits[0]
+                pcode = next(pc for pc, pn in u.predecessors if norm(pn) == norm(name))
+                parts = ", ".join(pn for _, pn in u.predecessors)
+                return u.code, (f"Source name '{name}' (2019 unit {pcode}) is {u.name} in {vid}"
+                                f" (formed from: {parts})")
+        if not hits:
+            raise BuildError(f"{where}: cannot resolve commune {name!r} in district {dcode} of vintage {vid}")
+        raise BuildError(f"{where}: commune name {name!r} is ambiguous in district {dcode} of {vid}")
+
+
+# ----------------------------------------------------------------------------- build
+def _int(where: str, s: str, col: str) -> int:
+    try:
+        return int(s)
+    except ValueError:
+        raise BuildError(f"{where}: column {col}: not an integer: {s!r}") from None
+
+
+def status_id(vid, code, year, level):
+    return f"S-{vid}-{code}-{year}-{level}"
+
+
+def build(src: Path, curated: Path) -> dict:
+    vs = load_vintages(src)
+    res = Resolver(vs, curated)
+    files = {}
+
+    # sources ---------------------------------------------------------------
+    sfile = curated / "sources.csv"
+    sources = [r for _, r in read_csv(sfile, SOURCE_COLS)]
+    sids = set()
+    for i, r in enumerate(sources, start=2):
+        if not r["source_id"] or r["source_id"] in sids:
+            raise BuildError(f"{sfile}:{i}: column source_id: empty or duplicate {r['source_id']!r}")
+        sids.add(r["source_id"])
+
+    def check_source(where, sid):
+        if sid not in sids:
+            raise BuildError(f"{where}: column source_id: unknown source {sid!r}")
+
+    # sourced status --------------------------------------------------------
+    status = {}
+    district_rules = []
+    stfile = curated / "status.csv"
+    for i, r in read_csv(stfile, ["province", "district", "commune", "admin_level", "year", "level",
+                                  "criteria_set", "criteria_met", "criteria_total", "missing_criteria",
+                                  "decision_no", "decision_date", "source_id", "xa_stated", "note"]):
+        where = f"{stfile}:{i}"
+        year = _int(where, r["year"], "year")
+        pcode = res.province(where, r["province"])
+        vid = vintage_for(vs, pcode, year)
+        dcode = res.district(where, pcode, r["district"], vid)
+        level = r["level"]
+        note = r["note"]
+        if r["admin_level"] == "commune":
+            code, mapping = res.commune(where, dcode, r["commune"], vid)
+            if level not in COMMUNE_LEVELS:
+                raise BuildError(f"{where}: column level: {level!r} not a commune level")
+            if vs[vid].communes[code].unit_type != "xã":
+                raise BuildError(f"{where}: {r['commune']!r} is a {vs[vid].communes[code].unit_type}, not a xã")
+            if mapping:
+                note = f"{note}. {mapping}" if note else mapping
+        elif r["admin_level"] == "district":
+            code = dcode
+            if level not in DISTRICT_LEVELS:
+                raise BuildError(f"{where}: column level: {level!r} not a district level")
+        else:
+            raise BuildError(f"{where}: column admin_level: {r['admin_level']!r}")
+        check_source(where, r["source_id"])
+        if r["criteria_set"] and r["criteria_set"] not in CRITERIA_SETS:
+            raise BuildError(f"{where}: column criteria_set: {r['criteria_set']!r}")
+        # Provenance rule: official only with a decision number AND date.
+        prov = "official" if r["decision_no"] and r["decision_date"] else "reported"
+        rid = status_id(vid, code, year, level)
+        if rid in status:
+            raise BuildError(f"{where}: duplicate record (vintage, unit, year, level) = {rid}")
+        status[rid] = {"record_id": rid, "vintage": vid, "unit_code": code,
+                       "admin_level": r["admin_level"], "year": str(year), "level": level,
+                       "criteria_set": r["criteria_set"], "criteria_met": r["criteria_met"],
+                       "criteria_total": r["criteria_total"], "missing_criteria": r["missing_criteria"],
+                       "decision_no": r["decision_no"], "decision_date": r["decision_date"],
+                       "source_id": r["source_id"], "provenance": prov, "derived_from": "", "note": note}
+        if r["xa_stated"]:
+            district_rules.append((where, rid, r["xa_stated"]))
+
+    # aggregates ------------------------------------------------------------
+    afile = curated / "aggregates.csv"
+    aggs = {}
+    for i, r in read_csv(afile, ["aggregate_id", "province", "district", "admin_level", "year", "as_of",
+                                 "metric", "value", "denominator", "source_id", "provenance", "note"]):
+        where = f"{afile}:{i}"
+        year = _int(where, r["year"], "year")
+        if r["admin_level"] == "national":
+            area = "VN"
+        else:
+            pcode = res.province(where, r["province"])
+            area = pcode if r["admin_level"] == "province" else \
+                res.district(where, pcode, r["district"], vintage_for(vs, pcode, year))
+        if r["metric"] not in AGG_METRICS:
+            raise BuildError(f"{where}: column metric: {r['metric']!r}")
+        if r["provenance"] not in ("reported", "derived", "official"):
+            raise BuildError(f"{where}: column provenance: {r['provenance']!r}")
+        try:
+            float(r["value"])
+        except ValueError:
+            raise BuildError(f"{where}: column value: {r['value']!r}") from None
+        check_source(where, r["source_id"])
+        if r["aggregate_id"] in aggs or r["aggregate_id"] in status:
+            raise BuildError(f"{where}: duplicate aggregate_id {r['aggregate_id']!r}")
+        aggs[r["aggregate_id"]] = {"aggregate_id": r["aggregate_id"], "area_code": area,
+                                   "admin_level": r["admin_level"], "year": str(year),
+                                   "as_of": r["as_of"], "metric": r["metric"], "value": r["value"],
+                                   "denominator": r["denominator"], "source_id": r["source_id"],
+                                   "provenance": r["provenance"], "note": r["note"]}
+
+    # derived status --------------------------------------------------------
+    def best_at_or_before(vid, code, year):
+        lv = [LEVEL_RANK[s["level"]] for s in status.values()
+              if s["vintage"] == vid and s["unit_code"] == code and int(s["year"]) <= year
+              and s["admin_level"] == "commune"]
+        return max(lv, default=-1)
+
+    def none_at_or_after(vid, code, year):
+        return [s["record_id"] for s in status.values() if s["vintage"] == vid and s["unit_code"] == code
+                and s["level"] == "none" and int(s["year"]) >= year and s["provenance"] != "derived"]
+
+    def derive(vid, code, year, basis, note, where):
+        conflict = none_at_or_after(vid, code, year)
+        if conflict:
+            raise BuildError(f"{where}: derivation from {basis} contradicts {conflict}")
+        if best_at_or_before(vid, code, year) >= LEVEL_RANK["standard"]:
+            return  # a record already says at least standard by then
+        rid = status_id(vid, code, year, "standard")
+        status[rid] = {"record_id": rid, "vintage": vid, "unit_code": code, "admin_level": "commune",
+                       "year": str(year), "level": "standard", "criteria_set": "", "criteria_met": "",
+                       "criteria_total": "", "missing_criteria": "", "decision_no": "",
+                       "decision_date": "", "source_id": (status.get(basis) or aggs[basis])["source_id"],
+                       "provenance": "derived", "derived_from": basis, "note": note}
+
+    def xa_of(vid, dcode):
+        return sorted(u.code for u in vs[vid].communes.values()
+                      if u.district_code == dcode and u.unit_type == "xã")
+
+    # Rules 2 and 3 (run first, so rule 1 sees their rows) come from curated/derivations.csv (both rest on a reported aggregate).
+    dfile = curated / "derivations.csv"
+    for i, r in read_csv(dfile, ["rule", "province", "district", "communes", "year", "basis",
+                                 "none_year", "note"]):
+        where = f"{dfile}:{i}"
+        year = _int(where, r["year"], "year")
+        basis = r["basis"]
+        if basis not in aggs:
+            raise BuildError(f"{where}: column basis: unknown aggregate {basis!r}")
+        pcode = res.province(where, r["province"])
+        vid = vintage_for(vs, pcode, year)
+        dcode = res.district(where, pcode, r["district"], vid)
+        if r["rule"] == "complement":
+            # A count v/d for the district, and sourced `none` records naming exactly d - v xã:
+            # every other xã is at least standard by `year`.
+            a = aggs[basis]
+            v, dn = int(float(a["value"])), int(a["denominator"])
+            xa = xa_of(vid, dcode)
+            ny = _int(where, r["none_year"], "none_year")
+            named_none = sorted({s["unit_code"] for s in status.values() if s["vintage"] == vid
+                                 and s["unit_code"] in xa and s["level"] == "none"
+                                 and int(s["year"]) == ny and s["provenance"] != "derived"})
+            if len(xa) != dn or len(named_none) != dn - v:
+                raise BuildError(f"{where}: counts disagree (register {len(xa)} xã, denominator {dn}, "
+                                 f"{len(named_none)} named none vs {dn - v}); no derivation")
+            for code in xa:
+                if code not in named_none:
+                    derive(vid, code, year, basis, r["note"], where)
+        elif r["rule"] == "named":
+            for name in [c.strip() for c in r["communes"].split(";") if c.strip()]:
+                code, _ = res.commune(where, dcode, name, vid)
+                derive(vid, code, year, basis, r["note"], where)
+        else:
+            raise BuildError(f"{where}: column rule: {r['rule']!r}")
+
+    # Rule 1: district recognised in Y with n/n xã, n == register count => each xã standard by Y.
+    for where, rid, stated in sorted(district_rules, key=lambda t: t[1]):
+        d = status[rid]
+        n, _, m = stated.partition("/")
+        xa = xa_of(d["vintage"], d["unit_code"])
+        if not (n == m and _int(where, n, "xa_stated") == len(xa)):
+            raise BuildError(f"{where}: xa_stated {stated} does not match the {len(xa)} xã of "
+                             f"{d['unit_code']} in {d['vintage']}; remove it or explain (no derivation)")
+        for code in xa:
+            derive(d["vintage"], code, int(d["year"]), rid,
+                   f"Derived: district {d['unit_code']} recognised with {stated} xã NTM for {d['year']}"
+                   f" ({d['decision_no'] or d['source_id']}) and the register has {len(xa)} xã", where)
+
+    # targets ---------------------------------------------------------------
+    tfile = curated / "targets.csv"
+    targets = {}
+    for i, r in read_csv(tfile, ["target_id", "scope", "province", "district", "commune", "admin_level",
+                                 "level", "target_year", "target_share", "target_count", "source_id",
+                                 "provenance", "note"]):
+        where = f"{tfile}:{i}"
+        year = _int(where, r["target_year"], "target_year")
+        pcode = res.province(where, r["province"])
+        vid = vintage_for(vs, pcode, year)
+        check_source(where, r["source_id"])
+        base = {"scope": r["scope"], "vintage": vid, "admin_level": r["admin_level"], "level": r["level"],
+                "target_year": str(year), "target_share": r["target_share"],
+                "target_count": r["target_count"], "source_id": r["source_id"],
+                "provenance": r["provenance"], "note": r["note"]}
+        if r["level"] and r["level"] not in DISTRICT_LEVELS:
+            raise BuildError(f"{where}: column level: {r['level']!r}")
+        if r["target_share"] and not 0 <= float(r["target_share"]) <= 1:
+            raise BuildError(f"{where}: column target_share: {r['target_share']!r} not in [0, 1]")
+        if r["scope"] == "district" and r["district"] == "*":
+            # "every district": one target per district-level unit of the vintage
+            for dcode in sorted(vs[vid].districts):
+                tid = f"{r['target_id']}-{dcode}"
+                targets[tid] = {"target_id": tid, "unit_code": dcode, **base}
+            continue
+        if r["scope"] == "province":
+            code = pcode
+        elif r["scope"] == "district":
+            code = res.district(where, pcode, r["district"], vid)
+        elif r["scope"] == "unit":
+            dcode = res.district(where, pcode, r["district"], vid)
+            code, mapping = res.commune(where, dcode, r["commune"], vid)
+            if mapping:
+                base["note"] = f"{base['note']}. {mapping}"
+        else:
+            raise BuildError(f"{where}: column scope: {r['scope']!r}")
+        if r["target_id"] in targets:
+            raise BuildError(f"{where}: duplicate target_id {r['target_id']!r}")
+        targets[r["target_id"]] = {"target_id": r["target_id"], "unit_code": code, **base}
+
+    # A derived recognition earlier than a sourced target year is a conflict worth showing.
+    for srow in status.values():
+        if srow["provenance"] != "derived":
+            continue
+        later = sorted(t["target_id"] for t in targets.values()
+                       if t["scope"] == "unit" and t["vintage"] == srow["vintage"]
+                       and t["unit_code"] == srow["unit_code"] and t["level"] == "standard"
+                       and int(t["target_year"]) > int(srow["year"]))
+        if later:
+            srow["note"] += (f". Conflict kept: target(s) {', '.join(later)} aimed for a later year; the"
+                             f" district-level statement implies the xã was NTM by {srow['year']}")
+
+    files["sources.csv"] = _csv(SOURCE_COLS, sorted(sources, key=lambda r: r["source_id"]))
+    files["status.csv"] = _csv(STATUS_COLS, sorted(
+        status.values(), key=lambda r: (r["vintage"], r["admin_level"], r["unit_code"], int(r["year"]),
+                                        LEVEL_RANK[r["level"]], r["level"])))
+    files["aggregates.csv"] = _csv(AGG_COLS, sorted(
+        aggs.values(), key=lambda r: (r["area_code"], int(r["year"]), r["metric"], r["aggregate_id"])))
+    files["targets.csv"] = _csv(TARGET_COLS, sorted(targets.values(), key=lambda r: r["target_id"]))
+    return files
+
+
+def _csv(cols, rows) -> bytes:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({c: nfc(r.get(c, "")) for c in cols})
+    return buf.getvalue().encode("utf-8")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--source", default=str(REPO.parent / "shared" / "geodata"),
+                    help="shared geodata folder (default ../shared/geodata)")
+    ap.add_argument("--curated", default=str(CURATED))
+    ap.add_argument("--out", default=str(REPO / "geodata" / "records"))
+    a = ap.parse_args(argv)
+    try:
+        files = build(Path(a.source), Path(a.curated))
+    except BuildError as e:
+        print(f"build_records: ERROR {e}", file=sys.stderr)
+        return 1
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():   # everything was built before anything is written
+        (out / name).write_bytes(data)
+        rows = data.count(b"\n") - 1
+        print(f"wrote {out / name} ({rows} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
