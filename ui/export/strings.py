@@ -42,7 +42,7 @@ PROVENANCE_LABELS = {
         "official": "Chính thức — có số và ngày quyết định",
         "reported": "Được báo cáo — thông tin có ngày (báo chí, báo cáo)",
         "derived": "Suy ra — từ một bản ghi khác (ghi rõ bản ghi gốc)",
-        "illustrative": "Minh hoạ — dữ liệu giả lập để trình diễn, không phải số liệu thật",
+        "illustrative": "Minh họa — dữ liệu giả lập để trình diễn, không phải số liệu thật",
     },
     "en": {
         "official": "Official — a decision number and date",
@@ -62,7 +62,7 @@ TEXT = {
         "communes": "xã",
         "source": "Nguồn",
         "boundaries": "Ranh giới",
-        "illustrative_label": "CÓ DỮ LIỆU MINH HOẠ — không phải số liệu chính thức",
+        "illustrative_label": "CÓ DỮ LIỆU MINH HỌA — không phải số liệu chính thức",
         "kpi_title": "Chỉ tiêu chính so với mục tiêu",
         "target": "Mục tiêu",
         "no_target": "Chưa có mục tiêu",
@@ -145,7 +145,13 @@ def t(key: str, lang: str, **kwargs) -> str:
 
 
 def level_label(level: str, lang: str) -> str:
-    return nfc(LEVEL_LABELS[lang].get(level, level))
+    """The dashboard's label (ui/i18n) so legends match the app; ours as a fallback."""
+    try:
+        from ui import i18n
+
+        return nfc(i18n.level_label(level, lang))
+    except (ImportError, KeyError, OSError):
+        return nfc(LEVEL_LABELS[lang].get(level, level))
 
 
 def check_lang(lang: str) -> str:
