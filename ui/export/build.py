@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ui.export import fonts
-from ui.export.strings import AT_LEAST, check_lang, t
+from ui.export.strings import AT_LEAST, PROVENANCE_LABELS, check_lang, t
 
 MAP_FORMATS = ("png", "svg")
 BRIEFING_FORMATS = ("pptx", "pdf")
@@ -101,7 +101,7 @@ def _s(value) -> str:
         else str(value).strip()
 
 
-def _source_line(lang: str, sources: list[str], attribution: str, limit: int = 2) -> str:
+def _source_line(lang: str, sources: list[str], attribution: str, limit: int = 3) -> str:
     shown = "; ".join(sources[:limit])
     more = len(sources) - limit
     if more > 0:
@@ -179,7 +179,7 @@ def map_view(ds, province: str, year: int, district: str | None = None,
         attribution_vi=fonts.nfc(meta.get("attribution_vi", "")),
         attribution_en=fonts.nfc(meta.get("attribution_en", "")),
         illustrative=illustrative,
-        illustrative_note=fonts.nfc(meta.get(f"illustrative_note_{lang}") or t("illustrative_label", lang)),
+        illustrative_note=PROVENANCE_LABELS[lang]["illustrative"],
     )
 
 

@@ -195,13 +195,13 @@ def render_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, *
         fig.text(0.02, top, t("illustrative_label", lang), fontsize=12, fontweight="bold",
                  va="top", color=palette.HOLDOUT_OUTLINE_COLOUR)
         top -= 0.3 / h
-    n_lines = 2
-    bottom = (0.25 + 0.19 * n_lines) / h
+    source = wrap(source_line, int(w * 13))
+    bottom = (0.3 + 0.19 * (source.count("\n") + 1)) / h
     ax = fig.add_axes((0.01, bottom, 0.64, top - bottom - 0.05 / h))
     entries = draw_map(ax, communes, districts, mode, lang)
     lax = fig.add_axes((0.67, bottom, 0.32, top - bottom - 0.05 / h))
     legend_title = t("criteria_share", lang) if mode == "criteria" else None
     draw_legend(lax, entries, fontsize=12, title=legend_title)
-    fig.text(0.02, 0.12 / h, wrap(source_line, int(w * 14)), fontsize=9, va="bottom",
+    fig.text(0.02, 0.12 / h, source, fontsize=9, va="bottom",
              color="#333333", linespacing=1.3)
     return MapFigure(fig, ax, entries)
