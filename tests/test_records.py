@@ -1,0 +1,155 @@
+"""Facts and invariants of the sourced NTM records (geodata/records/*.csv)."""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RECORDS = REPO / "geodata" / "records"
+SHARED_GEODATA = REPO.parent / "shared" / "geodata"
+RANK = {"none": 0, "standard": 1, "advanced": 2, "model": 3, "completed": 1}
+
+# Codes from the shared GSO register (hatinh_adm.gpkg / thanhhoa_trieuson_adm.gpkg).
+HA_LINH, DIEN_MY = "18502", "18499"
+TUNG_ANH, HUONG_TRA = "18259", "18550"
+NGHI_XUAN = "442"
+
+
+def read(name):
+    with open(RECORDS / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def status():
+    return read("status.csv")
+
+
+@pytest.fixture(scope="module")
+def aggregates():
+    return read("aggregates.csv")
+
+
+def rows_for(status, code, vintage_prefix="42-"):
+    return [r for r in status if r["unit_code"] == code and r["vintage"].startswith(vintage_prefix)]
+
+
+def test_ha_linh_and_dien_my_standard_by_qd_189(status):
+    for code in (HA_LINH, DIEN_MY):
+        rec = [r for r in rows_for(status, code) if r["level"] == "standard" and r["year"] == "2023"]
+        assert len(rec) == 1, code
+        assert rec[0]["decision_no"] == "189/QĐ-UBND"
+        assert rec[0]["decision_date"] == "2024-01-17"
+        assert rec[0]["provenance"] == "official"
+        # and they were still `none` in 2022
+        assert any(r["level"] == "none" and r["year"] == "2022" for r in rows_for(status, code))
+
+
+def test_tung_anh_and_huong_tra_are_the_first_model_communes(status):
+    for code in (TUNG_ANH, HUONG_TRA):
+        model = [r for r in rows_for(status, code, "42-2020") if r["level"] == "model"]
+        assert [r["year"] for r in model] == ["2020"], code
+    communes = [r for r in status if r["admin_level"] == "commune"]
+    assert not [r for r in communes if r["level"] == "model" and int(r["year"]) < 2020]
+    first = sorted({r["unit_code"] for r in communes if r["level"] == "model" and r["year"] == "2020"})
+    assert first == sorted([TUNG_ANH, HUONG_TRA])
+
+
+def test_nghi_xuan_district_standard_2018(status):
+    rec = [r for r in status if r["admin_level"] == "district" and r["unit_code"] == NGHI_XUAN
+           and r["year"] == "2018"]
+    assert len(rec) == 1
+    assert rec[0]["level"] == "standard" and rec[0]["decision_no"] == "1709/QĐ-TTg"
+    assert rec[0]["decision_date"] == "2018-12-10" and rec[0]["vintage"] == "42-2019"
+
+
+def test_every_derived_row_points_at_an_existing_record(status, aggregates):
+    ids = {r["record_id"] for r in status} | {a["aggregate_id"] for a in aggregates}
+    derived = [r for r in status if r["provenance"] == "derived"]
+    assert derived
+    for r in derived:
+        assert r["derived_from"] in ids, r["record_id"]
+    assert not [r for r in status if r["provenance"] != "derived" and r["derived_from"]]
+
+
+def test_provenance_rule(status):
+    for r in status:
+        assert r["provenance"] in {"official", "reported", "derived"}, r["record_id"]
+        if r["provenance"] == "official":
+            assert r["decision_no"] and r["decision_date"], r["record_id"]
+        if r["provenance"] == "reported":
+            assert not (r["decision_no"] and r["decision_date"]), r["record_id"]
+
+
+def test_every_source_id_resolves(status, aggregates):
+    sources = read("sources.csv")
+    ids = [s["source_id"] for s in sources]
+    assert len(ids) == len(set(ids))
+    for name, rows in [("status", status), ("aggregates", aggregates), ("targets", read("targets.csv"))]:
+        for r in rows:
+            assert r["source_id"] in ids, (name, r)
+
+
+def test_no_duplicate_unit_year_level(status):
+    keys = [(r["vintage"], r["unit_code"], r["admin_level"], r["year"], r["level"]) for r in status]
+    assert len(keys) == len(set(keys))
+    assert len({r["record_id"] for r in status}) == len(status)
+
+
+def test_all_text_is_nfc():
+    for path in sorted(RECORDS.rglob("*.csv")) + [RECORDS / "README.md"]:
+        text = path.read_text(encoding="utf-8")
+        assert unicodedata.normalize("NFC", text) == text, path
+
+
+def test_trieu_son_2019_split(status):
+    ts = [r for r in status if r["vintage"] == "38-2020" and r["admin_level"] == "commune"
+          and r["year"] == "2019"]
+    std = {r["unit_code"] for r in ts if RANK[r["level"]] >= 1}
+    none = {r["unit_code"] for r in ts if r["level"] == "none"}
+    assert len(std) == 18 and len(none) == 14 and not std & none
+    # and the reported aggregate they rest on says the same
+    agg = [a for a in read("aggregates.csv") if a["aggregate_id"] == "A-397-2019-count_standard"]
+    assert agg[0]["value"] == "18" and agg[0]["denominator"] == "32"
+
+
+def test_hatinh_181_is_kept_as_reported(aggregates):
+    a = {r["aggregate_id"]: r for r in aggregates}["A-42-2023-count_standard"]
+    assert (a["value"], a["denominator"], a["provenance"]) == ("181", "181", "reported")
+
+
+@pytest.mark.skipif(not SHARED_GEODATA.exists(), reason="../shared/geodata not available")
+def test_build_is_deterministic_and_matches_committed_files(tmp_path):
+    outs = []
+    for k in range(2):
+        out = tmp_path / f"run{k}"
+        subprocess.run([sys.executable, str(REPO / "scripts" / "build_records.py"),
+                        "--source", str(SHARED_GEODATA), "--out", str(out)],
+                       check=True, capture_output=True)
+        outs.append({p.name: p.read_bytes() for p in sorted(out.glob("*.csv"))})
+    assert outs[0] == outs[1]
+    assert set(outs[0]) == {"sources.csv", "status.csv", "targets.csv", "aggregates.csv"}
+    for name, data in outs[0].items():
+        assert (RECORDS / name).read_bytes() == data, f"{name} is stale: rerun scripts/build_records.py"
+
+
+@pytest.mark.skipif(not SHARED_GEODATA.exists(), reason="../shared/geodata not available")
+def test_unknown_name_fails_loudly_and_writes_nothing(tmp_path):
+    curated = tmp_path / "curated"
+    curated.mkdir()
+    for p in (RECORDS / "curated").glob("*.csv"):
+        (curated / p.name).write_bytes(p.read_bytes())
+    with open(curated / "status.csv", "a", encoding="utf-8") as f:
+        f.write("Hà Tĩnh,Hương Khê,Xã Không Có,commune,2021,standard,,,,,,,hatinh-gov-12945,,\n")
+    out = tmp_path / "out"
+    res = subprocess.run([sys.executable, str(REPO / "scripts" / "build_records.py"),
+                          "--source", str(SHARED_GEODATA), "--curated", str(curated), "--out", str(out)],
+                         capture_output=True, text=True)
+    assert res.returncode != 0
+    assert "status.csv" in res.stderr and "Xã Không Có" in res.stderr
+    assert not out.exists()
