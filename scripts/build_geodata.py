@@ -211,7 +211,7 @@ def build_focus(src: Path, vintage: str, spec: dict):
 def _laocai_communes(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     census_id = raw["census_commune_id"].map(lambda v: str(int(v)))
     gso = _str_code(raw["gso_code_2019"])
-    code = [g if g else "C" + c for g, c in zip(gso, census_id)]
+    code = [g if isinstance(g, str) and g else "C" + c for g, c in zip(gso, census_id)]
     dist_by_census = (raw.dropna(subset=["gso_adm2_code_2019"])
                       .groupby("census_district_id")["gso_adm2_code_2019"].agg(lambda s: s.mode().iloc[0]))
     names = raw["adm3_name"].map(nfc)

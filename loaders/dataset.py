@@ -1,0 +1,60 @@
+"""`load_dataset()`: every table the metrics need, read from the store (current rows only).
+
+Codes stay strings; integers are nullable `Int64`; missing text is NaN/NA (use `isna()`); `crosswalk.inferred` is bool.
+The database is created and seeded from `geodata/` on first use.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from loaders.store import HISTORY_TABLES, TABLES, get_engine, init_db
+
+
+@dataclass(frozen=True)
+class Dataset:
+    units: pd.DataFrame
+    crosswalk: pd.DataFrame
+    criteria: pd.DataFrame
+    sources: pd.DataFrame
+    status: pd.DataFrame
+    targets: pd.DataFrame
+    aggregates: pd.DataFrame
+    vintages: pd.DataFrame
+
+
+def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    for col, kind in TABLES[table]:
+        if kind == "int":
+            df[col] = pd.to_numeric(df[col]).astype("Int64")
+        elif kind == "float":
+            df[col] = pd.to_numeric(df[col]).astype("float64")
+        elif kind == "bool":
+            df[col] = df[col].astype(bool)
+        # text columns keep pandas' default string dtype (missing = NaN)
+    return df
+
+
+def read_table(engine: Engine, table: str) -> pd.DataFrame:
+    cols = [c for c, _ in TABLES[table]]
+    extra = ", import_id" if table in HISTORY_TABLES else ""
+    where = " WHERE superseded_by IS NULL" if table in HISTORY_TABLES else ""
+    order = " ORDER BY id" if table in HISTORY_TABLES else ""
+    with engine.connect() as c:
+        res = c.execute(text(f"SELECT {', '.join(cols)}{extra} FROM {table}{where}{order}"))
+        df = pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+    df = _typed(df, table)
+    if extra:
+        df["import_id"] = pd.to_numeric(df["import_id"]).astype("Int64")
+    return df
+
+
+def load_dataset(engine: Engine | None = None) -> Dataset:
+    engine = engine or get_engine()
+    init_db(engine)
+    return Dataset(**{t: read_table(engine, t) for t in
+                      ("units", "crosswalk", "criteria", "sources", "status", "targets",
+                       "aggregates", "vintages")})
