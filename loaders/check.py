@@ -1,0 +1,643 @@
+"""`python -m loaders check [--geodata DIR]`: validate every file in geodata/.
+
+Collects ALL problems; each names the file, the row (CSV: 1-based as a spreadsheet shows it, header
+= row 1; GeoParquet: feature number, 1-based), the column, the value and what to do.
+Exit 0 = valid, 1 = invalid data, 2 = geodata folder missing/unreadable.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.boundaries import META_KEYS
+from loaders.paths import geodata_dir
+from loaders.store import OPTIONAL, TABLES
+
+ADMIN_LEVELS = {"province", "district", "commune"}
+COMMUNE_TYPES = {"xã", "phường", "thị trấn"}
+DISTRICT_TYPES = {"huyện", "thị xã", "thành phố", "quận"}
+LEVELS = {"none", "standard", "advanced", "model", "completed"}
+PROVENANCE = {"official", "reported", "derived", "illustrative"}
+RELATIONS = {"same", "renamed", "merged_into"}
+SOURCE_KINDS = {"decision", "news", "report", "plan", "dataset", "seed"}
+TARGET_SCOPES = {"unit", "district", "province"}
+METRICS = {"count_standard", "count_advanced", "count_model", "added_standard", "added_advanced",
+           "added_model", "avg_criteria", "count_below_7", "count_districts_standard", "units_total"}
+YEAR_MIN, YEAR_MAX = 2010, 2030
+COMMUNE_COLS = ["unit_code", "name", "unit_type", "district_code", "district_name", "province_code",
+                "province_name", "vintage", "geometry"]
+DISTRICT_COLS = ["unit_code", "name", "unit_type", "province_code", "province_name", "vintage",
+                 "geometry"]
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# source dates may be partial or approximate, as the source gives them: 2021, 2021-09, ~2024-01,
+# ~2019-12/2020-01
+FUZZY_DATE = re.compile(r"^~?\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$")
+
+
+@dataclass
+class Issue:
+    file: str
+    row: int | str | None
+    column: str | None
+    value: object
+    message: str
+    severity: str = "error"
+
+    def format(self) -> str:
+        where = self.file
+        if self.row not in (None, ""):
+            where += f", row {self.row}" if isinstance(self.row, int) else f", {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        if self.value not in (None, ""):
+            v = str(self.value)
+            where += f", value {v[:80]!r}"
+        tag = "ERROR" if self.severity == "error" else "warning"
+        return f"{tag}: {where}: {self.message}"
+
+
+@dataclass
+class Report:
+    root: Path
+    issues: list[Issue] = field(default_factory=list)
+    files_checked: list[str] = field(default_factory=list)
+
+    def error(self, file, row, column, value, message):
+        self.issues.append(Issue(file, row, column, value, message))
+
+    def warn(self, file, row, column, value, message):
+        self.issues.append(Issue(file, row, column, value, message, "warning"))
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def format(self) -> str:
+        lines = [f"Checking {self.root}"]
+        lines += ["  " + i.format() for i in self.errors + self.warnings]
+        verdict = "OK" if self.ok else "FAILED"
+        lines.append(f"{verdict}: {len(self.errors)} error(s), {len(self.warnings)} warning(s) "
+                     f"in {len(self.files_checked)} file(s) checked")
+        return "\n".join(lines)
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and pd.isna(v)) or (isinstance(v, str) and v.strip() == "")
+
+
+def _not_nfc(v) -> bool:
+    return isinstance(v, str) and unicodedata.normalize("NFC", v) != v
+
+
+def _int(v):
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return int(f) if f == int(f) else None
+
+
+def _read_csv(rep: Report, path: Path, table: str | None, rel: str) -> pd.DataFrame | None:
+    rep.files_checked.append(rel)
+    if not path.is_file():
+        rep.error(rel, None, None, None, "file is missing — rebuild it (scripts/build_geodata.py) or restore it")
+        return None
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as e:
+        rep.error(rel, None, None, None, f"not UTF-8 ({e}) — save the file as UTF-8 CSV")
+        return None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        rep.error(rel, None, None, None, f"unreadable CSV ({e})")
+        return None
+    if table:
+        need = [c for c, _ in TABLES[table] if c not in OPTIONAL.get(table, ())]
+        missing = [c for c in need if c not in df.columns]
+        for c in missing:
+            rep.error(rel, 1, c, None, f"required column {c!r} missing from the header; expected columns: "
+                                       f"{', '.join(c for c, _ in TABLES[table])}")
+        if missing:
+            return None
+    # text must be NFC (composed Vietnamese diacritics)
+    for col in df.columns:
+        for i, v in enumerate(df[col]):
+            if _not_nfc(v):
+                rep.error(rel, i + 2, col, v, "text is not Unicode NFC — re-save it normalised to NFC "
+                                              "(composed diacritics)")
+    return df
+
+
+def _dup_rows(rep, rel, df, cols, what):
+    key = df[cols].astype(str).agg("|".join, axis=1)
+    first = {}
+    for i, k in enumerate(key):
+        if k in first:
+            rep.error(rel, i + 2, "+".join(cols), k.replace("|", " "),
+                      f"duplicate {what} (first at row {first[k]}) — each {what} must appear once")
+        else:
+            first[k] = i + 2
+
+
+# ---------------------------------------------------------------- boundaries
+
+def check_boundaries(rep: Report) -> dict:
+    """Returns {vintage: {"meta": dict, "communes": df, "districts": df}} for the later checks."""
+    import geopandas as gpd
+    from shapely.validation import explain_validity
+
+    bdir = rep.root / "boundaries"
+    out: dict = {}
+    if not bdir.is_dir():
+        rep.error("boundaries/", None, None, None, "folder missing — no boundary vintage to check")
+        return out
+    for vdir in sorted(p for p in bdir.iterdir() if p.is_dir()):
+        v = vdir.name
+        rel_meta = f"boundaries/{v}/meta.json"
+        rep.files_checked.append(rel_meta)
+        meta = {}
+        try:
+            meta = json.loads((vdir / "meta.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            rep.error(rel_meta, None, None, None, "meta.json missing — every vintage folder needs one "
+                                                  "(see geodata/README.md)")
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            rep.error(rel_meta, None, None, None, f"invalid JSON ({e})")
+        for k in META_KEYS:
+            if k not in meta:
+                rep.error(rel_meta, None, k, None, "required key missing — add it (see geodata/README.md)")
+        if meta.get("vintage") not in (None, v):
+            rep.error(rel_meta, None, "vintage", meta.get("vintage"), f"must equal the folder name {v!r}")
+        if "crs" in meta and meta.get("crs") != "EPSG:4326":
+            rep.error(rel_meta, None, "crs", meta.get("crs"), "must be 'EPSG:4326' (reproject the layers)")
+        for k in ("valid_from", "valid_to"):
+            val = meta.get(k)
+            if val is not None and not (isinstance(val, str) and ISO_DATE.match(val)):
+                rep.error(rel_meta, None, k, val, "must be an ISO date YYYY-MM-DD or null (open)")
+        if (isinstance(meta.get("valid_from"), str) and isinstance(meta.get("valid_to"), str)
+                and meta["valid_from"] > meta["valid_to"]):
+            rep.error(rel_meta, None, "valid_from", meta["valid_from"], "is after valid_to")
+        for k in ("attribution_vi", "attribution_en", "illustrative_note_vi", "illustrative_note_en",
+                  "source", "licence"):
+            if k in meta and _blank(meta.get(k)):
+                rep.error(rel_meta, None, k, None, "must not be empty")
+        layers = {}
+        for kind, cols, count_key in [("communes", COMMUNE_COLS, "n_communes"),
+                                      ("districts", DISTRICT_COLS, "n_districts")]:
+            rel = f"boundaries/{v}/{kind}.parquet"
+            rep.files_checked.append(rel)
+            path = vdir / f"{kind}.parquet"
+            if not path.is_file():
+                rep.error(rel, None, None, None, "file missing — write the layer as GeoParquet")
+                continue
+            try:
+                g = gpd.read_parquet(path)
+            except Exception as e:  # noqa: BLE001 - any read failure is reported, not raised
+                rep.error(rel, None, None, None, f"unreadable GeoParquet ({type(e).__name__}: {e})")
+                continue
+            missing = [c for c in cols if c not in g.columns]
+            for c in missing:
+                rep.error(rel, None, c, None, f"required column missing; expected: {', '.join(cols)}")
+            if missing:
+                continue
+            if g.crs is None or g.crs.to_epsg() != 4326:
+                rep.error(rel, None, "geometry", str(g.crs.to_string() if g.crs else None),
+                          "CRS must be EPSG:4326 — reproject with GeoDataFrame.to_crs(4326)")
+            for i, r in enumerate(g.itertuples(index=False)):
+                row = f"feature {i + 1}"
+                code = r.unit_code
+                if _blank(code) or not isinstance(code, str):
+                    rep.error(rel, row, "unit_code", code, "code must be a non-empty string (keep leading zeros)")
+                if r.vintage != v:
+                    rep.error(rel, row, "vintage", r.vintage, f"must equal the folder name {v!r}")
+                for col in cols[:-1]:
+                    if _not_nfc(getattr(r, col)):
+                        rep.error(rel, row, col, getattr(r, col), "text is not Unicode NFC")
+                types = COMMUNE_TYPES if kind == "communes" else DISTRICT_TYPES
+                if r.unit_type not in types:
+                    rep.error(rel, row, "unit_type", r.unit_type, f"must be one of {sorted(types)}")
+                if meta.get("province_code") and r.province_code != meta["province_code"]:
+                    rep.error(rel, row, "province_code", r.province_code,
+                              f"differs from meta.json province_code {meta['province_code']!r}")
+                geom = r.geometry
+                if geom is None or geom.is_empty:
+                    rep.error(rel, row, "geometry", code, "geometry is empty — every unit needs a polygon")
+                elif geom.geom_type not in ("Polygon", "MultiPolygon"):
+                    rep.error(rel, row, "geometry", code, f"is a {geom.geom_type}; must be (Multi)Polygon")
+                elif not geom.is_valid:
+                    rep.error(rel, row, "geometry", code, f"invalid polygon ({explain_validity(geom)}) — "
+                                                          "repair it, e.g. shapely.make_valid")
+            dup = g["unit_code"][g["unit_code"].duplicated(keep=False)]
+            for code in sorted(set(dup.dropna())):
+                rows = [i + 1 for i in g.index[g["unit_code"] == code]]
+                rep.error(rel, f"features {rows}", "unit_code", code,
+                          "duplicate code in this vintage — codes must be unique per vintage")
+            if count_key in meta and meta[count_key] != len(g):
+                rep.error(rel_meta, None, count_key, meta[count_key],
+                          f"{kind}.parquet has {len(g)} features — update meta.json or the layer")
+            layers[kind] = g
+        if "communes" in layers and "districts" in layers:
+            dcodes = set(layers["districts"]["unit_code"])
+            for i, (dc, code) in enumerate(zip(layers["communes"]["district_code"],
+                                               layers["communes"]["unit_code"])):
+                if dc not in dcodes:
+                    rep.error(f"boundaries/{v}/communes.parquet", f"feature {i + 1}", "district_code", dc,
+                              f"no such district in districts.parquet (commune {code})")
+        out[v] = {"meta": meta, **layers}
+    if not out:
+        rep.error("boundaries/", None, None, None, "no vintage folder found")
+    _check_vintage_overlaps(rep, out)
+    return out
+
+
+def _check_vintage_overlaps(rep: Report, vint: dict) -> None:
+    by_prov: dict = {}
+    for v, d in vint.items():
+        m = d["meta"]
+        by_prov.setdefault(m.get("province_code"), []).append(
+            (m.get("valid_from") or "0000-00-00", m.get("valid_to") or "9999-12-31", v))
+    for prov, spans in by_prov.items():
+        spans.sort()
+        for (f1, t1, v1), (f2, t2, v2) in zip(spans, spans[1:]):
+            if f2 <= t1:
+                rep.error(f"boundaries/{v2}/meta.json", None, "valid_from", f2,
+                          f"overlaps {v1} (valid to {t1}) — vintages of one province must not overlap")
+
+
+# ---------------------------------------------------------------- registers and criteria
+
+def check_registers(rep: Report, vint: dict):
+    rel = "registers/units.csv"
+    units = _read_csv(rep, rep.root / rel, "units", rel)
+    if units is not None:
+        _dup_rows(rep, rel, units, ["vintage", "unit_code"], "vintage + unit_code")
+        for i, r in enumerate(units.itertuples(index=False)):
+            row = i + 2
+            if r.vintage not in vint:
+                rep.error(rel, row, "vintage", r.vintage, "no such boundary vintage in boundaries/")
+            if r.admin_level not in ADMIN_LEVELS:
+                rep.error(rel, row, "admin_level", r.admin_level, f"must be one of {sorted(ADMIN_LEVELS)}")
+            types = {"commune": COMMUNE_TYPES, "district": DISTRICT_TYPES, "province": {"tỉnh", "thành phố"}}
+            if r.admin_level in types and r.unit_type not in types[r.admin_level]:
+                rep.error(rel, row, "unit_type", r.unit_type,
+                          f"must be one of {sorted(types[r.admin_level])} for a {r.admin_level}")
+            if _blank(r.unit_code):
+                rep.error(rel, row, "unit_code", r.unit_code, "must not be empty")
+            if _blank(r.name):
+                rep.error(rel, row, "name", r.name, "must not be empty (with its type prefix)")
+        keyset = set(zip(units.vintage, units.unit_code))
+        for i, r in enumerate(units.itertuples(index=False)):
+            if r.admin_level != "province" and (r.vintage, r.parent_code) not in keyset:
+                rep.error(rel, i + 2, "parent_code", r.parent_code,
+                          f"parent not found in vintage {r.vintage} — add the parent unit or fix the code")
+        # registers must list exactly the boundary features, with the same names
+        for v, d in vint.items():
+            for kind, level in (("communes", "commune"), ("districts", "district")):
+                g = d.get(kind)
+                if g is None:
+                    continue
+                reg = units[(units.vintage == v) & (units.admin_level == level)]
+                reg_names = dict(zip(reg.unit_code, reg.name))
+                for i, (code, name) in enumerate(zip(g.unit_code, g.name)):
+                    if code not in reg_names:
+                        rep.error(f"boundaries/{v}/{kind}.parquet", f"feature {i + 1}", "unit_code", code,
+                                  f"not in registers/units.csv for {v} — add a {level} row")
+                    elif reg_names[code] != name:
+                        rep.error(rel, None, "name", reg_names[code],
+                                  f"{v} {code}: register name differs from boundary name {name!r}")
+                for code in sorted(set(reg.unit_code) - set(g.unit_code)):
+                    row = int(units.index[(units.vintage == v) & (units.unit_code == code)][0]) + 2
+                    rep.error(rel, row, "unit_code", code, f"{level} of {v} has no polygon in {kind}.parquet")
+            if not ((units.vintage == v) & (units.admin_level == "province")).any():
+                rep.error(rel, None, "admin_level", "province", f"no province row for vintage {v}")
+
+    crel = "registers/crosswalk.csv"
+    cw = _read_csv(rep, rep.root / crel, "crosswalk", crel)
+    if cw is not None and units is not None:
+        _check_crosswalk(rep, crel, cw, units, vint)
+    return units
+
+
+def _check_crosswalk(rep, rel, cw, units, vint):
+    keyset = set(zip(units.vintage, units.unit_code))
+    for i, r in enumerate(cw.itertuples(index=False)):
+        row = i + 2
+        if r.relation not in RELATIONS:
+            rep.error(rel, row, "relation", r.relation, f"must be one of {sorted(RELATIONS)}")
+        if r.inferred.lower() not in ("true", "false"):
+            rep.error(rel, row, "inferred", r.inferred, "must be true or false")
+        if (r.from_vintage, r.from_code) not in keyset:
+            rep.error(rel, row, "from_code", r.from_code, f"not a unit of {r.from_vintage} in registers/units.csv")
+        if (r.to_vintage, r.to_code) not in keyset:
+            rep.error(rel, row, "to_code", r.to_code, f"not a unit of {r.to_vintage} in registers/units.csv")
+    # every pair of consecutive vintages of a province needs a complete crosswalk
+    by_prov: dict = {}
+    for v, d in vint.items():
+        by_prov.setdefault(d["meta"].get("province_code"), []).append(
+            (d["meta"].get("valid_to") or "9999-12-31", v))
+    for prov, vs in by_prov.items():
+        vs.sort()
+        for (_, old), (_, new) in zip(vs, vs[1:]):
+            part = cw[(cw.from_vintage == old) & (cw.to_vintage == new)]
+            olds = units[(units.vintage == old) & (units.admin_level != "province")]
+            news = units[(units.vintage == new) & (units.admin_level != "province")]
+            if part.empty:
+                rep.error(rel, None, "from_vintage", old, f"no crosswalk rows {old} → {new} — every unit "
+                                                          f"of {old} must map to {new}")
+                continue
+            counts = part.from_code.value_counts()
+            for code in sorted(set(olds.unit_code) - set(part.from_code)):
+                rep.error(rel, None, "from_code", code, f"unit of {old} missing from the crosswalk to {new} "
+                                                        f"(orphan) — add one row for it")
+            for code, n in counts[counts > 1].items():
+                rows = [int(j) + 2 for j in part.index[part.from_code == code]]
+                rep.error(rel, rows[1], "from_code", code,
+                          f"appears {n} times for {old} → {new} (rows {rows}); each old unit exactly once")
+            for code in sorted(set(news.unit_code) - set(part.to_code)):
+                rep.error(rel, None, "to_code", code, f"unit of {new} is reached by no {old} unit (orphan)")
+            inc = part.to_code.value_counts()
+            for j, r in part.iterrows():
+                if r.relation in ("same", "renamed") and inc[r.to_code] > 1:
+                    rep.error(rel, int(j) + 2, "relation", r.relation,
+                              f"{r.to_code} has {inc[r.to_code]} predecessors — use merged_into")
+
+
+def check_criteria(rep: Report) -> pd.DataFrame | None:
+    rel = "criteria/criteria.csv"
+    crit = _read_csv(rep, rep.root / rel, "criteria", rel)
+    if crit is None:
+        return None
+    _dup_rows(rep, rel, crit, ["criteria_set", "criterion_id"], "criteria_set + criterion_id")
+    for i, r in enumerate(crit.itertuples(index=False)):
+        if r.scope != "national" and not re.fullmatch(r"\d{2}", r.scope):
+            rep.error(rel, i + 2, "scope", r.scope, "must be 'national' or a 2-digit province code")
+        for col in ("criteria_set", "criterion_id", "name_vi", "name_en"):
+            if _blank(getattr(r, col)):
+                rep.error(rel, i + 2, col, "", "must not be empty")
+    return crit
+
+
+# ---------------------------------------------------------------- records
+
+def check_records(rep: Report, vint: dict, units: pd.DataFrame | None, crit: pd.DataFrame | None) -> None:
+    rdir = rep.root / "records"
+    if not rdir.is_dir():
+        rep.warn("records/", None, None, None, "no records folder yet — status/targets not checked")
+        return
+    src = _read_csv(rep, rdir / "sources.csv", "sources", "records/sources.csv")
+    source_ids: set = set()
+    if src is not None:
+        _dup_rows(rep, "records/sources.csv", src, ["source_id"], "source_id")
+        source_ids = set(src.source_id)
+        for i, r in enumerate(src.itertuples(index=False)):
+            if r.kind not in SOURCE_KINDS:
+                rep.error("records/sources.csv", i + 2, "kind", r.kind, f"must be one of {sorted(SOURCE_KINDS)}")
+            for col in ("doc_date", "published"):
+                val = getattr(r, col)
+                if not _blank(val) and not FUZZY_DATE.match(val):
+                    rep.error("records/sources.csv", i + 2, col, val,
+                              "must be a date YYYY-MM-DD (or YYYY-MM, YYYY, ~ for approximate) or empty")
+    unit_info = {} if units is None else {
+        (v, c): (lvl, t) for v, c, lvl, t in zip(units.vintage, units.unit_code, units.admin_level,
+                                                  units.unit_type)}
+    sets = {} if crit is None else {s: set(g.criterion_id) for s, g in crit.groupby("criteria_set")}
+
+    agg = None
+    if (rdir / "aggregates.csv").is_file():
+        agg = _read_csv(rep, rdir / "aggregates.csv", "aggregates", "records/aggregates.csv")
+    status_files = [p for p in [rdir / "status.csv"] if p.is_file()]
+    if (rdir / "illustrative").is_dir():
+        status_files += sorted((rdir / "illustrative").glob("*.csv"))
+    status = []
+    for p in status_files:
+        rel = str(p.relative_to(rep.root))
+        df = _read_csv(rep, p, "status", rel)
+        if df is not None:
+            status.append((rel, df))
+    record_ids = {rid for _, df in status for rid in df.record_id}
+    agg_ids = set() if agg is None else set(agg.aggregate_id)
+
+    for rel, df in status:
+        _dup_rows(rep, rel, df, ["record_id"], "record_id")
+        illustrative_file = "illustrative" in rel
+        for i, r in enumerate(df.itertuples(index=False)):
+            row = i + 2
+            _check_unit_ref(rep, rel, row, r.vintage, r.unit_code, r.admin_level, unit_info, vint)
+            year = _check_year(rep, rel, row, "year", r.year, required=True)
+            if year is not None and r.vintage in vint:
+                _check_vintage_for_year(rep, rel, row, r, year, vint)
+            if r.level not in LEVELS:
+                rep.error(rel, row, "level", r.level, f"must be one of {sorted(LEVELS)}")
+            _check_provenance(rep, rel, row, r.provenance, illustrative_file)
+            info = unit_info.get((r.vintage, r.unit_code))
+            if info and r.level == "completed" and info[1] not in ("thị xã", "thành phố"):
+                rep.error(rel, row, "level", r.level, f"'completed' applies to thị xã/thành phố, not {info[1]}")
+            if info and info[0] == "commune" and info[1] != "xã" and r.level != "none":
+                rep.warn(rel, row, "level", r.level, f"{info[1]} is not assessed on the commune NTM ladder")
+            if not _blank(r.criteria_set) and sets and r.criteria_set not in sets:
+                rep.error(rel, row, "criteria_set", r.criteria_set, f"unknown set; one of {sorted(sets)}")
+            met, tot = _int_col(rep, rel, row, "criteria_met", r.criteria_met), \
+                _int_col(rep, rel, row, "criteria_total", r.criteria_total)
+            if met is not None and tot is not None and met > tot:
+                rep.error(rel, row, "criteria_met", r.criteria_met, f"exceeds criteria_total {tot}")
+            if not _blank(r.missing_criteria) and r.criteria_set in sets:
+                for cid in r.missing_criteria.split(";"):
+                    base = cid.strip().split(".")[0]
+                    if base not in sets[r.criteria_set]:
+                        rep.error(rel, row, "missing_criteria", cid, f"no criterion {base} in set {r.criteria_set}")
+            if not _blank(r.decision_date) and not ISO_DATE.match(r.decision_date):
+                rep.error(rel, row, "decision_date", r.decision_date, "must be YYYY-MM-DD or empty")
+            _check_source(rep, rel, row, r.source_id, source_ids, required=not illustrative_file)
+            if r.provenance == "derived":
+                if _blank(r.derived_from):
+                    rep.error(rel, row, "derived_from", "", "a derived record must name the record_id or "
+                                                            "aggregate_id it is derived from")
+                elif r.derived_from not in record_ids | agg_ids:
+                    rep.error(rel, row, "derived_from", r.derived_from,
+                              "points at no record_id of status.csv nor aggregate_id of aggregates.csv")
+            if r.provenance == "official" and _blank(r.decision_no):
+                rep.error(rel, row, "decision_no", "", "an official record needs its decision number "
+                                                       "(else use provenance 'reported')")
+
+    if (rdir / "targets.csv").is_file():
+        rel = "records/targets.csv"
+        t = _read_csv(rep, rdir / "targets.csv", "targets", rel)
+        if t is not None:
+            _dup_rows(rep, rel, t, ["target_id"], "target_id")
+            for i, r in enumerate(t.itertuples(index=False)):
+                row = i + 2
+                if r.scope not in TARGET_SCOPES:
+                    rep.error(rel, row, "scope", r.scope, f"must be one of {sorted(TARGET_SCOPES)}")
+                if not _blank(r.unit_code) or not _blank(r.vintage):
+                    _check_unit_ref(rep, rel, row, r.vintage, r.unit_code, r.admin_level, unit_info, vint)
+                if not _blank(r.level) and r.level not in LEVELS:
+                    rep.error(rel, row, "level", r.level, f"must be one of {sorted(LEVELS)} or empty")
+                _check_year(rep, rel, row, "target_year", r.target_year, required=True)
+                if not _blank(r.target_share):
+                    try:
+                        share = float(r.target_share)
+                        if not 0 <= share <= 1:
+                            raise ValueError
+                    except ValueError:
+                        rep.error(rel, row, "target_share", r.target_share, "must be a number in [0, 1]")
+                cnt = _int_col(rep, rel, row, "target_count", r.target_count)
+                if cnt is not None and cnt < 0:
+                    rep.error(rel, row, "target_count", r.target_count, "must not be negative")
+                _check_provenance(rep, rel, row, r.provenance, False)
+                _check_source(rep, rel, row, r.source_id, source_ids, required=True)
+
+    if agg is not None:
+        rel = "records/aggregates.csv"
+        _dup_rows(rep, rel, agg, ["aggregate_id"], "aggregate_id")
+        area_codes = {} if units is None else {}
+        if units is not None:
+            for c, lvl in zip(units.unit_code, units.admin_level):
+                area_codes.setdefault(c, set()).add(lvl)
+        for i, r in enumerate(agg.itertuples(index=False)):
+            row = i + 2
+            if r.admin_level not in ADMIN_LEVELS | {"national"}:
+                rep.error(rel, row, "admin_level", r.admin_level, "must be national, province, district or commune")
+            elif r.admin_level == "national":
+                if r.area_code != "VN":
+                    rep.error(rel, row, "area_code", r.area_code, "national figures use area_code VN")
+            elif units is not None and r.admin_level not in area_codes.get(r.area_code, set()):
+                rep.error(rel, row, "area_code", r.area_code,
+                          f"no {r.admin_level} with this code in registers/units.csv")
+            if r.metric not in METRICS:
+                rep.error(rel, row, "metric", r.metric, f"must be one of {sorted(METRICS)}")
+            _check_year(rep, rel, row, "year", r.year, required=False)
+            for col in ("value", "denominator"):
+                val = getattr(r, col)
+                if not _blank(val):
+                    try:
+                        float(val)
+                    except ValueError:
+                        rep.error(rel, row, col, val, "must be a number")
+            if _blank(r.value):
+                rep.error(rel, row, "value", "", "must not be empty")
+            _check_provenance(rep, rel, row, r.provenance, False)
+            _check_source(rep, rel, row, r.source_id, source_ids, required=True)
+
+
+def _int_col(rep, rel, row, col, val):
+    if _blank(val):
+        return None
+    n = _int(val)
+    if n is None:
+        rep.error(rel, row, col, val, "must be a whole number or empty")
+    return n
+
+
+def _check_year(rep, rel, row, col, val, required):
+    if _blank(val):
+        if required:
+            rep.error(rel, row, col, "", "must not be empty")
+        return None
+    y = _int(val)
+    if y is None or not YEAR_MIN <= y <= YEAR_MAX:
+        rep.error(rel, row, col, val, f"must be a year between {YEAR_MIN} and {YEAR_MAX}")
+        return None
+    return y
+
+
+def _check_provenance(rep, rel, row, val, illustrative_file):
+    if val not in PROVENANCE:
+        rep.error(rel, row, "provenance", val, f"must be one of {sorted(PROVENANCE)}")
+    elif illustrative_file and val != "illustrative":
+        rep.error(rel, row, "provenance", val, "rows under records/illustrative/ must be 'illustrative'")
+    elif not illustrative_file and val == "illustrative":
+        rep.error(rel, row, "provenance", val, "illustrative rows belong in records/illustrative/, "
+                                               "never mixed with sourced records")
+
+
+def _check_source(rep, rel, row, val, source_ids, required):
+    if _blank(val):
+        if required:
+            rep.error(rel, row, "source_id", "", "every record needs a source_id from records/sources.csv")
+    elif val not in source_ids:
+        rep.error(rel, row, "source_id", val, "not found in records/sources.csv — add the source there "
+                                              "or fix the id")
+
+
+def _check_unit_ref(rep, rel, row, vintage, code, level, unit_info, vint):
+    if vintage not in vint:
+        rep.error(rel, row, "vintage", vintage, f"no such boundary vintage; one of {sorted(vint)}")
+        return
+    if level not in ADMIN_LEVELS:
+        rep.error(rel, row, "admin_level", level, f"must be one of {sorted(ADMIN_LEVELS)}")
+    info = unit_info.get((vintage, code))
+    if info is None:
+        rep.error(rel, row, "unit_code", code, f"no unit with this code in vintage {vintage} — use a code "
+                                               f"from registers/units.csv for {vintage}")
+    elif level in ADMIN_LEVELS and info[0] != level:
+        rep.error(rel, row, "admin_level", level, f"unit {code} of {vintage} is a {info[0]}")
+
+
+def _valid_on(meta: dict, day: str) -> bool:
+    return (meta.get("valid_from") or "0000-00-00") <= day <= (meta.get("valid_to") or "9999-12-31")
+
+
+def _check_vintage_for_year(rep, rel, row, r, year, vint):
+    """The record's vintage must be valid on 31 December of its year, or be the fallback vintage
+    for that year (no vintage valid); `vintage_override=true` downgrades this to a warning."""
+    prov = vint[r.vintage]["meta"].get("province_code")
+    day = f"{year}-12-31"
+    if _valid_on(vint[r.vintage]["meta"], day):
+        return
+    valid = [v for v, d in vint.items() if d["meta"].get("province_code") == prov and _valid_on(d["meta"], day)]
+    if not valid:
+        return  # no layer covers that year: the nearest one is the fallback, allowed
+    msg = (f"year {year} is drawn on {valid[0]}, not {r.vintage} — re-express the unit on {valid[0]} "
+           f"(see registers/crosswalk.csv) or set vintage_override=true with a note")
+    if str(getattr(r, "vintage_override", "")).lower() == "true":
+        rep.warn(rel, row, "vintage", r.vintage, msg)
+    else:
+        rep.error(rel, row, "vintage", r.vintage, msg)
+
+
+# ---------------------------------------------------------------- entry points
+
+def run_check(root: Path | str | None = None) -> Report:
+    rep = Report(root=Path(root) if root is not None else geodata_dir())
+    vint = check_boundaries(rep)
+    units = check_registers(rep, vint)
+    crit = check_criteria(rep)
+    check_records(rep, vint, units, crit)
+    return rep
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m loaders check",
+                                 description="Validate every file in geodata/ (boundaries, registers, "
+                                             "crosswalk, criteria, records). Exit 0 valid, 1 invalid, 2 unreadable.")
+    ap.add_argument("--geodata", metavar="DIR", help="geodata folder to check (default: the repository's)")
+    ap.add_argument("--quiet", action="store_true", help="print only errors and the summary line")
+    a = ap.parse_args(argv)
+    root = Path(a.geodata) if a.geodata else geodata_dir()
+    if not root.is_dir():
+        print(f"error: geodata folder {root} not found or not a folder", file=sys.stderr)
+        return 2
+    rep = run_check(root)
+    if a.quiet:
+        rep.issues = rep.errors
+    print(rep.format())
+    return 0 if rep.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
