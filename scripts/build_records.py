@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import sqlite3
 import sys
 import unicodedata
@@ -434,7 +435,8 @@ def build(src: Path, curated: Path) -> dict:
             srow["note"] += (f". Conflict kept: target(s) {', '.join(later)} aimed for a later year; the"
                              f" district-level statement implies the xã was NTM by {srow['year']}")
 
-    files["sources.csv"] = _csv(SOURCE_COLS, sorted(sources, key=lambda r: r["source_id"]))
+    files["sources.csv"] = _csv(SOURCE_COLS, sorted((_exact_dates(r) for r in sources),
+                                                    key=lambda r: r["source_id"]))
     files["status.csv"] = _csv(STATUS_COLS, sorted(
         status.values(), key=lambda r: (r["vintage"], r["admin_level"], r["unit_code"], int(r["year"]),
                                         LEVEL_RANK[r["level"]], r["level"])))
@@ -442,6 +444,17 @@ def build(src: Path, curated: Path) -> dict:
         aggs.values(), key=lambda r: (r["area_code"], int(r["year"]), r["metric"], r["aggregate_id"])))
     files["targets.csv"] = _csv(TARGET_COLS, sorted(targets.values(), key=lambda r: r["target_id"]))
     return files
+
+
+def _exact_dates(r: dict) -> dict:
+    """The contract wants YYYY-MM-DD or empty; approximate dates ("~2021-01") move to the note."""
+    r = dict(r)
+    for col in ("doc_date", "published"):
+        v = r[col]
+        if v and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            r["note"] = (r["note"] + "; " if r["note"] else "") + f"{col} (approximate): {v}"
+            r[col] = ""
+    return r
 
 
 def _csv(cols, rows) -> bytes:
