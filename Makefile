@@ -40,6 +40,10 @@ test: $(DEVTOOLS) system-deps
 check: $(RUNTIME)
 	$(BIN)/python -m loaders check
 
+## Prepared (simplified, quantised) map geometry under var/geometry/, with checks.
+geodata: $(RUNTIME)
+	$(BIN)/python scripts/build_geometry.py
+
 bench: $(DEVTOOLS) system-deps
 	$(BIN)/python -m benchmarks
 
