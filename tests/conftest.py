@@ -1,0 +1,28 @@
+"""Shared, generic fixtures. Test files keep their own specific fixtures."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+GEODATA = REPO / "geodata"
+
+
+@pytest.fixture
+def geodata_copy(tmp_path) -> Path:
+    """A writable copy of geodata/ (boundaries, registers, criteria, records; not the national
+    layer) for building broken variants."""
+    dst = tmp_path / "geodata"
+    dst.mkdir()
+    for sub in ("boundaries", "registers", "criteria", "records"):
+        if (GEODATA / sub).is_dir():
+            shutil.copytree(GEODATA / sub, dst / sub)
+    return dst
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    """URL of a fresh, empty SQLite database file in a temporary folder."""
+    return f"sqlite:///{tmp_path / 'test.sqlite'}"
