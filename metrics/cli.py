@@ -1,0 +1,119 @@
+"""``python -m metrics summary --province CODE --year YYYY [--district CODE] [--json]``.
+
+Exit codes (DESIGN §3): 0 success, 1 invalid data, 2 usage error or unreadable input.
+This module is the only place in ``metrics`` that loads the dataset.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .common import MetricsInputError
+from .fmt import format_number, format_percent
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits 2 on usage errors already; keep the message short
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m metrics", description="NTM Atlas metrics from the bundled dataset.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    s = sub.add_parser("summary", help="counts, shares, targets, gaps, holdouts and captions for a "
+                                       "province (or district) and year",
+                       description="Print counts and shares per level (eligible xã, standard, advanced, "
+                                   "model; districts), reported vs computed figures, targets and gaps, "
+                                   "holdouts, criteria, transitions vs the previous year and captions.")
+    s.add_argument("--province", required=True, help="GSO province code, e.g. 42 (Hà Tĩnh)")
+    s.add_argument("--year", required=True, type=int, help="label year, e.g. 2022")
+    s.add_argument("--district", help="GSO district code, e.g. 444 (Hương Khê)")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the text output")
+    return p
+
+
+def _text(s: dict, lang: str) -> str:
+    c = s["counts"]
+    f = lambda x, d=0: format_number(x, lang, d)  # noqa: E731
+    pc = lambda x: format_percent(x, lang)  # noqa: E731
+    out = [s["captions"][lang] or "", ""]
+    out.append(f"{s['scope']['name']} — {s['year']} — vintage {s['vintage']}"
+               + (f" ({s['vintage_note']})" if s["vintage_note"] else ""))
+    out.append(f"eligible xã {f(c['eligible'])}; standard+ {f(c['atleast_standard'])} ({pc(c['share_standard'])}); "
+               f"advanced+ {f(c['atleast_advanced'])} ({pc(c['share_advanced'])}); model {f(c['atleast_model'])} "
+               f"({pc(c['share_model'])}); unknown {f(c['unknown'])}; not applicable {f(c['not_applicable'])}; "
+               f"weakest provenance {c['weakest_provenance']}")
+    if s["districts"]:
+        out.append("")
+        out.append("districts: code name eligible standard+ advanced+ model unknown")
+        for d in s["districts"]:
+            out.append(f"  {d['area_code']} {d['area_name']}: {d['eligible']} {d['atleast_standard']} "
+                       f"{d['atleast_advanced']} {d['atleast_model']} {d['unknown']}")
+    dl = s["district_ladder"]
+    out.append(f"district-level units: huyện standard+ {dl['huyen_standard']}/{dl['huyen']} "
+               f"(unknown {dl['huyen_unknown']}); thị xã/thành phố completed {dl['completed']}/{dl['towns_cities']}")
+    if s["reported_vs_computed"]:
+        out.append("")
+        out.append("reported vs computed:")
+        for r in s["reported_vs_computed"]:
+            out.append(f"  {r['area_code']} {r['metric']} (as of {r['as_of']}): reported {r['reported']}"
+                       f"{'/' + str(r['reported_denominator']) if r['reported_denominator'] else ''}, computed "
+                       f"{r['computed']}{'/' + str(r['computed_denominator']) if r['computed_denominator'] else ''}, "
+                       f"difference {r['difference']} [{r['reported_provenance']}, {r['source_id']}]")
+    if s["targets"]:
+        out.append("")
+        out.append("targets:")
+        for t in s["targets"]:
+            extra = ""
+            if t["pace"] is not None:
+                extra = f"; pace {t['pace']}/year over {t['pace_years']}; years to target {t['years_to_target']}; " \
+                        f"on track {t['on_track']}"
+            out.append(f"  {t['target_id']} {t['area_name']} {t['level']} by {t['target_year']}: "
+                       f"{t['current']}/{t['required']} gap {t['gap']} ({t['state']}){extra}")
+    h = s["holdouts"]
+    out.append("")
+    out.append("holdouts:")
+    for r in h["a"]:
+        out.append(f"  (a) {r['name']} — {r['level']} < {r['target_level']} (target {r['target_year']})")
+    for r in h["b"]:
+        out.append(f"  (b) {r['name']} ({r['district_name']}) — {r['level']} < {r['target_level']}; "
+                   f"{r['area_name']} at {pc(r['area_share'])} ({r['basis']})")
+    if h["no_record"]:
+        out.append(f"  no record: {', '.join(sorted({r['name'] for r in h['no_record']}))}")
+    t = s["transitions"]
+    out.append("")
+    out.append(f"transitions {t['from_year']}→{t['to_year']}: " + ", ".join(f"{k} {v}" for k, v in t["counts"].items()))
+    rg = t["regressions"]
+    out.append(f"regressions: level drops {len(rg['level_drops'])}; not re-assessed under 2021-2025 "
+               f"{len(rg['not_reassessed'])}; criteria lost {len(rg['criteria_lost'])}")
+    for n in s["notes"]:
+        out.append(f"note: {n}")
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        from loaders.dataset import load_dataset
+        ds = load_dataset()
+    except (OSError, ImportError) as e:
+        print(f"error: cannot read the dataset: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:
+        print(f"error: invalid data: {e}", file=sys.stderr)
+        return 1
+    from .summary import build_summary
+    try:
+        s = build_summary(ds, args.province, args.year, args.district)
+    except MetricsInputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(s, ensure_ascii=False, indent=2))
+    else:
+        print(_text(s, args.lang))
+    return 0

@@ -1,0 +1,160 @@
+"""Holdouts.
+
+(a) units past their target year still below the target level: unit and district targets, and
+    a province/district target of 100 % makes every xã of the area a unit target;
+(b) the last units of an area (province or district) below a level that >= 90 % of the area's
+    eligible units reached. The share comes from the computed statuses when every eligible unit
+    has a record, otherwise from a reported aggregate for that area/year when there is one
+    (basis 'reported'), otherwise from the computed count as a lower bound
+    ('computed_incomplete'). Only units with a *known* level below are holdouts; eligible units
+    without a record are listed apart (listed_as = 'no_record').
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED
+from .counts import level_counts
+from .prepare import as_prepared
+from .progress import best_reported
+from .status import district_status_as_of, status_as_of
+from .targets import map_code
+
+THRESHOLD = 0.9
+HOLDOUT_COLS = ["rule", "listed_as", "unit_code", "name", "admin_level", "unit_type", "district_code",
+                "district_name", "level", "target_level", "target_year", "years_overdue", "area_code",
+                "area_name", "area_share", "area_reached", "area_denominator", "basis", "basis_source",
+                "basis_provenance", "target_id", "provenance", "source_id", "record_year", "mixed", "vintage"]
+
+
+def _unit_row(u, **kw):
+    return {"unit_code": u["unit_code"], "name": u["name"], "unit_type": u["unit_type"],
+            "district_code": u.get("district_code"), "district_name": u.get("district_name"),
+            "level": u["level"], "provenance": u["provenance"], "source_id": u["source_id"],
+            "record_year": u["record_year"], "mixed": bool(u.get("mixed", False)), "vintage": u["vintage"], **kw}
+
+
+def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
+    year = int(year)
+    vintage = cs.attrs["vintage"]
+    tg = prep.targets
+    rows = []
+    if tg is None or tg.empty:
+        return rows
+    tg = tg[tg["target_year"].notna() & (tg["target_year"] <= year)]
+    com = cs.set_index("unit_code", drop=False)
+    dis = ds_.set_index("unit_code", drop=False)
+    for t in tg.itertuples(index=False):
+        if t.level not in LEVEL_RANK:
+            continue
+        need = LEVEL_RANK[t.level]
+        common = {"rule": "a", "target_level": t.level, "target_year": int(t.target_year),
+                  "years_overdue": year - int(t.target_year), "target_id": t.target_id}
+        full = pd.notna(t.target_share) and float(t.target_share) >= 1.0 - 1e-9
+        if t.scope in ("province", "district") and full and t.admin_level != "district":
+            if t.scope == "province":
+                units = com[com["eligible"]]
+            else:
+                dcode = map_code(prep, t.vintage, t.unit_code, vintage, "district")
+                units = com[com["eligible"] & (com["district_code"] == dcode)]
+            for _, u in units.iterrows():
+                if u["level"] == "unknown":
+                    rows.append(_unit_row(u, listed_as="no_record", admin_level="commune", **common))
+                elif LEVEL_RANK.get(u["level"], -1) < need:
+                    rows.append(_unit_row(u, listed_as="holdout", admin_level="commune", **common))
+            continue
+        if pd.notna(t.target_share) or pd.notna(t.target_count):
+            continue  # partial share targets are followed as gaps, not per unit
+        if t.admin_level == "district":
+            code = map_code(prep, t.vintage, t.unit_code, vintage, "district")
+            if code not in dis.index:
+                continue
+            u = dis.loc[code]
+            lvl = u["level"]
+            if lvl == "unknown":
+                rows.append(_unit_row(u, listed_as="no_record", admin_level="district", **common))
+            elif DISTRICT_RANK.get(lvl, -1) < need:
+                rows.append(_unit_row(u, listed_as="holdout", admin_level="district", **common))
+        else:
+            code = map_code(prep, t.vintage, t.unit_code, vintage, "commune")
+            if code not in com.index:
+                continue
+            u = com.loc[code]
+            if not u["eligible"]:
+                continue
+            if u["level"] == "unknown":
+                rows.append(_unit_row(u, listed_as="no_record", admin_level="commune", **common))
+            elif LEVEL_RANK.get(u["level"], -1) < need:
+                rows.append(_unit_row(u, listed_as="holdout", admin_level="commune", **common))
+    return rows
+
+
+def area_shares(prep, year, counts: pd.DataFrame) -> pd.DataFrame:
+    """Share reached per area and level, with the basis used (see module doc)."""
+    rows = []
+    for a in counts.itertuples(index=False):
+        if not a.eligible:
+            continue
+        for lvl in RECOGNISED:
+            reached, den = int(getattr(a, f"atleast_{lvl}")), int(a.eligible)
+            basis, src, prov = "computed", None, a.weakest_provenance
+            if a.unknown:
+                rep = best_reported(prep, year, a.area_code, f"count_{lvl}")
+                if rep is not None and pd.notna(rep["value"]):
+                    reached = int(rep["value"])
+                    den = int(rep["denominator"]) if pd.notna(rep["denominator"]) else int(a.eligible)
+                    basis, src, prov = "reported", rep["aggregate_id"], rep["provenance"]
+                else:
+                    basis = "computed_incomplete"
+            rows.append({"area_code": a.area_code, "area_name": a.area_name, "admin_level": a.admin_level,
+                         "level": lvl, "reached": reached, "denominator": den,
+                         "share": reached / den if den else None, "basis": basis, "basis_source": src,
+                         "basis_provenance": prov, "unknown": int(a.unknown)})
+    return pd.DataFrame(rows)
+
+
+def rule_b(prep, year, cs: pd.DataFrame, counts: pd.DataFrame, threshold: float = THRESHOLD):
+    shares = area_shares(prep, year, counts)
+    rows = []
+    if shares.empty:
+        return rows, shares
+    el = cs[cs["eligible"]]
+    for s in shares.itertuples(index=False):
+        if s.share is None or s.share < threshold or s.share >= 1.0:
+            continue
+        units = el if s.admin_level == "province" else el[el["district_code"] == s.area_code]
+        need = LEVEL_RANK[s.level]
+        common = {"rule": "b", "target_level": s.level, "area_code": s.area_code, "area_name": s.area_name,
+                  "area_share": s.share, "area_reached": s.reached, "area_denominator": s.denominator,
+                  "basis": s.basis, "basis_source": s.basis_source, "basis_provenance": s.basis_provenance,
+                  "admin_level": "commune"}
+        for _, u in units.iterrows():
+            if u["level"] == "unknown":
+                rows.append(_unit_row(u, listed_as="no_record", **common))
+            elif LEVEL_RANK.get(u["level"], -1) < need:
+                rows.append(_unit_row(u, listed_as="holdout", **common))
+    return rows, shares
+
+
+def holdouts_from(prep, year, cs, dstat, counts, threshold=THRESHOLD) -> pd.DataFrame:
+    rows = rule_a(prep, year, cs, dstat)
+    b, shares = rule_b(prep, year, cs, counts, threshold)
+    df = pd.DataFrame(rows + b, columns=HOLDOUT_COLS)
+    # a unit below a level in both the province and its district is listed once (province first)
+    df = df.drop_duplicates(subset=["rule", "listed_as", "unit_code", "admin_level", "target_level"], keep="first")
+    df = df.reset_index(drop=True)
+    for c in ("target_year", "years_overdue", "record_year", "area_reached", "area_denominator"):
+        df[c] = df[c].astype("Int64")
+    df["year"] = int(year)
+    df.attrs["area_shares"] = shares
+    df.attrs["vintage"] = cs.attrs.get("vintage")
+    return df
+
+
+def holdouts(ds, province_code, year, threshold=THRESHOLD) -> pd.DataFrame:
+    """Rule a and b holdouts of the province for ``year`` (rows with listed_as = 'holdout'), and
+    the eligible units the rules could not judge for lack of a record (listed_as = 'no_record')."""
+    prep = as_prepared(ds, province_code)
+    cs = status_as_of(prep, prep.province_code, year)
+    dstat = district_status_as_of(prep, prep.province_code, year)
+    return holdouts_from(prep, year, cs, dstat, level_counts(cs), threshold)

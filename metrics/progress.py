@@ -1,0 +1,154 @@
+"""Reported vs computed figures, and progress over years."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .common import PROV_RANK
+from .counts import level_counts
+from .prepare import as_prepared
+from .status import status_as_of, district_status_as_of
+
+# reported metric -> column of level_counts holding the comparable computed figure
+COUNT_METRICS = {"count_standard": "atleast_standard", "count_advanced": "atleast_advanced",
+                 "count_model": "atleast_model"}
+ADDED_METRICS = {"added_standard": "standard", "added_advanced": "advanced", "added_model": "model"}
+RANK = {"none": 0, "standard": 1, "advanced": 2, "model": 3}
+
+
+def reported_for(prep, year: int, area_code=None, metric=None) -> pd.DataFrame:
+    ag = prep.aggregates
+    if ag is None or ag.empty:
+        return pd.DataFrame(columns=["aggregate_id", "area_code", "admin_level", "year", "as_of", "metric",
+                                     "value", "denominator", "source_id", "provenance", "note"])
+    m = ag["year"] == int(year)
+    if area_code is not None:
+        m &= ag["area_code"] == str(area_code)
+    if metric is not None:
+        m &= ag["metric"] == metric
+    return ag[m]
+
+
+def best_reported(prep, year: int, area_code: str, metric: str):
+    """The reported figure to quote for an area/year/metric: the latest ``as_of`` (year-end
+    figures sort after dated ones of the same year), strongest provenance on ties."""
+    r = reported_for(prep, year, area_code, metric)
+    if r.empty:
+        return None
+    r = r.assign(_p=r["provenance"].map(PROV_RANK).fillna(9),
+                 _a=r["as_of"].fillna("").str.replace("end-", "9999-", regex=False).str.lstrip("~"))
+    return r.sort_values(["_a", "_p"], ascending=[False, True]).iloc[0]
+
+
+def _criteria_stats(st: pd.DataFrame):
+    e = st[st["eligible"] & st["criteria_met"].notna()]
+    return e
+
+
+def reported_vs_computed(prep, year, commune_status, counts, district_status=None,
+                         previous_status=None) -> pd.DataFrame:
+    """Every reported aggregate of this year for the province or its districts, beside the
+    computed figure on the year's vintage and the difference (computed - reported)."""
+    rep = reported_for(prep, year)
+    rows = []
+    by_area = counts.set_index("area_code")
+    for r in rep.itertuples(index=False):
+        comp, comp_den, note = None, None, None
+        area = by_area.loc[r.area_code] if r.area_code in by_area.index else None
+        if r.metric in COUNT_METRICS and area is not None:
+            comp, comp_den = int(area[COUNT_METRICS[r.metric]]), int(area["eligible"])
+            if area["unknown"]:
+                note = f"{int(area['unknown'])} eligible xã have no record"
+        elif r.metric == "units_total" and area is not None:
+            comp = int(area["units"])
+        elif r.metric in ("avg_criteria", "count_below_7") and area is not None:
+            st = commune_status if r.admin_level == "province" else \
+                commune_status[commune_status["district_code"] == r.area_code]
+            e = _criteria_stats(st)
+            if len(e):
+                if r.metric == "avg_criteria":
+                    comp = round(float(e["criteria_met"].mean()), 2)
+                    sets = sorted(set(e["criteria_set"].dropna()))
+                    note = f"average over {len(e)} xã with criteria data (sets: {', '.join(sets)})"
+                else:
+                    comp = int((e["criteria_met"] < 7).sum())
+                    note = f"over {len(e)} xã with criteria data"
+                comp_den = int(len(e))
+        elif r.metric == "count_districts_standard" and district_status is not None:
+            d = district_status[district_status["ladder"] == "district_ntm"]
+            comp = int(d["level"].map(RANK).fillna(-1).ge(1).sum())
+            comp_den = int(len(d))
+            if (d["level"] == "unknown").any():
+                note = f"{int((d['level'] == 'unknown').sum())} huyện have no record"
+        elif r.metric in ADDED_METRICS and previous_status is not None:
+            lvl = RANK[ADDED_METRICS[r.metric]]
+            a = previous_status.set_index("unit_code")["level"].map(RANK)
+            b = commune_status.set_index("unit_code")["level"].map(RANK)
+            el = commune_status.set_index("unit_code")["eligible"]
+            comp = int(((b >= lvl) & ~(a.reindex(b.index) >= lvl) & el).sum())
+            note = "units reaching the level this year, previous year re-expressed on this vintage"
+        diff = None
+        if comp is not None and pd.notna(r.value):
+            diff = round(float(comp) - float(r.value), 4)
+        rows.append({"aggregate_id": r.aggregate_id, "area_code": r.area_code, "admin_level": r.admin_level,
+                     "year": int(year), "metric": r.metric, "as_of": r.as_of,
+                     "reported": None if pd.isna(r.value) else float(r.value),
+                     "reported_denominator": None if pd.isna(r.denominator) else float(r.denominator),
+                     "computed": comp, "computed_denominator": comp_den, "difference": diff,
+                     "reported_provenance": r.provenance, "source_id": r.source_id, "note": note})
+    return pd.DataFrame(rows, columns=["aggregate_id", "area_code", "admin_level", "year", "metric", "as_of",
+                                       "reported", "reported_denominator", "computed",
+                                       "computed_denominator", "difference", "reported_provenance",
+                                       "source_id", "note"])
+
+
+def progress_series(ds, province_code, years) -> pd.DataFrame:
+    """Long frame: year, area_code, metric, value, eligible, share, provenance, basis
+    ('computed' on the year's own vintage | 'reported'), vintage, unknown, criteria_set.
+
+    ``avg_criteria`` rows carry their criteria set; a change of set between consecutive years
+    is flagged in ``set_change`` so no single trend is drawn across it silently.
+    """
+    prep = as_prepared(ds, province_code)
+    rows = []
+    for y in sorted({int(y) for y in years}):
+        st = status_as_of(prep, prep.province_code, y)
+        c = level_counts(st)
+        v = st.attrs["vintage"]
+        for a in c.itertuples(index=False):
+            for lvl in ("standard", "advanced", "model"):
+                rows.append({"year": y, "area_code": a.area_code, "area_name": a.area_name,
+                             "metric": f"count_{lvl}", "value": getattr(a, f"atleast_{lvl}"),
+                             "eligible": a.eligible, "share": getattr(a, f"share_{lvl}"),
+                             "provenance": a.weakest_provenance, "basis": "computed", "vintage": v,
+                             "unknown": a.unknown, "criteria_set": None, "source_id": None})
+        e = st[st["eligible"] & st["criteria_met"].notna()]
+        for cs, g in e.groupby("criteria_set"):
+            rows.append({"year": y, "area_code": prep.province_code, "area_name": prep.province_name,
+                         "metric": "avg_criteria", "value": round(float(g["criteria_met"].mean()), 2),
+                         "eligible": int(len(g)), "share": None,
+                         "provenance": g["provenance"].map(PROV_RANK).max(), "basis": "computed",
+                         "vintage": v, "unknown": None, "criteria_set": cs, "source_id": None})
+        for r in reported_for(prep, y).itertuples(index=False):
+            share = (float(r.value) / float(r.denominator)
+                     if pd.notna(r.denominator) and r.denominator and r.metric.startswith("count_")
+                     else None)
+            rows.append({"year": y, "area_code": r.area_code, "area_name": None, "metric": r.metric,
+                         "value": r.value, "eligible": r.denominator, "share": share,
+                         "provenance": r.provenance, "basis": "reported", "vintage": None,
+                         "unknown": None, "criteria_set": None, "source_id": r.source_id})
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    # weakest-provenance ranks computed above for avg_criteria -> names
+    from .common import PROVENANCE
+    df["provenance"] = [PROVENANCE[int(p)] if isinstance(p, (int, float)) and not pd.isna(p) else p
+                        for p in df["provenance"]]
+    df["set_change"] = False
+    crit = df[(df["metric"] == "avg_criteria") & (df["basis"] == "computed")]
+    if not crit.empty:
+        prev = None
+        for i, r in crit.sort_values(["year"]).iterrows():
+            if prev is not None and r["criteria_set"] != prev:
+                df.loc[i, "set_change"] = True
+            prev = r["criteria_set"]
+    return df

@@ -1,0 +1,141 @@
+"""Everything the dashboard and the CLI say about one province (or district) and year, as one
+JSON-able dict. Pure: takes the dataset frames, reads no file."""
+from __future__ import annotations
+
+from .captions import headline
+from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED, MetricsInputError, clean, records_to_json, weakest
+from .counts import level_counts
+from .criteria import criteria_summary
+from .holdouts import holdouts_from
+from .prepare import prepare
+from .progress import reported_vs_computed
+from .status import district_status_as_of, status_as_of
+from .targets import targets_and_gaps
+from .transitions import compare, criteria_lost, not_reassessed
+
+UNIT_COLS = ["unit_code", "name", "district_code", "district_name", "level", "provenance", "source_id",
+             "record_year", "basis", "mixed"]
+
+
+def _district_ladder(dstat) -> dict:
+    h = dstat[dstat["ladder"] == "district_ntm"]
+    t = dstat[dstat["ladder"] == "completed_task"]
+    r = h["level"].map(DISTRICT_RANK).fillna(-1)
+    return {
+        "huyen": int(len(h)),
+        "huyen_standard": int((r >= 1).sum()), "huyen_advanced": int((r >= 2).sum()),
+        "huyen_model": int((r >= 3).sum()), "huyen_unknown": int((h["level"] == "unknown").sum()),
+        "towns_cities": int(len(t)), "completed": int((t["level"] == "completed").sum()),
+        "towns_cities_unknown": int((t["level"] == "unknown").sum()),
+        "weakest_provenance": weakest(dstat.loc[dstat["level"] != "unknown", "provenance"]),
+    }
+
+
+def _row(df, **match) -> dict | None:
+    m = df
+    for k, v in match.items():
+        m = m[m[k] == v]
+    return records_to_json(m)[0] if len(m) else None
+
+
+def build_summary(ds, province_code, year, district_code=None) -> dict:
+    prep = prepare(ds, province_code)
+    pc = prep.province_code
+    year = int(year)
+    cs = status_as_of(prep, pc, year)
+    vintage = cs.attrs["vintage"]
+    dstat = district_status_as_of(prep, pc, year)
+    counts = level_counts(cs)
+    scope_code = pc if district_code is None else str(district_code)
+    if scope_code not in set(counts["area_code"]):
+        raise MetricsInputError(f"district {district_code!r} has no communes in vintage {vintage} "
+                                f"of province {pc}")
+    scope = counts[counts["area_code"] == scope_code].iloc[0]
+    in_scope = cs if district_code is None else cs[cs["district_code"] == scope_code]
+
+    prev = status_as_of(prep, pc, year - 1, vintage=vintage)
+    rvc = reported_vs_computed(prep, year, cs, counts, dstat, prev)
+    tg = targets_and_gaps(prep, year, cs, counts, dstat)
+    hold = holdouts_from(prep, year, cs, dstat, counts)
+    shares = hold.attrs["area_shares"]
+    trans = compare(prev, cs)
+    reg_nr = not_reassessed(prep, cs)
+    reg_cl = criteria_lost(prep, cs)
+    if district_code is not None:
+        codes = set(in_scope["unit_code"])
+        rvc = rvc[rvc["area_code"] == scope_code]
+        tg = tg[(tg["area_code"] == scope_code) | tg["area_code"].isin(codes)]
+        hold = hold[(hold["unit_code"].isin(codes) & (hold["admin_level"] == "commune"))
+                    | (hold["unit_code"] == scope_code)]
+        trans = trans[trans["district_code"] == scope_code]
+        reg_nr = reg_nr[reg_nr["unit_code"].isin(codes)]
+        reg_cl = reg_cl[reg_cl["unit_code"].isin(codes)]
+
+    # captions: one per level, on the basis the holdout rule uses for this area
+    captions = {"vi": None, "en": None, "levels": {}}
+    el = in_scope[in_scope["eligible"]]
+    for lvl in RECOGNISED:
+        sh = shares[(shares["area_code"] == scope_code) & (shares["level"] == lvl)] if len(shares) else shares
+        if sh is None or sh.empty:
+            continue
+        s = sh.iloc[0]
+        below_df = el[el["level"].map(LEVEL_RANK).fillna(99) < LEVEL_RANK[lvl]]
+        below = list(zip(below_df["district_name"], below_df["district_type"]))
+        area = None if district_code is None else (scope["area_name"], in_scope["district_type"].iloc[0])
+        c = {lang: headline(year, vintage, int(s["reached"]), int(s["denominator"]), s["basis"],
+                            s["basis_provenance"], below, int(scope["unknown"]), lang, lvl, area)
+             for lang in ("vi", "en")}
+        c.update({"basis": s["basis"], "basis_source": clean(s["basis_source"]),
+                  "provenance": clean(s["basis_provenance"])})
+        captions["levels"][lvl] = c
+    if "standard" in captions["levels"]:
+        captions["vi"] = captions["levels"]["standard"]["vi"]
+        captions["en"] = captions["levels"]["standard"]["en"]
+
+    tcounts = trans[trans["eligible"]]["change"].value_counts()
+    holdouts = {
+        "a": records_to_json(hold[(hold["rule"] == "a") & (hold["listed_as"] == "holdout")]),
+        "b": records_to_json(hold[(hold["rule"] == "b") & (hold["listed_as"] == "holdout")]),
+        "no_record": records_to_json(hold[hold["listed_as"] == "no_record"]),
+        "threshold": 0.9,
+        "areas": records_to_json(shares[shares["area_code"] == scope_code] if district_code else shares),
+    }
+    notes = []
+    if cs.attrs.get("vintage_note"):
+        notes.append(cs.attrs["vintage_note"])
+    if scope["unknown"]:
+        notes.append(f"{int(scope['unknown'])} eligible xã have no record for {year} (unknown, not counted "
+                     f"as 'none')")
+    return {
+        "province": {"code": pc, "name": prep.province_name},
+        "scope": {"admin_level": "province" if district_code is None else "district", "code": scope_code,
+                  "name": scope["area_name"]},
+        "year": year, "vintage": vintage, "vintage_note": cs.attrs.get("vintage_note"),
+        "merger_rule": "lowest",
+        "counts": records_to_json(counts[counts["area_code"] == scope_code])[0],
+        "districts": records_to_json(counts[counts["admin_level"] == "district"]) if district_code is None
+        else [],
+        "district_units": records_to_json(dstat if district_code is None else dstat[dstat["unit_code"] == scope_code],
+                                          ["unit_code", "name", "unit_type", "ladder", "level", "provenance",
+                                           "source_id", "decision_no", "record_year", "basis"]),
+        "district_ladder": _district_ladder(dstat),
+        "reported_vs_computed": records_to_json(rvc),
+        "targets": records_to_json(tg),
+        "holdouts": holdouts,
+        "criteria": criteria_summary(in_scope, criteria_names=getattr(ds, "criteria", None)),
+        "transitions": {
+            "from_year": year - 1, "to_year": year, "vintage": vintage,
+            "counts": {k: int(tcounts.get(k, 0)) for k in ("up", "down", "same", "unknown")},
+            "changed": records_to_json(trans[trans["change"].isin(["up", "down"])],
+                                       ["unit_code", "name", "district_name", "level_a", "level_b", "change",
+                                        "provenance_b"]),
+            "regressions": {
+                "level_drops": records_to_json(trans[trans["change"] == "down"],
+                                               ["unit_code", "name", "district_name", "level_a", "level_b"]),
+                "not_reassessed": records_to_json(reg_nr),
+                "criteria_lost": records_to_json(reg_cl),
+            },
+        },
+        "captions": captions,
+        "notes": notes,
+    }
