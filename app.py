@@ -1,0 +1,37 @@
+"""NTM Atlas — the frame: page config, language, shared province/year state,
+navigation, notices and the attribution footer. Pages are thin (pages/*.py)."""
+import streamlit as st
+
+st.set_page_config(page_title="NTM Atlas", page_icon="🗺️", layout="wide",
+                   initial_sidebar_state="auto")
+
+from ui import layout, state  # noqa: E402  (set_page_config must come first)
+from ui.i18n import default_lang, t  # noqa: E402
+
+layout.print_css()
+
+try:
+    choices = layout.choices()
+except Exception as exc:  # no data yet (store not built, loaders missing): say so, no traceback
+    st.error(t("app.data_missing", default_lang(), error=f"{type(exc).__name__}: {exc}"))
+    st.stop()
+
+view, bad = state.read_state(choices)
+lang = view.lang
+layout.sidebar(view, choices)
+view = state.current()
+layout.notices(bad, lang)
+
+PAGES = [
+    ("pages/overview.py", "overview", "📊", True),
+    ("pages/map.py", "map", "🗺️", False),
+    ("pages/progress.py", "progress", "📈", False),
+    ("pages/holdouts.py", "holdouts", "🚩", False),
+    ("pages/area.py", "area", "🏘️", False),
+    ("pages/sources.py", "sources", "📚", False),
+    ("pages/data.py", "data", "⬇️", False),
+]
+nav = st.navigation([st.Page(path, title=t(f"pages.{slug}", lang), icon=icon, url_path=slug, default=default)
+                     for path, slug, icon, default in PAGES])
+nav.run()
+layout.footer(state.current())

@@ -1,0 +1,111 @@
+"""Map `/map`: commune / district / criteria layers, legend beside the map,
+search and zoom, click → detail panel, play through years, compare two years."""
+import time
+
+import streamlit as st
+
+from ui import data, detail, layout, panels, state
+from ui import search as ntm_search
+from ui.i18n import t
+
+view = state.current()
+lang = view.lang
+illus = layout.show_illustrative()
+ch = layout.choices()
+
+panels.page_title("map.title", view)
+if view.province == "all":
+    panels.national_notice(view)
+    try:  # the national renderer comes from the geometry module when present
+        from ui.national import render_national  # type: ignore
+    except ImportError:
+        st.stop()
+    render_national(view)
+    st.stop()
+
+tok = data.token(illus)
+mode = "criteria" if view.level == "criteria" else ("district" if view.layer == "district" else "level")
+
+# --- controls -----------------------------------------------------------------
+c1, c2, c3 = st.columns([2, 2, 3])
+with c1:
+    layer_options = ["commune", "district", "criteria"]
+    st.session_state["ntm_w_layer"] = "criteria" if mode == "criteria" else view.layer
+    st.radio(t("map.layer", lang), layer_options, key="ntm_w_layer", horizontal=False,
+             format_func=lambda o: t(f"map.layer_{o}", lang),
+             on_change=lambda: state.update(
+                 level="criteria" if st.session_state["ntm_w_layer"] == "criteria" else
+                 (view.level if view.level != "criteria" else "standard"),
+                 layer="district" if st.session_state["ntm_w_layer"] == "district" else "commune"))
+with c2:
+    playing = st.session_state.get("ntm_playing", False)
+    if st.button(t("map.stop", lang) if playing else t("map.play", lang), key="ntm_play"):
+        st.session_state["ntm_playing"] = not playing
+        if not playing and view.year == ch.years[-1]:
+            state.update(year=ch.years[0], compare=None)
+        st.rerun()
+    compare_on = st.toggle(t("map.compare", lang), value=view.compare is not None, key="ntm_w_compare_on")
+    if compare_on and view.compare is None:
+        other = [y for y in ch.years if y != view.year]
+        view = state.update(compare=other[0] if view.year == ch.years[-1] else ch.years[-1])
+    elif not compare_on and view.compare is not None:
+        view = state.update(compare=None)
+    if view.compare is not None:
+        st.session_state["ntm_w_compare"] = view.compare
+        st.selectbox(t("map.compare_year", lang), [y for y in ch.years if y != view.year], key="ntm_w_compare",
+                     on_change=lambda: state.update(compare=int(st.session_state["ntm_w_compare"])))
+with c3:
+    q = st.text_input(t("map.search", lang), key="ntm_w_search", placeholder=t("map.search_placeholder", lang))
+    hits = []
+    if q:
+        status_now = data.status(view.province, view.year, tok, illus)
+        hits = ntm_search.search(q, status_now[["unit_code", "name", "district_name"]].to_dict("records"))
+        if not hits:
+            st.caption(t("map.search_none", lang, q=q))
+        else:
+            labels = {h["unit_code"]: f"{h['name']} — {h['district_name']}" for h in hits}
+            pick = st.selectbox(t("map.search_pick", lang), list(labels), format_func=labels.get, key="ntm_w_hit")
+            if pick and state.changed("search_pick", pick):
+                view = state.update(commune=pick)
+
+# --- map(s) and legend --------------------------------------------------------------
+center = zoom = None
+if view.commune:
+    center, zoom = detail.commune_center(view, view.year), 12
+
+if view.compare is not None:
+    left, right = st.columns(2)
+    for col, year, k in ((left, view.year, "map_a"), (right, view.compare, "map_b")):
+        with col:
+            st.subheader(str(year))
+            clicked = panels.commune_map(view, illus, k, year, mode, height=460,
+                                         highlight=view.commune, center=center, zoom=zoom)
+            panels.map_legend(view, illus, year, mode)
+            if clicked and state.changed(f"click_{k}", clicked):
+                view = state.update(commune=clicked)
+                st.rerun()
+else:
+    left, right = st.columns([5, 2], gap="medium")
+    with left:
+        clicked = panels.commune_map(view, illus, "map_main", view.year, mode, height=600,
+                                     highlight=view.commune, center=center, zoom=zoom)
+        st.caption(t("map.click_hint", lang))
+    with right:
+        panels.map_legend(view, illus, view.year, mode)
+    if clicked and state.changed("click_map_main", clicked):
+        view = state.update(commune=clicked)
+        st.rerun()
+
+layout.illustrative_banner([data.status(view.province, view.year, tok, illus)], lang)
+if view.commune:
+    detail.panel(view, illus)
+
+if st.session_state.get("ntm_playing"):
+    # One step per run: the map updates in place (no remount), then the next year.
+    time.sleep(1.2)
+    nxt = [y for y in ch.years if y > view.year]
+    if nxt:
+        state.update(year=nxt[0], compare=None)
+    else:
+        st.session_state["ntm_playing"] = False
+    st.rerun()

@@ -1,0 +1,28 @@
+"""Overview `/`: headline caption, KPI tiles vs targets, small map, holdouts, as-of and provenance."""
+import streamlit as st
+
+from ui import data, layout, panels, state
+
+view = state.current()
+lang = view.lang
+illus = layout.show_illustrative()
+
+panels.page_title("overview.title", view)
+if view.province == "all":
+    panels.national_notice(view)
+    st.stop()
+
+tok = data.token(illus)
+status = data.status(view.province, view.year, tok, illus)
+counts = data.counts(view.province, view.year, tok, illus)
+summary = data.summary(view.province, view.year, None, tok, illus)
+layout.illustrative_banner([status], lang)
+
+panels.caption(summary, lang)
+panels.kpi_tiles(view, counts, summary)
+left, right = st.columns([3, 2], gap="large")
+with left:
+    panels.small_map(view, illus, key="overview_map")
+with right:
+    panels.holdouts_callout(view, illus)
+    panels.provenance_summary(view, status, counts)

@@ -1,0 +1,205 @@
+/* NTM Atlas map client (served by the app, no internet needed).
+ *
+ * Why this exists: streamlit-folium remounts the map whenever the generated map
+ * script changes, and re-sends that whole script over the websocket on every
+ * change. So the base map script stays small and fixed (map + an empty layer
+ * container), geometry and per-year statuses are fetched once by URL from
+ * Streamlit's static serving (browser-cached), and a year / level change only
+ * sends a tiny `NtmAtlas.show(...)` call through `feature_group_to_add`.
+ */
+(function () {
+  "use strict";
+  if (window.NtmAtlas) { return; }
+
+  var cache = {};   // url -> Promise of parsed JSON (one fetch per URL)
+
+  function fetchJson(url) {
+    if (!cache[url]) {
+      cache[url] = fetch(url).then(function (r) {
+        if (!r.ok) { throw new Error("NTM Atlas: cannot load " + url + " (" + r.status + ")"); }
+        return r.json();
+      });
+    }
+    return cache[url];
+  }
+
+  function esc(value) {
+    if (value === null || value === undefined) { return ""; }
+    return String(value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  function ensureHatch(map) {
+    // An SVG pattern for "unknown" (white with grey hatching), added to every
+    // SVG renderer of the map so fill="url(#ntm-hatch)" resolves.
+    var svgs = map.getContainer().querySelectorAll("svg");
+    svgs.forEach(function (svg) {
+      if (svg.querySelector("#ntm-hatch")) { return; }
+      var ns = "http://www.w3.org/2000/svg";
+      var defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(ns, "defs"), svg.firstChild);
+      var p = document.createElementNS(ns, "pattern");
+      p.setAttribute("id", "ntm-hatch");
+      p.setAttribute("patternUnits", "userSpaceOnUse");
+      p.setAttribute("width", "6");
+      p.setAttribute("height", "6");
+      p.setAttribute("patternTransform", "rotate(45)");
+      var bg = document.createElementNS(ns, "rect");
+      bg.setAttribute("width", "6"); bg.setAttribute("height", "6"); bg.setAttribute("fill", "#ffffff");
+      var line = document.createElementNS(ns, "line");
+      line.setAttribute("x1", "0"); line.setAttribute("y1", "0");
+      line.setAttribute("x2", "0"); line.setAttribute("y2", "6");
+      line.setAttribute("stroke", "#8c8c8c"); line.setAttribute("stroke-width", "2");
+      p.appendChild(bg); p.appendChild(line); defs.appendChild(p);
+    });
+  }
+
+  function criteriaColour(met, total, colours, unknown) {
+    if (met === null || met === undefined || !total) { return unknown; }
+    var share = Math.min(Math.max(met / total, 0), 1);
+    return colours[Math.min(Math.floor(share * colours.length), colours.length - 1)];
+  }
+
+  // State per map: the container made by the base script, loaded layers, current view.
+  function attach(map, container) {
+    map._ntm = { container: container, communes: null, districts: null, province: null,
+                 geoKey: null, view: null, status: null, shown: null, seq: 0 };
+    if (!map.getPane("ntmOutlines")) {
+      var pane = map.createPane("ntmOutlines");
+      pane.style.zIndex = 450;            // above communes (overlayPane = 400)
+      pane.style.pointerEvents = "none";  // hover and click reach the communes below
+    }
+  }
+
+  function row(view, code) {
+    var s = view && view.statusData;
+    if (!s || !s.units[code]) { return null; }
+    return s.units[code][String(view.year)] || null;
+  }
+
+  var PENDING = { weight: 0.7, color: "#444444", fillColor: "#ffffff", fillOpacity: 0.2 };
+
+  function communeStyle(view, feature) {
+    if (!view) { return PENDING; }
+    var p = feature.properties, o = view.opts, pal = o.palette;
+    var r = row(view, p.unit_code);
+    var level = p.eligible ? (r ? r[0] : "unknown") : "not_applicable";
+    var holdout = r && r[7] === 1;
+    var style = { weight: 0.7, color: pal.outline, opacity: 0.9, fillOpacity: 0.9, dashArray: null };
+    if (o.mode === "criteria") {
+      style.fillColor = p.eligible ? criteriaColour(r ? r[1] : null, r ? r[2] : null, pal.criteria, "url(#ntm-hatch)") : pal.levels.not_applicable;
+      if (style.fillColor === "url(#ntm-hatch)") { style.dashArray = "3 2"; }
+    } else if (o.mode === "district") {
+      style.fillOpacity = 0; style.weight = 0.5;
+    } else if (level === "unknown") {
+      style.fillColor = "url(#ntm-hatch)"; style.dashArray = "3 2"; style.color = "#7a7a7a";
+    } else {
+      style.fillColor = pal.levels[level] || pal.levels.unknown;
+    }
+    if (holdout && o.mode !== "district") { style.color = pal.holdout; style.weight = 3; style.dashArray = null; }
+    if (o.highlight && o.highlight === p.unit_code) { style.color = "#000000"; style.weight = 4; style.dashArray = null; }
+    return style;
+  }
+
+  function communeTooltip(view, layer) {
+    if (!view) { return ""; }
+    var p = layer.feature.properties, L_ = view.opts.labels;
+    var r = row(view, p.unit_code);
+    var level = p.eligible ? (r ? r[0] : "unknown") : "not_applicable";
+    var lines = [
+      "<b>" + esc(p.name) + "</b>",
+      esc(L_.district) + ": " + esc(p.district_name),
+      esc(L_.level) + " (" + esc(view.year) + "): " + esc(L_.levels[level] || level) + (r && r[6] === 1 ? " (" + esc(L_.mixed) + ")" : "")
+    ];
+    if (r && r[1] !== null && r[1] !== undefined) {
+      lines.push(esc(L_.criteria) + ": " + esc(r[1]) + (r[2] ? "/" + esc(r[2]) : ""));
+    }
+    lines.push(esc(L_.decision) + ": " + (r && r[3] ? esc(r[3]) : "—"));
+    lines.push(esc(L_.provenance) + ": " + (r && r[4] ? esc(L_.provenances[r[4]] || r[4]) : "—"));
+    if (r && r[7] === 1) { lines.push("<span style='color:#b2182b'>" + esc(L_.holdout) + "</span>"); }
+    return "<div class='ntm-tip'>" + lines.join("<br>") + "</div>";
+  }
+
+  function districtStyle(view, feature) {
+    if (!view) { return { weight: 2.2, color: "#222222", fill: false }; }
+    var o = view.opts, pal = o.palette;
+    var style = { weight: 2.2, color: pal.district, opacity: 1, fill: false };
+    if (o.mode === "district") {
+      var d = view.statusData && view.statusData.districts[feature.properties.unit_code];
+      var r = d ? d[String(view.year)] : null;
+      var level = r ? r[0] : "unknown";
+      style.fill = true; style.fillOpacity = 0.9;
+      style.fillColor = level === "unknown" ? "url(#ntm-hatch)" : (pal.levels[level] || pal.levels.unknown);
+      if (r && r[2] === 1) { style.color = pal.holdout; style.weight = 3.5; }
+    }
+    return style;
+  }
+
+  function restyle(map) {
+    var st = map._ntm, view = st.view;
+    if (!view || !st.communes) { return; }
+    ensureHatch(map);
+    st.communes.setStyle(function (f) { return communeStyle(view, f); });
+    if (st.districts) { st.districts.setStyle(function (f) { return districtStyle(view, f); }); }
+    ensureHatch(map);
+    st.shown = { year: view.year, mode: view.opts.mode, n: st.communes.getLayers().length, highlight: view.opts.highlight || null };
+    map.getContainer().setAttribute("data-ntm-year", String(view.year));
+    map.getContainer().setAttribute("data-ntm-mode", view.opts.mode);
+  }
+
+  function loadGeometry(map, opts) {
+    var st = map._ntm;
+    var key = opts.geo.communes + "|" + opts.geo.districts;
+    if (st.geoKey === key && st.geoPromise) { return st.geoPromise; }
+    st.geoKey = key;
+    st.geoPromise = Promise.all([
+      fetchJson(opts.geo.communes), fetchJson(opts.geo.districts),
+      opts.geo.province ? fetchJson(opts.geo.province) : Promise.resolve(null)
+    ]).then(function (parts) {
+      if (st.geoKey !== key) { return; }          // a newer vintage was asked for meanwhile
+      [st.communes, st.districts, st.province, st.labels].forEach(function (l) { if (l) { st.container.removeLayer(l); } });
+      st.communes = L.geoJSON(parts[0], {
+        style: function (f) { return communeStyle(st.view, f); },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip(function (l) { return communeTooltip(st.view, l); }, { sticky: true, direction: "top", className: "ntm-tooltip" });
+          layer.on("mouseover", function () { layer.setStyle({ weight: 3 }); layer.bringToFront(); });
+          layer.on("mouseout", function () { layer.setStyle(communeStyle(st.view, f)); });
+        }
+      });
+      st.districts = L.geoJSON(parts[1], { pane: "ntmOutlines", interactive: false,
+                                           style: function (f) { return districtStyle(st.view, f); } });
+      st.province = parts[2] ? L.geoJSON(parts[2], { pane: "ntmOutlines", interactive: false,
+                                                      style: { weight: 3.5, color: "#111111", fill: false } }) : null;
+      st.container.addLayer(st.communes);
+      st.container.addLayer(st.districts);
+      if (st.province) { st.container.addLayer(st.province); }
+      st.labels = L.layerGroup();
+      parts[1].features.forEach(function (f) {
+        if (!f.properties.label_lat) { return; }
+        st.labels.addLayer(L.marker([f.properties.label_lat, f.properties.label_lng], {
+          interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "ntm-dlabel", html: "<span>" + esc(f.properties.short_name || f.properties.name) + "</span>", iconSize: null })
+        }));
+      });
+      st.container.addLayer(st.labels);
+      if (!st.fitted) { map.fitBounds(st.communes.getBounds(), { padding: [8, 8] }); st.fitted = true; }
+    });
+    return st.geoPromise;
+  }
+
+  // Show one view: geometry URLs (fetched once), status URL (all years), year, mode, labels.
+  function show(map, opts) {
+    if (!map || !map._ntm) { return; }
+    var st = map._ntm, seq = ++st.seq;
+    Promise.all([loadGeometry(map, opts), fetchJson(opts.status)]).then(function (parts) {
+      if (seq !== st.seq) { return; }            // superseded by a newer call
+      st.view = { opts: opts, year: opts.year, statusData: parts[1] };
+      restyle(map);
+      if (opts.highlight && st.communes) {
+        st.communes.eachLayer(function (l) { if (l.feature.properties.unit_code === opts.highlight) { l.bringToFront(); } });
+      }
+    }).catch(function (e) { console.warn(String(e)); });
+  }
+
+  window.NtmAtlas = { attach: attach, show: show, esc: esc, state: function (map) { return (map || window.map)._ntm; } };
+})();

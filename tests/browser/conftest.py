@@ -1,0 +1,125 @@
+"""Shared browser-test fixtures: a live Streamlit server and a Chromium helper.
+
+- `app_server` (session): starts `streamlit run app.py` on a free port, headless,
+  waits for /_stcore/health and yields the base URL. Other browser test files
+  (geometry, exports) reuse it.
+- `launch_chromium(playwright)` launches Debian's Chromium with the project flags;
+  `guard_page(context)` blocks and records every request that is not to
+  localhost, and records console errors. Never run `playwright install`.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("NTM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, timeout: float = 90.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"Streamlit did not become healthy at {url} within {timeout:.0f} s")
+
+
+def start_server(extra_env: dict | None = None, port: int | None = None):
+    """Start the app; returns (process, base_url). The caller must stop it."""
+    port = port or free_port()
+    env = {**os.environ, **(extra_env or {})}
+    env.setdefault("NTM_LANG", "vi")
+    env.pop("NTM_TILE_URL", None)
+    log = open(REPO / "test-artifacts" / f"streamlit-{port}.log", "w") if (REPO / "test-artifacts").is_dir() else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+    except Exception:
+        proc.terminate()
+        raise
+    return proc, url
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    (REPO / "test-artifacts" / "screenshots").mkdir(parents=True, exist_ok=True)
+    proc, url = start_server()
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def launch_chromium(playwright, **kwargs):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, **kwargs)
+
+
+class Guard:
+    """Records blocked (non-localhost) requests and console errors of a context."""
+
+    def __init__(self):
+        self.blocked: list[str] = []
+        self.console_errors: list[str] = []
+
+    def route(self, route):
+        host = urlparse(route.request.url).hostname or ""
+        scheme = urlparse(route.request.url).scheme
+        if scheme in ("data", "blob", "about") or host in LOCAL_HOSTS:
+            return route.continue_()
+        self.blocked.append(route.request.url)
+        return route.abort()
+
+    def watch(self, page):
+        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.console_errors.append(f"pageerror: {e}"))
+        return page
+
+
+def guard_context(browser, **context_kwargs):
+    """A browser context whose every non-localhost request is blocked and recorded."""
+    ctx = browser.new_context(**context_kwargs)
+    guard = Guard()
+    ctx.route("**/*", guard.route)
+    return ctx, guard
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    with sync_api.sync_playwright() as pw:
+        b = launch_chromium(pw)
+        yield b
+        b.close()

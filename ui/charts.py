@@ -1,0 +1,78 @@
+"""Plotly charts for /progress (counts/shares per level per year, targets as
+reference lines, reported vs computed, national line, criteria average)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui import data, palette
+from ui.i18n import t
+
+LEVELS = ("standard", "advanced", "model")
+
+
+def area_name(code: str, view, illus: bool) -> str:
+    ds = data.dataset(illus)
+    u = ds.units[ds.units["unit_code"].astype(str) == str(code)]
+    return str(u.iloc[0]["name"]) if len(u) else str(code)
+
+
+def level_chart(series: pd.DataFrame, area: str, kind: str, lang: str, targets, view) -> go.Figure:
+    """kind = "count" (at-least counts) or "share" (of eligible communes)."""
+    s = series[series["area_code"].astype(str) == str(area)]
+    fig = go.Figure()
+    for level in LEVELS:
+        m = s[s["metric"].astype(str) == f"count_{level}"]
+        for basis, dash, sym in (("computed", "solid", "circle"), ("reported", "dot", "diamond-open")):
+            b = m[m["basis"].astype(str) == basis].sort_values("year")
+            if not len(b):
+                continue
+            y = b["value"] if kind == "count" else b["share"] * 100
+            fig.add_trace(go.Scatter(
+                x=b["year"], y=y, mode="lines+markers", name=f"{t('levels.' + level, lang)} — {t('progress.' + basis, lang)}",
+                line={"color": palette.level_colour(level if level != "standard" else "standard"), "dash": dash, "width": 3},
+                marker={"symbol": sym, "size": 9},
+                customdata=b[["eligible", "provenance"]].astype(str).values,
+                hovertemplate="%{x}: %{y}<br>n = %{customdata[0]} · %{customdata[1]}<extra></extra>"))
+    if kind == "share":
+        nat = series[(series["area_code"].astype(str) == "VN") & (series["metric"].astype(str) == "count_standard")]
+        if len(nat):
+            nat = nat.sort_values("year")
+            fig.add_trace(go.Scatter(x=nat["year"], y=nat["share"] * 100, mode="lines+markers",
+                                     name=t("progress.national", lang), line={"color": "#555", "dash": "dash"}))
+    if targets is not None and len(targets):
+        for r in targets.itertuples(index=False):
+            if str(r.level) not in LEVELS or pd.isna(r.target_year):
+                continue
+            if kind == "share" and pd.notna(getattr(r, "target_share", None)):
+                y = float(r.target_share) * 100
+            elif kind == "count" and pd.notna(getattr(r, "target_count", None)):
+                y = float(r.target_count)
+            else:
+                continue
+            fig.add_trace(go.Scatter(x=[int(r.target_year)], y=[y], mode="markers+text",
+                                     marker={"symbol": "star", "size": 15, "color": palette.level_colour(str(r.level)),
+                                             "line": {"color": "#000", "width": 1}},
+                                     text=[t("progress.target_line", lang, level=t("levels." + str(r.level), lang), year=int(r.target_year))],
+                                     textposition="top center", showlegend=False))
+    fig.update_layout(title=t("progress.counts" if kind == "count" else "progress.shares", lang),
+                      yaxis_title="%" if kind == "share" else t("cols.count", lang), xaxis_title=t("cols.year", lang),
+                      xaxis={"dtick": 1}, height=420, margin={"l": 40, "r": 10, "t": 50, "b": 40},
+                      legend={"orientation": "h", "y": -0.2}, font={"size": 14})
+    return fig
+
+
+def criteria_chart(series: pd.DataFrame, area: str, lang: str):
+    s = series[(series["area_code"].astype(str) == str(area)) & (series["metric"].astype(str) == "avg_criteria")]
+    if not len(s):
+        return None
+    fig = go.Figure()
+    for basis, dash in (("computed", "solid"), ("reported", "dot")):
+        b = s[s["basis"].astype(str) == basis].sort_values("year")
+        if len(b):
+            fig.add_trace(go.Scatter(x=b["year"], y=b["value"], mode="lines+markers", name=t("progress." + basis, lang),
+                                     line={"dash": dash, "width": 3, "color": "#2166ac"}))
+    fig.update_layout(title=t("progress.criteria_avg", lang), xaxis={"dtick": 1}, height=360,
+                      margin={"l": 40, "r": 10, "t": 50, "b": 40}, font={"size": 14},
+                      legend={"orientation": "h", "y": -0.25})
+    return fig

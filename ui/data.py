@@ -1,0 +1,144 @@
+"""Cached access to the dataset, geometry and metrics for the pages.
+
+- The dataset is loaded once per process (`st.cache_resource`); `clear()` drops
+  it after an import so the next run reads the store again.
+- Geometry is cached as a resource keyed by (vintage, detail) and never mutated.
+- Metric tables are cached with `st.cache_data`, keyed by small strings plus the
+  dataset's identity (`tok`), so a cleared dataset also misses these caches.
+Illustrative rows (provenance = illustrative) are filtered out unless the user
+switched them on; every function takes `illustrative` for that reason.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from loaders.dataset import load_dataset
+
+
+@st.cache_resource(show_spinner=False)
+def _dataset_resource():
+    return {"ds": load_dataset(), "version": 0}
+
+
+_version = [0]
+
+
+def clear() -> None:
+    """Forget the dataset and every derived table (call after an import)."""
+    _version[0] += 1
+    _dataset_resource.clear()
+    _filtered.clear()
+    st.cache_data.clear()
+
+
+@st.cache_resource(show_spinner=False)
+def _filtered(illustrative: bool, version: int):
+    ds = _dataset_resource()["ds"]
+    if illustrative or "provenance" not in ds.status.columns:
+        return ds
+    keep = ds.status["provenance"].astype(str) != "illustrative"
+    if keep.all():
+        return ds
+    return dataclasses.replace(ds, status=ds.status[keep].copy())
+
+
+def dataset(illustrative: bool = False):
+    return _filtered(bool(illustrative), _version[0])
+
+
+def has_illustrative() -> bool:
+    ds = _dataset_resource()["ds"]
+    return "provenance" in ds.status.columns and (ds.status["provenance"].astype(str) == "illustrative").any()
+
+
+def token(illustrative: bool = False) -> str:
+    return f"{_version[0]}:{int(bool(illustrative))}"
+
+
+# ---- geometry ---------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def communes_geo(vintage: str, detail: str = "province"):
+    """Commune polygons of a vintage (simplified layer when the geometry module
+    provides it, else the raw boundaries). Shared: never mutate the result."""
+    try:
+        from loaders.geometry import prepared_layer
+    except ImportError:
+        prepared_layer = None
+    if prepared_layer is not None:
+        return prepared_layer(vintage, detail=detail)
+    from loaders.boundaries import load_communes
+    return load_communes(vintage)
+
+
+@st.cache_resource(show_spinner=False)
+def districts_geo(vintage: str):
+    from loaders.boundaries import load_districts
+    return load_districts(vintage)
+
+
+@st.cache_data(show_spinner=False)
+def meta(vintage: str) -> dict:
+    from loaders.boundaries import load_meta
+    return dict(load_meta(vintage))
+
+
+def vintage_for(province: str, year: int) -> str:
+    from loaders.boundaries import vintage_for as _vf
+    return _vf(province, year)
+
+
+# ---- metrics (cached) ---------------------------------------------------------
+
+@st.cache_data(show_spinner=False)
+def status(province: str, year: int, tok: str, illustrative: bool = False) -> pd.DataFrame:
+    from metrics.status import status_as_of
+    return status_as_of(dataset(illustrative), province, year)
+
+
+@st.cache_data(show_spinner=False)
+def district_status(province: str, year: int, tok: str, illustrative: bool = False) -> pd.DataFrame:
+    from metrics.status import district_status_as_of
+    return district_status_as_of(dataset(illustrative), province, year)
+
+
+@st.cache_data(show_spinner=False)
+def counts(province: str, year: int, tok: str, illustrative: bool = False) -> pd.DataFrame:
+    from metrics.counts import level_counts
+    return level_counts(status(province, year, tok, illustrative))
+
+
+@st.cache_data(show_spinner=False)
+def summary(province: str, year: int, district: str | None, tok: str, illustrative: bool = False) -> dict:
+    try:
+        from metrics.summary import build_summary
+    except ImportError:  # the metrics summary is not there yet: no caption rather than a made-up one
+        return {}
+    return build_summary(dataset(illustrative), province, year, district_code=district)
+
+
+@st.cache_data(show_spinner=False)
+def holdouts(province: str, year: int, tok: str, illustrative: bool = False) -> pd.DataFrame:
+    from metrics.holdouts import holdouts as _h
+    return _h(dataset(illustrative), province, year)
+
+
+@st.cache_data(show_spinner=False)
+def progress(province: str, years: tuple, tok: str, illustrative: bool = False) -> pd.DataFrame:
+    from metrics.progress import progress_series
+    return progress_series(dataset(illustrative), province, list(years))
+
+
+@st.cache_data(show_spinner=False)
+def transitions(province: str, year_a: int, year_b: int, tok: str, illustrative: bool = False) -> pd.DataFrame:
+    from metrics.transitions import transitions as _t
+    return _t(dataset(illustrative), province, year_a, year_b)
+
+
+@st.cache_data(show_spinner=False)
+def history(unit_code: str, vintage: str, tok: str, illustrative: bool = False) -> pd.DataFrame:
+    from metrics.history import unit_history
+    return unit_history(dataset(illustrative), unit_code, vintage)

@@ -1,0 +1,116 @@
+"""Commune detail panel: history across years, criteria met / missing (with
+names), target, and sources with links. Everything from metrics and records."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from ui import data
+from ui.i18n import t
+from ui.state import ViewState
+
+
+def commune_center(view: ViewState, year: int):
+    vintage = data.vintage_for(view.province, year)
+    g = data.communes_geo(vintage)
+    sel = g[g["unit_code"].astype(str) == str(view.commune)]
+    if not len(sel):
+        return None
+    p = sel.geometry.iloc[0].representative_point()
+    return (round(p.y, 5), round(p.x, 5))
+
+
+def _criteria_names(ds, criteria_set: str, ids: list[str], lang: str) -> list[str]:
+    crit = ds.criteria
+    col = "name_vi" if lang == "vi" else "name_en"
+    out = []
+    for cid in ids:
+        row = crit[(crit["criteria_set"].astype(str) == str(criteria_set)) & (crit["criterion_id"].astype(str) == cid)]
+        out.append(f"{cid}. {row.iloc[0][col]}" if len(row) else cid)
+    return out
+
+
+def _split(v) -> list[str]:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return []
+    return [s.strip() for s in str(v).split(";") if s.strip()]
+
+
+def source_links(ds, source_ids) -> str:
+    src = ds.sources
+    items = []
+    for sid in dict.fromkeys(s for s in source_ids if s):
+        row = src[src["source_id"].astype(str) == str(sid)]
+        if not len(row):
+            items.append(f"<li>{html.escape(str(sid))}</li>")
+            continue
+        r = row.iloc[0]
+        title = html.escape(str(r.get("title") or sid))
+        bits = [str(x) for x in (r.get("issuer"), r.get("doc_number"), r.get("doc_date")) if x is not None and not pd.isna(x) and str(x)]
+        url = str(r.get("url") or "")
+        link = f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{title}</a>' if url.startswith("http") else title
+        items.append(f"<li>{link}{' — ' + html.escape(', '.join(bits)) if bits else ''}</li>")
+    return "<ul>" + "".join(items) + "</ul>" if items else ""
+
+
+def panel(view: ViewState, illus: bool) -> None:
+    lang = view.lang
+    tok = data.token(illus)
+    ds = data.dataset(illus)
+    status = data.status(view.province, view.year, tok, illus)
+    row = status[status["unit_code"].astype(str) == str(view.commune)]
+    if not len(row):
+        return
+    r = row.iloc[0]
+    vintage = data.vintage_for(view.province, view.year)
+    with st.container(border=True, key="ntm_detail"):
+        st.subheader(t("detail.title", lang, name=r["name"]))
+        level = str(r["level"]) if bool(r["eligible"]) else "not_applicable"
+        st.write(t("detail.district", lang, name=r["district_name"]) + " · " +
+                 t("detail.level_now", lang, year=view.year, level=t(f"levels.{level}", lang)))
+        a, b = st.columns(2)
+        with a:
+            st.markdown(f"**{t('detail.history', lang)}**")
+            hist = data.history(str(view.commune), vintage, tok, illus)
+            if len(hist):
+                st.dataframe(_history_table(hist, lang), hide_index=True, use_container_width=True)
+        with b:
+            met, total = r.get("criteria_met"), r.get("criteria_total")
+            missing = _split(r.get("missing_criteria"))
+            cset = r.get("criteria_set")
+            if pd.notna(met) and pd.notna(total):
+                st.markdown(f"**{t('detail.criteria_met', lang)}**: {int(met)}/{int(total)}")
+            if missing:
+                st.markdown(f"**{t('detail.criteria_missing', lang)}**")
+                st.markdown("\n".join(f"- {html.escape(n)}" for n in _criteria_names(ds, cset, missing, lang)))
+            elif pd.isna(met):
+                st.caption(t("detail.criteria_unknown", lang))
+            st.markdown(f"**{t('detail.target', lang)}**")
+            tg = ds.targets[(ds.targets["scope"].astype(str) == "unit") & (ds.targets["unit_code"].astype(str) == str(view.commune))]
+            if len(tg):
+                st.markdown("\n".join(f"- {t('levels.' + str(x.level), lang)} — {int(x.target_year)}" for x in tg.itertuples()))
+            else:
+                st.caption(t("detail.no_target", lang))
+        st.markdown(f"**{t('detail.sources', lang)}**")
+        sids = list(hist["source_id"].astype(str)) if len(hist) and "source_id" in hist.columns else []
+        if pd.notna(r.get("source_id")):
+            sids.insert(0, str(r["source_id"]))
+        st.html(source_links(ds, sids))
+
+
+def _history_table(hist: pd.DataFrame, lang: str) -> pd.DataFrame:
+    cols = {"year": t("cols.year", lang), "level": t("cols.level", lang),
+            "criteria_met": t("cols.criteria_met", lang), "decision_no": t("cols.decision", lang),
+            "provenance": t("cols.provenance", lang), "source_id": t("cols.source", lang)}
+    h = hist[[c for c in cols if c in hist.columns]].copy()
+    if "level" in h.columns:
+        h["level"] = h["level"].astype(str).map(lambda v: t(f"levels.{v}", lang) if v in _LEVELS else v)
+    if "provenance" in h.columns:
+        h["provenance"] = h["provenance"].astype(str).map(lambda v: t(f"provenance.{v}", lang) if v in _PROVS else v)
+    return h.rename(columns=cols)
+
+
+_LEVELS = {"none", "standard", "advanced", "model", "completed", "mixed", "unknown", "not_applicable"}
+_PROVS = {"official", "reported", "derived", "illustrative"}

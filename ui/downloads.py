@@ -1,0 +1,105 @@
+"""Downloads for /data: CSV and GeoJSON of what is on screen and of everything,
+with a citation line. CSV cells that a spreadsheet would run as a formula
+(= + - @ at the start) are prefixed with a quote (DESIGN §5)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import streamlit as st
+
+from ui import data
+from ui import map as ntm_map
+from ui.i18n import t
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(v):
+    if isinstance(v, str) and v.startswith(FORMULA_START):
+        return "'" + v
+    return v
+
+
+def safe_csv(df: pd.DataFrame) -> bytes:
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(safe_cell)
+    out.columns = [safe_cell(str(c)) for c in out.columns]
+    return out.to_csv(index=False).encode("utf-8-sig")   # BOM: Excel opens UTF-8 Vietnamese correctly
+
+
+VIEW_COLUMNS = ["unit_code", "name", "unit_type", "district_code", "district_name", "vintage", "eligible",
+                "level", "record_year", "criteria_set", "criteria_met", "criteria_total", "missing_criteria",
+                "decision_no", "decision_date", "source_id", "provenance", "mixed", "illustrative", "note"]
+
+
+def view_frame(view, illus: bool) -> pd.DataFrame:
+    st_ = data.status(view.province, view.year, data.token(illus), illus)
+    if view.district:
+        st_ = st_[st_["district_code"].astype(str) == view.district]
+    out = st_[[c for c in VIEW_COLUMNS if c in st_.columns]].copy()
+    out.insert(0, "year", view.year)
+    return out
+
+
+def view_geojson(view, illus: bool) -> bytes:
+    frame = view_frame(view, illus)
+    vintage = data.vintage_for(view.province, view.year)
+    geo = data.communes_geo(vintage)
+    geo = geo[geo["unit_code"].astype(str).isin(frame["unit_code"].astype(str))]
+    by_code = {str(r["unit_code"]): r for r in frame.to_dict("records")}
+    gj = ntm_map.communes_geojson(geo)
+    for f in gj["features"]:
+        props = by_code.get(f["properties"]["unit_code"], {})
+        f["properties"] = {k: ntm_map._clean(v) for k, v in props.items()}
+    return json.dumps(gj, ensure_ascii=False).encode("utf-8")
+
+
+def citation_line(view, illus: bool) -> str:
+    from ui.share import citation
+    frame = view_frame(view, illus)
+    ds = data.dataset(illus)
+    ids = frame["source_id"].dropna().astype(str).unique().tolist() if "source_id" in frame.columns else []
+    src = ds.sources[ds.sources["source_id"].astype(str).isin(ids)]
+    titles = [str(x) for x in src["title"].tolist()[:3]]
+    if len(src) > 3:
+        titles.append(f"+{len(src) - 3}")
+    return citation(titles, view.lang)
+
+
+def _name(view, kind: str, ext: str) -> str:
+    parts = ["ntm", view.province] + ([view.district] if view.district else []) + [str(view.year), kind]
+    return "-".join(parts) + f".{ext}"
+
+
+def render(view, illus: bool) -> None:
+    lang = view.lang
+    prov = t(f"provinces.{view.province}", lang)
+    st.subheader(t("data.on_screen", lang, province=prov, year=view.year))
+    frame = view_frame(view, illus)
+    if illus and "illustrative" in frame.columns and frame["illustrative"].fillna(False).astype(bool).any():
+        st.error(t("app.illustrative_banner", lang))
+    c1, c2 = st.columns(2)
+    c1.download_button(t("data.csv_view", lang), safe_csv(frame), file_name=_name(view, "communes", "csv"),
+                       mime="text/csv", key="dl_view_csv")
+    c2.download_button(t("data.geojson_view", lang), view_geojson(view, illus),
+                       file_name=_name(view, "communes", "geojson"), mime="application/geo+json", key="dl_view_geojson")
+    st.markdown(f"**{t('data.citation', lang)}**")
+    st.code(citation_line(view, illus), language=None, wrap_lines=True)
+    st.caption(t("data.csv_note", lang))
+
+
+def render_all(view, illus: bool) -> None:
+    lang = view.lang
+    ds = data.dataset(illus)
+    st.subheader(t("data.everything", lang))
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(t("data.csv_all", lang), safe_csv(ds.status), file_name="ntm-status-all.csv",
+                       mime="text/csv", key="dl_all_status")
+    c2.download_button(t("data.csv_sources", lang), safe_csv(ds.sources), file_name="ntm-sources.csv",
+                       mime="text/csv", key="dl_all_sources")
+    c3.download_button(t("data.csv_targets", lang), safe_csv(ds.targets), file_name="ntm-targets.csv",
+                       mime="text/csv", key="dl_all_targets")

@@ -1,0 +1,131 @@
+"""Shared page furniture: the sidebar (language, province, year, illustrative
+switch), parameter notices, KPI tiles, the illustrative banner, print CSS and the
+attribution footer. Pages call these; they hold no data logic."""
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ui import data, state
+from ui.i18n import LANGS, t
+from ui.state import Choices, ViewState
+
+PROVINCE_OPTIONS = ("42", "38", "10", "all")
+ILLUSTRATIVE_KEY = "ntm_show_illustrative"
+
+
+@st.cache_data(show_spinner=False)
+def _choices(tok: str) -> Choices:
+    ds = data.dataset(True)
+    years = sorted(int(y) for y in pd.to_numeric(ds.status["year"], errors="coerce").dropna().unique())
+    span = tuple(range(years[0], years[-1] + 1)) if years else (date.today().year,)
+    units = ds.units
+    districts, communes = {}, {}
+    for prov in PROVINCE_OPTIONS[:-1]:
+        u = units[units["province_code"].astype(str) == prov]
+        districts[prov] = tuple(sorted(u.loc[u["admin_level"] == "district", "unit_code"].astype(str).unique()))
+        communes[prov] = frozenset(u.loc[u["admin_level"] == "commune", "unit_code"].astype(str))
+    return Choices(years=span, default_year=span[-1], districts=districts, communes=communes)
+
+
+def choices() -> Choices:
+    return _choices(data.token(True))
+
+
+def show_illustrative() -> bool:
+    return bool(st.session_state.get(ILLUSTRATIVE_KEY, False))
+
+
+def sidebar(view: ViewState, ch: Choices) -> None:
+    lang = view.lang
+    with st.sidebar:
+        st.markdown(f"### {html.escape(t('app.title', lang))}")
+        st.session_state["ntm_w_lang"] = view.lang
+        st.segmented_control(t("app.language", lang), options=list(LANGS), key="ntm_w_lang",
+                             format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+                             on_change=lambda: state.update(lang=st.session_state.get("ntm_w_lang") or view.lang))
+        st.session_state["ntm_w_province"] = view.province
+        st.selectbox(t("app.province", lang), options=list(PROVINCE_OPTIONS), key="ntm_w_province",
+                     format_func=lambda code: t(f"provinces.{code}", lang),
+                     on_change=lambda: state.update(province=st.session_state["ntm_w_province"],
+                                                    district=None, commune=None))
+        st.session_state["ntm_w_year"] = view.year
+        st.select_slider(t("app.year", lang), options=list(ch.years), key="ntm_w_year",
+                         on_change=lambda: state.update(year=int(st.session_state["ntm_w_year"]),
+                                                        compare=None))
+        if data.has_illustrative():
+            st.toggle(t("app.illustrative_toggle", lang), key=ILLUSTRATIVE_KEY,
+                      help=t("app.illustrative_help", lang))
+
+
+def notices(bad: list, lang: str) -> None:
+    for param, value in bad:
+        st.warning(t("app.bad_param", lang, param=str(param), value=str(value)), icon="⚠️")
+
+
+def illustrative_banner(frames, lang: str) -> bool:
+    """Show the "illustrative" label when any shown figure rests on illustrative rows."""
+    shown = False
+    for f in frames:
+        if f is None or not len(f):
+            continue
+        for col in ("illustrative", "provenance", "weakest_provenance"):
+            if col in f.columns:
+                vals = f[col]
+                if (vals.astype(str) == "illustrative").any() or (col == "illustrative" and vals.fillna(False).astype(bool).any()):
+                    shown = True
+    if shown:
+        st.error(t("app.illustrative_banner", lang))
+    return shown
+
+
+def print_css() -> None:
+    """Browser print gives a clean page: no sidebar, toolbar or header chrome."""
+    st.html("""<style>
+    @media print {
+      [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+      [data-testid="stDecoration"], [data-testid="stSidebarNav"], .ntm-noprint { display: none !important; }
+      [data-testid="stMain"] { margin-left: 0 !important; }
+      .block-container { padding-top: 0 !important; max-width: 100% !important; }
+    }
+    .ntm-tile { border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 14px; background: #fff; min-height: 128px; }
+    .ntm-tile .lbl { font-size: 0.95rem; font-weight: 600; display: flex; align-items: center; gap: 8px; }
+    .ntm-tile .big { font-size: 2rem; font-weight: 700; line-height: 1.2; margin-top: 4px; }
+    .ntm-tile .sub { font-size: 0.95rem; color: #333; }
+    .ntm-tile .tgt { font-size: 0.9rem; color: #444; margin-top: 4px; }
+    .ntm-sw { display: inline-block; width: 16px; height: 16px; border: 1px solid #555; border-radius: 3px; flex: none; }
+    .ntm-hatch { background: repeating-linear-gradient(45deg, #fff 0 3px, #8c8c8c 3px 5px); }
+    .ntm-legend { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
+    .ntm-legend td { padding: 4px 6px; border-bottom: 1px solid #eee; vertical-align: middle; }
+    .ntm-legend td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+    .ntm-caption { font-size: 1.15rem; line-height: 1.5; margin: 0.2rem 0 0.8rem 0; }
+    .ntm-foot { font-size: 0.85rem; color: #444; border-top: 1px solid #ddd; margin-top: 1.5rem; padding-top: 0.5rem; }
+    </style>""")
+
+
+def tile(label: str, big: str, sub: str, target: str, colour: str | None = None, hatch: bool = False) -> str:
+    sw = ""
+    if colour:
+        cls = "ntm-sw ntm-hatch" if hatch else "ntm-sw"
+        sw = f'<span class="{cls}" style="background-color:{html.escape(colour)}"></span>'
+    return (f'<div class="ntm-tile"><div class="lbl">{sw}{html.escape(label)}</div>'
+            f'<div class="big">{html.escape(big)}</div><div class="sub">{html.escape(sub)}</div>'
+            f'<div class="tgt">{html.escape(target)}</div></div>')
+
+
+def footer(view: ViewState) -> None:
+    lang = view.lang
+    parts = [html.escape(t("app.boundary_note", lang))]
+    try:
+        if view.province != "all":
+            vintage = data.vintage_for(view.province, view.year)
+            meta = data.meta(vintage)
+            attr = meta.get(f"attribution_{lang}") or meta.get("attribution_vi") or ""
+            if attr:
+                parts.append(f"{html.escape(t('app.attribution', lang))}: {html.escape(str(attr))}")
+    except Exception:  # a missing meta file must not hide the page
+        pass
+    st.html('<div class="ntm-foot">' + "<br>".join(parts) + "</div>")

@@ -1,0 +1,264 @@
+"""The folium map builder (province / district commune maps).
+
+How a year change avoids a remount (DESIGN §4): the base map script is the same
+for every year and level — an empty Leaflet map with one layer container — so
+streamlit-folium keeps the same component. Geometry and every year's statuses
+are written once as JSON under static/generated/ (content-hashed names, served
+by Streamlit's static serving and cached by the browser). The changing part is a
+one-line `NtmAtlas.show(...)` call delivered through `feature_group_to_add`,
+which streamlit-folium evaluates in place. Leaflet and the map client are served
+from static/ too, so nothing is loaded from the internet.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import folium
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from ui import palette
+from ui.i18n import t
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+GENERATED = STATIC_DIR / "generated"
+COORD_DECIMALS = 5     # ~1 m: finer than any boundary source we have
+
+
+def static_url(rel: str) -> str:
+    """URL of a file under static/, honouring server.baseUrlPath."""
+    base = ""
+    try:
+        from streamlit import config
+        base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    except Exception:  # outside a Streamlit runtime (tests, scripts)
+        base = ""
+    prefix = f"/{base}" if base else ""
+    return f"{prefix}/app/static/{rel}"
+
+
+# ---- files served to the browser ------------------------------------------------
+
+def _write_once(stem: str, payload: dict) -> str:
+    """Write JSON under static/generated/<stem>-<hash>.json (content-addressed, so
+    the browser may cache it forever) and return its URL."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    name = f"{stem}-{digest}.json"
+    path = GENERATED / name
+    if not path.exists():
+        GENERATED.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    return static_url(f"generated/{name}")
+
+
+def _rounded(geoms) -> list:
+    rounded = shapely.transform(np.asarray(geoms, dtype=object), lambda c: np.round(c, COORD_DECIMALS))
+    return [shapely.geometry.mapping(g) for g in rounded]
+
+
+def _features(gdf, props: list[dict]) -> dict:
+    geoms = _rounded(gdf.geometry.values)
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": p, "geometry": g} for p, g in zip(props, geoms)]}
+
+
+def communes_geojson(gdf) -> dict:
+    props = [{"unit_code": str(r.unit_code), "name": str(r.name), "district_name": str(r.district_name),
+              "district_code": str(r.district_code), "eligible": str(r.unit_type) == "xã"}
+             for r in gdf.itertuples(index=False)]
+    return _features(gdf, props)
+
+
+def _short(name: str) -> str:
+    for prefix in ("Huyện ", "Thị xã ", "Thành phố ", "Quận "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def districts_geojson(gdf) -> dict:
+    pts = shapely.point_on_surface(np.asarray(gdf.geometry.values, dtype=object))
+    props = [{"unit_code": str(r.unit_code), "name": str(r.name), "short_name": _short(str(r.name)),
+              "label_lat": round(float(p.y), 4), "label_lng": round(float(p.x), 4)}
+             for r, p in zip(gdf.itertuples(index=False), pts)]
+    return _features(gdf, props)
+
+
+def province_geojson(districts_gdf) -> dict:
+    outline = shapely.union_all(np.asarray(districts_gdf.geometry.values, dtype=object))
+    geom = _rounded([outline])[0]
+    return {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": geom}]}
+
+
+def geometry_urls(vintage: str, communes_gdf, districts_gdf, district: str | None = None) -> dict:
+    """Write (once) and return the URLs of the commune, district and province layers.
+    With `district`, only that district's communes are drawn (the district view)."""
+    tag = vintage if district is None else f"{vintage}-{district}"
+    c = communes_gdf
+    d = districts_gdf
+    if district is not None:
+        c = c[c["district_code"].astype(str) == str(district)]
+        d = d[d["unit_code"].astype(str) == str(district)]
+    return {"communes": _write_once(f"communes-{tag}", communes_geojson(c)),
+            "districts": _write_once(f"districts-{tag}", districts_geojson(d)),
+            "province": _write_once(f"province-{vintage}", province_geojson(districts_gdf))
+            if district is None else None}
+
+
+def _clean(v):
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return int(v) if float(v).is_integer() else float(v)
+    return v
+
+
+def decision_text(row) -> str | None:
+    no = _clean(getattr(row, "decision_no", None))
+    date = _clean(getattr(row, "decision_date", None))
+    if not no:
+        return None
+    return f"{no} ({str(date)[:10]})" if date else str(no)
+
+
+def status_payload(per_year: dict, district_per_year: dict, holdouts_per_year: dict) -> dict:
+    """Compact per-year statuses for the browser.
+
+    per_year: year -> metrics.status.status_as_of frame; district_per_year: year ->
+    district_status_as_of frame; holdouts_per_year: year -> set of unit codes.
+    Commune row: [level, criteria_met, criteria_total, decision, provenance,
+    source_id, mixed(0/1), holdout(0/1)]; district row: [level, provenance, holdout].
+    """
+    units: dict = {}
+    for year, frame in per_year.items():
+        held = holdouts_per_year.get(year, set())
+        for r in frame.itertuples(index=False):
+            code = str(r.unit_code)
+            level = str(r.level) if bool(getattr(r, "eligible", True)) else "not_applicable"
+            units.setdefault(code, {})[str(year)] = [
+                level, _clean(getattr(r, "criteria_met", None)), _clean(getattr(r, "criteria_total", None)),
+                decision_text(r), _clean(getattr(r, "provenance", None)), _clean(getattr(r, "source_id", None)),
+                1 if bool(_clean(getattr(r, "mixed", False)) or False) else 0, 1 if code in held else 0]
+    districts: dict = {}
+    for year, frame in district_per_year.items():
+        held = holdouts_per_year.get(year, set())
+        for r in frame.itertuples(index=False):
+            code = str(r.unit_code)
+            districts.setdefault(code, {})[str(year)] = [
+                str(r.level), _clean(getattr(r, "provenance", None)), 1 if code in held else 0]
+    return {"years": sorted(int(y) for y in per_year), "units": units, "districts": districts}
+
+
+def status_url(stem: str, payload: dict) -> str:
+    return _write_once(f"status-{stem}", payload)
+
+
+# ---- the folium map ----------------------------------------------------------------
+
+class _Container(MacroElement):
+    """An empty feature group created with the map: the client puts the layers in
+    it, and streamlit-folium's click handler (attached at mount) reports clicks on
+    any polygon inside it (`last_active_drawing.properties.unit_code`)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
+        NtmAtlas.attach({{ this._parent.get_name() }}, {{ this.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "NtmContainer"
+
+
+class _Show(MacroElement):
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        NtmAtlas.show(window.map, {{ this.opts_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, opts: dict):
+        super().__init__()
+        self._name = "NtmShow"
+        # JSON inside a <script>: escape "</" so no string can close the tag.
+        self.opts_json = json.dumps(opts, ensure_ascii=False).replace("</", "<\\/")
+
+
+def base_map(center: tuple[float, float], zoom: int = 9) -> folium.Map:
+    """An empty map: no basemap unless NTM_TILE_URL is set; local assets only."""
+    tile_url = (os.environ.get("NTM_TILE_URL") or "").strip()
+    m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True,
+                   zoom_snap=0.25, zoom_delta=0.5)
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=os.environ.get("NTM_TILE_ATTRIBUTION", "© map tiles"),
+                         name="basemap").add_to(m)
+    # Replace folium's CDN assets (Leaflet, jQuery, Bootstrap, awesome-markers,
+    # Font Awesome) by the files served from static/: only Leaflet is needed.
+    m.default_js = [("leaflet", static_url("leaflet/leaflet.js")),
+                    ("ntm_map", static_url("ntm/ntm-map.js"))]
+    m.default_css = [("leaflet_css", static_url("leaflet/leaflet.css")),
+                     ("ntm_map_css", static_url("ntm/ntm-map.css"))]
+    _Container().add_to(m)
+    return m
+
+
+def js_labels(lang: str) -> dict:
+    levels = ("none", "standard", "advanced", "model", "completed", "mixed", "unknown", "not_applicable")
+    prov = ("official", "reported", "derived", "illustrative")
+    return {"district": t("map.tip.district", lang), "level": t("map.tip.level", lang),
+            "criteria": t("map.tip.criteria", lang), "decision": t("map.tip.decision", lang),
+            "provenance": t("map.tip.provenance", lang), "mixed": t("levels.mixed", lang),
+            "holdout": t("map.tip.holdout", lang),
+            "levels": {k: t(f"levels.{k}", lang) for k in levels},
+            "provenances": {k: t(f"provenance.{k}", lang) for k in prov}}
+
+
+def js_palette() -> dict:
+    return {"levels": dict(palette.LEVEL_COLOURS), "criteria": list(palette.CRITERIA_COLOURS),
+            "outline": palette.OUTLINE_COLOUR, "holdout": palette.HOLDOUT_OUTLINE_COLOUR,
+            "district": palette.DISTRICT_OUTLINE_COLOUR}
+
+
+def view_group(geo: dict, status: str, year: int, mode: str, lang: str,
+               highlight: str | None = None) -> folium.FeatureGroup:
+    """The small, changing part of the map (year, mode, language, highlight)."""
+    fg = folium.FeatureGroup(name="ntm-view")
+    _Show({"geo": geo, "status": status, "year": int(year), "mode": mode,
+           "labels": js_labels(lang), "palette": js_palette(), "highlight": highlight}).add_to(fg)
+    return fg
+
+
+def render(m: folium.Map, view: folium.FeatureGroup, key: str, height: int = 560,
+           center=None, zoom=None):
+    """Draw the map; returns the clicked commune code (or None)."""
+    from streamlit_folium import st_folium
+
+    out = st_folium(m, key=key, height=height, use_container_width=True,
+                    returned_objects=["last_active_drawing"], feature_group_to_add=view,
+                    center=center, zoom=zoom)
+    drawing = (out or {}).get("last_active_drawing") or {}
+    code = (drawing.get("properties") or {}).get("unit_code")
+    return str(code) if code else None
+
+
+def bounds_center(gdf) -> tuple[float, float]:
+    minx, miny, maxx, maxy = gdf.total_bounds
+    return (round((miny + maxy) / 2, 4), round((minx + maxx) / 2, 4))

@@ -1,0 +1,47 @@
+"""Diacritic-insensitive commune search ("huong lam" finds "Xã Hương Lâm", "Ky" finds "Kỳ")."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PREFIXES = ("xa ", "phuong ", "thi tran ")
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, đ → d, single spaces."""
+    text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+def _bare(folded: str) -> str:
+    for p in _PREFIXES:
+        if folded.startswith(p):
+            return folded[len(p):]
+    return folded
+
+
+def search(query: str, rows, limit: int = 12) -> list[dict]:
+    """rows: iterable of dicts with unit_code, name, district_name.
+    Ranking: exact bare name, then prefix, then word prefix, then substring;
+    ties by name. Empty query → no results."""
+    q = _bare(fold(query))
+    if not q:
+        return []
+    scored = []
+    for r in rows:
+        full = fold(r["name"])
+        bare = _bare(full)
+        if bare == q:
+            rank = 0
+        elif bare.startswith(q):
+            rank = 1
+        elif any(w.startswith(q) for w in bare.split(" ")) or f" {q}" in f" {bare}":
+            rank = 2
+        elif q in full or q in fold(r.get("district_name", "")):
+            rank = 3
+        else:
+            continue
+        scored.append((rank, bare, r))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return [r for _, _, r in scored[:limit]]

@@ -1,0 +1,122 @@
+"""Display tables (translated headers and values) built from metrics output."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.i18n import t
+
+_LEVELS = {"none", "standard", "advanced", "model", "completed", "mixed", "unknown", "not_applicable"}
+_PROVS = {"official", "reported", "derived", "illustrative"}
+
+
+def _lv(v, lang):
+    return t(f"levels.{v}", lang) if str(v) in _LEVELS else ("" if v is None or pd.isna(v) else str(v))
+
+
+def _pv(v, lang):
+    return t(f"provenance.{v}", lang) if str(v) in _PROVS else ("" if v is None or pd.isna(v) else str(v))
+
+
+def _num(v):
+    n = pd.to_numeric(v, errors="coerce")
+    return None if pd.isna(n) else int(n)
+
+
+def criteria_names(ds, criteria_set, ids: str, lang: str) -> str:
+    if ids is None or pd.isna(ids) or not str(ids).strip():
+        return ""
+    crit = ds.criteria
+    col = "name_vi" if lang == "vi" else "name_en"
+    out = []
+    for cid in [s.strip() for s in str(ids).split(";") if s.strip()]:
+        row = crit[(crit["criteria_set"].astype(str) == str(criteria_set)) & (crit["criterion_id"].astype(str) == cid)]
+        out.append(f"{cid} {row.iloc[0][col]}" if len(row) else cid)
+    return "; ".join(out)
+
+
+def unit_targets(ds, codes) -> dict:
+    tg = ds.targets
+    sel = tg[(tg["scope"].astype(str) == "unit") & tg["unit_code"].astype(str).isin([str(c) for c in codes])]
+    out = {}
+    for r in sel.itertuples(index=False):
+        out.setdefault(str(r.unit_code), []).append((str(r.level), _num(r.target_year)))
+    return out
+
+
+def communes_table(status: pd.DataFrame, ds, lang: str, view, illus) -> pd.DataFrame:
+    targets = unit_targets(ds, status["unit_code"])
+    rows = []
+    for r in status.itertuples(index=False):
+        eligible = bool(r.eligible)
+        tg = targets.get(str(r.unit_code), [])
+        rows.append({
+            t("cols.commune", lang): r.name,
+            t("cols.level", lang): _lv(r.level if eligible else "not_applicable", lang),
+            t("cols.criteria_met", lang): (f"{_num(r.criteria_met)}/{_num(r.criteria_total)}"
+                                           if _num(getattr(r, "criteria_met", None)) is not None else ""),
+            t("cols.missing", lang): criteria_names(ds, getattr(r, "criteria_set", None), getattr(r, "missing_criteria", None), lang),
+            t("cols.target", lang): "; ".join(f"{_lv(lv, lang)} {y or ''}".strip() for lv, y in tg),
+            t("cols.year_recognised", lang): _num(getattr(r, "record_year", None)) if str(r.level) in ("standard", "advanced", "model") else None,
+            t("cols.decision", lang): r.decision_no if isinstance(getattr(r, "decision_no", None), str) else "",
+            t("cols.source", lang): r.source_id if isinstance(getattr(r, "source_id", None), str) else "",
+            t("cols.provenance", lang): _pv(getattr(r, "provenance", None), lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def history_table(hist: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
+    rows = []
+    for r in hist.itertuples(index=False):
+        rows.append({
+            t("cols.year", lang): _num(getattr(r, "year", None)),
+            t("cols.level", lang): _lv(getattr(r, "level", None), lang),
+            t("cols.criteria_met", lang): (f"{_num(r.criteria_met)}/{_num(r.criteria_total)}"
+                                           if _num(getattr(r, "criteria_met", None)) is not None else ""),
+            t("cols.missing", lang): criteria_names(ds, getattr(r, "criteria_set", None), getattr(r, "missing_criteria", None), lang),
+            t("cols.decision", lang): getattr(r, "decision_no", "") or "",
+            t("cols.provenance", lang): _pv(getattr(r, "provenance", None), lang),
+            t("cols.source", lang): getattr(r, "source_id", "") or "",
+        })
+    return pd.DataFrame(rows)
+
+
+def holdouts_table(h: pd.DataFrame, lang: str) -> pd.DataFrame:
+    rename = {"name": t("cols.commune", lang), "rule": t("cols.rule", lang), "level": t("cols.level", lang),
+              "target": t("cols.target", lang), "target_level": t("cols.target", lang),
+              "target_year": t("cols.target_year", lang), "basis": t("cols.basis", lang),
+              "provenance": t("cols.provenance", lang)}
+    out = h[[c for c in rename if c in h.columns]].copy()
+    for c in ("level", "target", "target_level"):
+        if c in out.columns:
+            out[c] = out[c].map(lambda v: _lv(v, lang))
+    if "rule" in out.columns:
+        out["rule"] = out["rule"].map(lambda v: t("holdouts.rule_a", lang) if str(v) == "a" else
+                                      (t("holdouts.rule_b", lang) if str(v) == "b" else str(v)))
+    if "provenance" in out.columns:
+        out["provenance"] = out["provenance"].map(lambda v: _pv(v, lang))
+    return out.rename(columns=rename)
+
+
+def transitions_table(tr: pd.DataFrame, lang: str, ya, yb) -> pd.DataFrame:
+    if tr is None or not len(tr):
+        return pd.DataFrame()
+    out = tr.copy()
+    for c in out.columns:
+        if c in ("level_a", "level_b", "from_level", "to_level", "level"):
+            out[c] = out[c].map(lambda v: _lv(v, lang))
+    return out
+
+
+def sources_table(src: pd.DataFrame, lang: str) -> pd.DataFrame:
+    cols = {"title": t("cols.title", lang), "issuer": t("cols.issuer", lang), "doc_number": t("cols.number", lang),
+            "doc_date": t("cols.date", lang), "kind": t("cols.kind", lang), "url": t("cols.link", lang)}
+    out = src[[c for c in cols if c in src.columns]].copy()
+    if "doc_date" in out.columns and "published" in src.columns:
+        out["doc_date"] = [d if isinstance(d, str) and d else (p if isinstance(p, str) else "")
+                           for d, p in zip(src["doc_date"], src["published"])]
+    return out.rename(columns=cols)
+
+
+def link_config(lang: str) -> dict:
+    return {t("cols.link", lang): st.column_config.LinkColumn(t("cols.link", lang))}
