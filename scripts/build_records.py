@@ -42,6 +42,7 @@ SOURCE_COLS = ["source_id", "kind", "title", "issuer", "doc_number", "doc_date",
 AGG_METRICS = {"count_standard", "count_advanced", "count_model", "added_standard", "added_advanced",
                "added_model", "avg_criteria", "count_below_7", "count_districts_standard",
                "units_total"}
+PREVIOUS_VINTAGE = {"42-2020": "42-2019", "38-2020": "38-2019"}
 TYPE_PREFIXES = ("thành phố ", "thị xã ", "thị trấn ", "huyện ", "phường ", "xã ")
 
 
@@ -312,7 +313,15 @@ def build(src: Path, curated: Path) -> dict:
         lv = [LEVEL_RANK[s["level"]] for s in status.values()
               if s["vintage"] == vid and s["unit_code"] == code and int(s["year"]) <= year
               and s["admin_level"] == "commune"]
-        return max(lv, default=-1)
+        best = max(lv, default=-1)
+        # Records of the older vintage reach this one through the 2019 predecessors
+        # (a merger counts at the lowest level of its parts, as the metrics do).
+        prev = PREVIOUS_VINTAGE.get(vid)
+        preds = vs[vid].communes[code].predecessors if prev else []
+        if preds:
+            parts = [best_at_or_before(prev, pc, year) for pc, _ in preds]
+            best = max(best, min(parts))
+        return best
 
     def none_at_or_after(vid, code, year):
         return [s["record_id"] for s in status.values() if s["vintage"] == vid and s["unit_code"] == code

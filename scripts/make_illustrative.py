@@ -95,6 +95,14 @@ def sourced_bounds(status, vintage, units, years):
                  and r["source_id"] not in NOT_FIRST_RECOGNITION_SOURCES)
         if k > 0 and first:
             b.at_most(u, k - 1, y - 1)      # a new recognition at level k in year y
+    # In a year with records, the fill never shows more than those records do (the metrics resolve
+    # same-year ties towards the stronger provenance, so a higher illustrative level would be hidden).
+    same_year = defaultdict(int)
+    for r in recs:
+        key = (r["unit_code"], int(r["year"]))
+        same_year[key] = max(same_year[key], RANK[r["level"]])
+    for (u, y), k in same_year.items():
+        b.at_most(u, k, y)
     for r in recs:
         if r["level"] == "none":
             u, y = r["unit_code"], int(r["year"])
