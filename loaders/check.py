@@ -144,7 +144,7 @@ def _read_csv(rep: Report, path: Path, table: str | None, rel: str) -> pd.DataFr
 
 
 def _dup_rows(rep, rel, df, cols, what):
-    key = df[cols].astype(str).agg("|".join, axis=1)
+    key = ["|".join(t) for t in zip(*(df[c].astype(str) for c in cols))]
     first = {}
     for i, k in enumerate(key):
         if k in first:
