@@ -83,9 +83,9 @@ def test_load_dataset_on_fresh_sqlite_returns_seeded_frames(sqlite_url, small_re
     assert len(ds.sources) == 1 and ds.targets.empty and ds.aggregates.empty
 
 
-def test_load_dataset_with_the_shipped_records(sqlite_url, monkeypatch):
+def test_load_dataset_with_the_shipped_records(db_url, monkeypatch):
     monkeypatch.delenv("NTM_GEODATA_DIR", raising=False)
-    ds = load_dataset(get_engine(sqlite_url))
+    ds = load_dataset(get_engine(db_url))
     rec = REPO / "geodata" / "records"
     for name in ("sources", "status", "targets", "aggregates"):
         expected = csv_rows(rec / f"{name}.csv") if (rec / f"{name}.csv").is_file() else 0
@@ -171,3 +171,29 @@ def test_cli_init(tmp_path):
     r1, r2 = run(), run()
     assert r1.returncode == 0 and "seeded from geodata/" in r1.stdout, r1.stderr
     assert r2.returncode == 0 and "already seeded" in r2.stdout
+
+
+# The same store behaviour on PostgreSQL (throwaway server from tests/pg_fixture.py, when present).
+try:
+    from pg_fixture import db_url, pg_server, pg_url  # noqa: F401  (pytest fixtures)
+except ImportError:  # pragma: no cover - fixture module not in this checkout
+    @pytest.fixture(params=["sqlite"])
+    def db_url(request, tmp_path):
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def test_init_seed_and_rollback_on_each_backend(db_url, small_records):
+    eng = get_engine(db_url)
+    path = small_records / "records" / "status.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + [lines[1]]) + "\n", encoding="utf-8")   # duplicate record_id
+    with pytest.raises(Exception):
+        init_db(eng, small_records)
+    assert all(count(eng, t) == 0 for t in store.TABLES)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert init_db(eng, small_records).seeded["status"] == 1
+    assert init_db(eng, small_records).seeded is None
+    ds = load_dataset(eng)
+    assert len(ds.units) == csv_rows(small_records / "registers" / "units.csv")
+    assert ds.crosswalk.inferred.dtype == bool and ds.crosswalk.inferred.sum() == 4
+    assert ds.status.unit_code.tolist() == ["18499"]

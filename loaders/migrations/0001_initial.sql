@@ -56,9 +56,9 @@ CREATE TABLE sources (
     title          TEXT,
     issuer         TEXT,
     doc_number     TEXT,
-    doc_date       VARCHAR(10),
+    doc_date       VARCHAR(32),
     url            TEXT,
-    published      VARCHAR(10),
+    published      VARCHAR(32),
     note           TEXT
 );
 
@@ -75,7 +75,7 @@ CREATE TABLE status (
     criteria_total   INTEGER,
     missing_criteria TEXT,
     decision_no      TEXT,
-    decision_date    VARCHAR(10),
+    decision_date    VARCHAR(32),
     source_id        VARCHAR(128),
     provenance       VARCHAR(16)  NOT NULL,
     derived_from     VARCHAR(160),
@@ -114,7 +114,7 @@ CREATE TABLE aggregates (
     area_code        VARCHAR(16)  NOT NULL,
     admin_level      VARCHAR(16)  NOT NULL,
     year             INTEGER,
-    as_of            VARCHAR(10),
+    as_of            VARCHAR(32),
     metric           VARCHAR(32)  NOT NULL,
     value            REAL,
     denominator      REAL,
