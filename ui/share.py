@@ -61,10 +61,13 @@ def share_url(url_state, page: str = "map", base: str | None = None) -> str:
 
 
 def embed_url(url_state, base: str | None = None) -> str:
-    """The embed view (map, legend and source line only) of the same state."""
+    """The embed view (map, legend and source line only) of the same state.
+
+    It points at the app's root: the frame handles ``embed=1`` before any page runs.
+    """
     params = view_params(url_state)
     params["embed"] = "1"
-    return f"{(base or base_url()).rstrip('/')}/map?{urlencode(params)}"
+    return f"{(base or base_url()).rstrip('/')}/?{urlencode(params)}"
 
 
 def embed_snippet(url_state, base: str | None = None, *, height: int = 620) -> str:

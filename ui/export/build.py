@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ui.export import fonts
-from ui.export.strings import AT_LEAST, PROVENANCE_LABELS, check_lang, t
+from ui.export.strings import AT_LEAST, PROVENANCE_LABELS, check_lang, level_label, t
 
 MAP_FORMATS = ("png", "svg")
 BRIEFING_FORMATS = ("pptx", "pdf")
@@ -62,7 +62,8 @@ class MapView:
     scope_name: str
     title: str
     subtitle: str
-    sources: list[str]
+    sources: list[str]             # full citations, for the sources slide
+    short_sources: list[str]       # compact names, for footers and the citation line
     source_line: str
     attribution_vi: str
     attribution_en: str
@@ -77,8 +78,8 @@ def _province_name(ds, province: str) -> str:
 
 
 def source_labels(ds, source_ids) -> list[str]:
-    """Short citation per source id: document number and date, else title and issuer."""
-    wanted = [s for s in dict.fromkeys(str(x) for x in source_ids if pd.notna(x) and str(x))]
+    """Full citation per source id (for the sources slide): title — issuer, number, date."""
+    wanted = list(dict.fromkeys(str(x) for x in source_ids if pd.notna(x) and str(x)))
     src = ds.sources.set_index(ds.sources["source_id"].astype(str))
     labels = []
     for sid in wanted:
@@ -86,43 +87,67 @@ def source_labels(ds, source_ids) -> list[str]:
             labels.append(sid)
             continue
         row = src.loc[sid]
-        doc, date = _s(row.get("doc_number")), _s(row.get("doc_date"))
-        title, issuer = _s(row.get("title")), _s(row.get("issuer"))
-        if doc:
-            label = f"{doc}" + (f" ({date})" if date else "") + (f" — {issuer}" if issuer else "")
-        else:
-            label = title + (f" — {issuer}" if issuer else "") + (f", {date}" if date else "")
-        labels.append(fonts.nfc(label))
+        parts = [_s(row.get("title")), _s(row.get("issuer")), _s(row.get("doc_number")),
+                 _s(row.get("doc_date")) or _s(row.get("published"))]
+        labels.append(fonts.nfc(" — ".join(p for p in parts if p)))
     return labels
 
 
+def short_sources(ds, status: pd.DataFrame, lang: str) -> list[str]:
+    """Compact source names for a footer or citation: decisions by number, then publishers."""
+    out = []
+    if "decision_no" in status:
+        decisions = list(dict.fromkeys(_s(d) for d in status["decision_no"] if _s(d)))
+        named = [f"QĐ {d}" if not d.upper().startswith("QĐ") else d for d in decisions[:3]]
+        if len(decisions) > 3:
+            named.append(f"+{len(decisions) - 3} " + ("quyết định khác" if lang == "vi" else "more decisions"))
+        out += named
+    ids = [str(x) for x in status.get("source_id", pd.Series(dtype=str)).dropna().unique()]
+    src = ds.sources[ds.sources["source_id"].astype(str).isin(ids)]
+    issuers = src["issuer"].fillna(src["title"]).map(_s).value_counts()
+    for name, n in issuers.head(3).items():
+        out.append(f"{name} ({n})" if n > 1 else name)
+    if len(issuers) > 3:
+        out.append(f"+{len(issuers) - 3} " + ("nguồn khác" if lang == "vi" else "more sources"))
+    return [fonts.nfc(x) for x in out]
+
+
 def _s(value) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) or pd.isna(value) \
-        else str(value).strip()
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value).strip()
 
 
-def _source_line(lang: str, sources: list[str], attribution: str, limit: int = 3) -> str:
-    shown = "; ".join(sources[:limit])
-    more = len(sources) - limit
-    if more > 0:
-        shown += f" (+{more} " + ("nguồn khác" if lang == "vi" else "more") + ")"
-    if not shown:
-        shown = "—"
-    return fonts.nfc(f"{t('source', lang)}: {shown}. {t('boundaries', lang)}: {attribution}")
+def _source_line(lang: str, short: list[str], attribution: str) -> str:
+    shown = "; ".join(short) or "—"
+    return fonts.nfc(f"{t('source', lang)}: {shown}. {attribution}")
 
 
 def map_view(ds, province: str, year: int, district: str | None = None,
-             level: str = "standard", lang: str = "vi") -> MapView:
+             level: str = "standard", lang: str = "vi", *, prep=None,
+             holdout_codes: set[str] | None = None) -> MapView:
+    """The view's communes with status and geometry, counts, titles and sources.
+
+    ``prep`` (``metrics.prepare.as_prepared``) and ``holdout_codes`` let a caller
+    that already has them (the briefing pack) skip recomputing.
+    """
     from loaders.boundaries import load_communes, load_districts, load_meta
     from metrics.counts import level_counts
     from metrics.fmt import format_number, format_percent
     from metrics.holdouts import holdouts as holdouts_of
+    from metrics.prepare import as_prepared
     from metrics.status import status_as_of
 
     check_lang(lang)
+    prep = prep if prep is not None else as_prepared(ds, province)
     if level not in ("standard", "advanced", "model", "criteria"):
         raise ExportError(f"level must be standard, advanced, model or criteria, got {level!r}")
-    status = status_as_of(ds, province, year)
+    status = status_as_of(prep, province, year)
     if status is None or status.empty:
         raise ExportError(f"no communes for province {province!r} in {year}")
     vintage = str(status["vintage"].iloc[0])
@@ -135,9 +160,11 @@ def map_view(ds, province: str, year: int, district: str | None = None,
     communes = gpd.GeoDataFrame(status.merge(geo, on="unit_code", how="left"), geometry="geometry",
                                 crs=geo.crs)
     communes = communes[communes.geometry.notna()]
-    held = holdouts_of(ds, province, year)
-    held_codes = set(held["unit_code"].astype(str)) if held is not None and "unit_code" in held else set()
-    communes["holdout"] = communes["unit_code"].astype(str).isin(held_codes)
+    if holdout_codes is None:
+        held = holdouts_of(prep, province, year)
+        held = held[(held["listed_as"] == "holdout") & (held["admin_level"] == "commune")]
+        holdout_codes = set(held["unit_code"].astype(str))   # not the "no record" list
+    communes["holdout"] = communes["unit_code"].astype(str).isin(holdout_codes)
     districts = load_districts(vintage)
     if district is not None:
         districts = districts[districts["unit_code"].astype(str) == district]
@@ -159,15 +186,18 @@ def map_view(ds, province: str, year: int, district: str | None = None,
         subtitle = (f"{'Xã có số liệu tiêu chí' if lang == 'vi' else 'Communes with criteria data'}: "
                     f"{format_number(with_data, lang)}/{format_number(eligible, lang)}")
     else:
-        n = sum(int(counts[lv]) for lv in ("standard", "advanced", "model")
-                if ("standard", "advanced", "model").index(lv) >= ("standard", "advanced", "model").index(level))
+        n = int(counts[f"atleast_{level}"])
         share = counts.get(f"share_{level}")
         subtitle = (f"{AT_LEAST[lang][level]}: {format_number(n, lang)}/{format_number(eligible, lang)} "
                     f"{t('communes', lang)}")
         if share is not None and pd.notna(share):
             subtitle += f" ({format_percent(share, lang)})"
+        if int(counts["unknown"]):
+            # The share's denominator includes communes with no record: say how many.
+            subtitle += f"; {level_label('unknown', lang).lower()}: {format_number(int(counts['unknown']), lang)}"
     meta = load_meta(vintage)
     sources = source_labels(ds, status["source_id"].dropna()) if "source_id" in status else []
+    short = short_sources(ds, status, lang)
     attribution = fonts.nfc(meta.get(f"attribution_{lang}") or meta.get("attribution_vi") or "")
     illustrative = bool(status.get("illustrative", pd.Series(dtype=bool)).fillna(False).astype(bool).any()) \
         or bool((status.get("provenance", pd.Series(dtype=str)).astype(str) == "illustrative").any())
@@ -175,7 +205,7 @@ def map_view(ds, province: str, year: int, district: str | None = None,
         province=province, district=district, year=int(year), level=level, lang=lang, vintage=vintage,
         communes=communes, districts=districts, status=status, counts=counts, scope_name=scope_name,
         title=title, subtitle=subtitle, sources=sources,
-        source_line=_source_line(lang, sources, attribution),
+        short_sources=short, source_line=_source_line(lang, short, attribution),
         attribution_vi=fonts.nfc(meta.get("attribution_vi", "")),
         attribution_en=fonts.nfc(meta.get("attribution_en", "")),
         illustrative=illustrative,

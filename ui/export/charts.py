@@ -8,14 +8,16 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ui import palette  # noqa: E402
 from ui.export import fonts  # noqa: E402
 
 # Line colours: the palette's level colours, "standard" darkened a little so a
 # thin line stays visible on white.
-_LINE = {"standard": "#5fa2c9", "advanced": palette.LEVEL_COLOURS["advanced"],
+_LINE = {"standard": palette.LEVEL_COLOURS["standard"], "advanced": palette.LEVEL_COLOURS["advanced"],
          "model": palette.LEVEL_COLOURS["model"], "none": "#d6604d"}
+_MARK = {"standard": "o", "advanced": "s", "model": "D"}
 
 
 def draw_progress(ax, progress: pd.DataFrame, set_changes: list[int], *, fontsize: float = 14,
@@ -35,11 +37,11 @@ def draw_progress(ax, progress: pd.DataFrame, set_changes: list[int], *, fontsiz
         computed = part[part["basis"] != "reported"]
         reported = part[part["basis"] == "reported"]
         if len(computed):
-            ax.plot(computed["year"], computed["value"], color=colour, linewidth=3,
-                    marker="o", markersize=7, label=label)
+            ax.plot(computed["year"], computed["value"], color=colour, linewidth=3.5,
+                    marker=_MARK.get(key, "o"), markersize=7, label=label)
         if len(reported):
-            ax.plot(reported["year"], reported["value"], linestyle="none", marker="s",
-                    markersize=9, markerfacecolor="white", markeredgecolor=colour,
+            ax.plot(reported["year"], reported["value"], linestyle="none", marker=_MARK.get(key, "o"),
+                    markersize=10, markerfacecolor="white", markeredgecolor=colour,
                     markeredgewidth=2, label=f"{label} ({part['reported_label'].iloc[0]})")
     years = sorted(progress["year"].unique())
     for year in set_changes:
@@ -52,16 +54,19 @@ def draw_progress(ax, progress: pd.DataFrame, set_changes: list[int], *, fontsiz
     ax.set_xticklabels([str(y) for y in years], fontsize=fontsize)
     ax.tick_params(axis="y", labelsize=fontsize)
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))   # counts of communes
     ax.set_ylabel(fonts.nfc(ylabel), fontsize=fontsize)
     ax.grid(axis="y", color="#dddddd")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=fontsize * 0.9, frameon=False, loc="upper left")
+    # Legend outside the plot, on the right, so it never hides a point.
+    ax.legend(fontsize=fontsize * 0.85, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              borderaxespad=0)
 
 
 def progress_png(progress: pd.DataFrame, set_changes: list[int], out, *, size=(12.3, 5.4),
                  dpi: int = 200, ylabel: str = "", set_label: str = "") -> None:
     fonts.setup_matplotlib()
     fig = Figure(figsize=size, dpi=dpi, facecolor="white")
-    ax = fig.add_axes((0.07, 0.1, 0.9, 0.86))
+    ax = fig.add_axes((0.07, 0.1, 0.62, 0.86))
     draw_progress(ax, progress, set_changes, fontsize=15, ylabel=ylabel, set_label=set_label)
     fig.savefig(out, format="png", dpi=dpi, facecolor="white")

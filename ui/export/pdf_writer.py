@@ -16,7 +16,6 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
 
 from ui import palette  # noqa: E402
@@ -35,15 +34,13 @@ class Page:
     def __init__(self):
         self.fig = Figure(figsize=(W, H), facecolor="white")
         FigureCanvasAgg(self.fig)
-        self.renderer = self.fig.canvas.get_renderer()
 
     def _fy(self, y):
         return 1 - y / H
 
     def width_of(self, text, size, bold=False):
-        prop = FontProperties(size=size, weight="bold" if bold else "normal")
-        w, _, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
-        return w / self.fig.dpi
+        # 3 % margin over the advance-width sum covers kerning and hinting differences.
+        return fonts.text_width(text, size, bold) * 1.03
 
     def wrap(self, text, width, size, bold=False):
         lines = []
@@ -85,12 +82,14 @@ class Page:
         return self.fig.add_axes((x / W, self._fy(y + h), w / W, h / H))
 
 
-def _page(pack: Pack, title: str, number: int) -> tuple[Page, float]:
+def _page(pack: Pack, title: str, number: int, footer: str | None = None,
+          footer_lines: int = 2) -> tuple[Page, float]:
     page = Page()
     page.text(MARGIN, 0.35, W - 2 * MARGIN, title, size=28, bold=True, max_lines=1)
     page.rect(MARGIN, 1.05, W - 2 * MARGIN, 0.04, HEADER)
-    footer = f"{pack.scope_name} · {pack.year} · {pack.source_line}"
-    page.text(MARGIN, H - 0.5, W - 2 * MARGIN - 0.8, footer, size=10, colour=GREY, max_lines=2)
+    footer = footer or f"{pack.scope_name} · {pack.year} · {pack.source_line}"
+    page.text(MARGIN, H - 0.12 - 0.19 * footer_lines, W - 2 * MARGIN - 0.8, footer, size=10,
+              colour=GREY, max_lines=footer_lines)
     page.text(W - MARGIN - 0.8, H - 0.5, 0.8, str(number), size=10, colour=GREY, align="right")
     top = 1.3
     if pack.illustrative:
@@ -103,9 +102,9 @@ def _page(pack: Pack, title: str, number: int) -> tuple[Page, float]:
 def _cover(pack: Pack) -> Page:
     page = Page()
     page.rect(0, 0, W, 2.6, HEADER)
-    page.text(MARGIN, 0.5, W - 2 * MARGIN, pack.title, size=34, bold=True, colour="white",
-              max_lines=2)
-    page.text(MARGIN, 1.75, W - 2 * MARGIN,
+    used = page.text(MARGIN, 0.4, W - 2 * MARGIN, pack.title, size=32, bold=True, colour="white",
+                     max_lines=2, spacing=1.2)
+    page.text(MARGIN, max(1.75, 0.4 + used + 0.15), W - 2 * MARGIN,
               f"{t('briefing', pack.lang)} · {t('generated', pack.lang)} {pack.generated_on}",
               size=18, colour="white", max_lines=1)
     page.text(MARGIN, 3.0, W - 2 * MARGIN, pack.headline, size=26, spacing=1.4, max_lines=6)
@@ -125,7 +124,8 @@ def _kpis(pack: Pack, number: int) -> Page:
     tile_w = (W - 2 * MARGIN - gap * (cols - 1)) / cols
     tile_h = (bottom - top - 0.1 - gap * (rows - 1)) / max(rows, 1)
     big = tile_h > 3.0
-    s_label, s_value, s_text = (20, 50, 18) if big else (16, 34, 15)
+    s_label, s_value, s_text = (20, 50, 18) if big else (15, 30, 14)
+    after_detail = 0.25 if big else 0.08
     for i, kpi in enumerate(pack.kpis):
         r, c = divmod(i, cols)
         x, y = MARGIN + c * (tile_w + gap), top + 0.1 + r * (tile_h + gap)
@@ -134,10 +134,10 @@ def _kpis(pack: Pack, number: int) -> Page:
         inner = tile_w - 0.3
         yy = y + 0.2
         yy += page.text(x + 0.15, yy, inner, kpi.label, size=s_label, bold=True, max_lines=3)
-        yy += 0.15
+        yy += 0.15 if big else 0.05
         yy += page.text(x + 0.15, yy, inner, kpi.value, size=s_value, bold=True,
                         colour=_value_colour(kpi.level), max_lines=1, spacing=1.25)
-        yy += page.text(x + 0.15, yy, inner, kpi.detail, size=s_text, max_lines=2) + 0.25
+        yy += page.text(x + 0.15, yy, inner, kpi.detail, size=s_text, max_lines=2) + after_detail
         yy += page.text(x + 0.15, yy, inner, kpi.target, size=s_text - 2, colour=GREY, max_lines=3)
         if kpi.gap:
             page.text(x + 0.15, yy + 0.05, inner, kpi.gap, size=s_text - 2, bold=True, max_lines=2)
@@ -146,14 +146,16 @@ def _kpis(pack: Pack, number: int) -> Page:
 
 def _value_colour(level: str) -> str:
     return {"none": "#b2182b", "standard": "#2166ac", "advanced": "#2166ac",
-            "model": "#053061", "completed": "#542788"}.get(level, DARK)
+            "model": "#053061", "completed": "#542788", "unknown": GREY}.get(level, DARK)
 
 
 def _map(pack: Pack, number: int) -> Page:
-    page, top = _page(pack, pack.map_title, number)
-    used = page.text(MARGIN, top, W - 2 * MARGIN, pack.map_subtitle, size=17, colour=GREY, max_lines=1)
+    # The map page's footer is the full source line with the boundary attribution.
+    page, top = _page(pack, pack.map_title, number, footer=pack.extra.get("map_source_line"),
+                      footer_lines=3)
+    used = page.text(MARGIN, top, W - 2 * MARGIN, pack.map_subtitle, size=17, colour=GREY, max_lines=2)
     y = top + used + 0.1
-    h = H - 0.7 - y
+    h = H - 0.85 - y
     ax = page.axes(MARGIN, y, (W - 2 * MARGIN) * 0.62, h)
     entries = mapimage.draw_map(ax, pack.communes, pack.districts, pack.map_mode, pack.lang)
     lax = page.axes(MARGIN + (W - 2 * MARGIN) * 0.64, y + 0.1, (W - 2 * MARGIN) * 0.36, h - 0.1)
@@ -167,7 +169,7 @@ def _table(page: Page, table: Table, x, y, w, max_h, size):
     total = sum(table.widths)
     col_w = [w * rel / total for rel in table.widths]
     line = size * 1.25 / 72
-    pad = 0.06
+    pad = 0.045
 
     def row_height(values, bold):
         return max(len(page.wrap(str(v), cw - 2 * pad, size, bold)) for v, cw in zip(values, col_w)) * line + 2 * pad
@@ -206,13 +208,14 @@ def _table_page(pack: Pack, title: str, table: Table, empty_text: str, number: i
 
 def _progress(pack: Pack, number: int) -> Page:
     page, top = _page(pack, pack.progress_title, number)
-    notes_h = 0.32 * len(pack.progress_notes) + (0.1 if pack.progress_notes else 0)
-    ax = page.axes(MARGIN + 0.8, top + 0.1, W - 2 * MARGIN - 0.9, H - 0.75 - top - 0.7 - notes_h)
+    n_lines = sum(min(2, len(page.wrap(n, W - 2 * MARGIN, 12))) for n in pack.progress_notes)
+    notes_h = 12 * 1.3 / 72 * n_lines + (0.1 if pack.progress_notes else 0)
+    ax = page.axes(MARGIN + 0.8, top + 0.1, (W - 2 * MARGIN) * 0.66, H - 0.75 - top - 0.7 - notes_h)
     charts.draw_progress(ax, pack.progress, pack.set_changes, fontsize=14,
                          ylabel=t("progress_y", pack.lang), set_label=pack.extra.get("set_label", ""))
     y = H - 0.75 - notes_h
     for note in pack.progress_notes:
-        y += page.text(MARGIN, y, W - 2 * MARGIN, note, size=12, colour=GREY, max_lines=1)
+        y += page.text(MARGIN, y, W - 2 * MARGIN, note, size=12, colour=GREY, max_lines=2)
     return page
 
 

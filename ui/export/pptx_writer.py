@@ -62,7 +62,7 @@ def add_text(slide, x, y, w, h, lines, size=18, bold=False, colour=DARK, align=P
     return box
 
 
-def _slide(prs, pack: Pack, title: str, number: int):
+def _slide(prs, pack: Pack, title: str, number: int, footer: str | None = None):
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
     add_text(slide, MARGIN, 0.3, W - 2 * MARGIN, 0.8, title, size=30, bold=True, lang=pack.lang)
     bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(MARGIN), Inches(1.08),
@@ -70,9 +70,13 @@ def _slide(prs, pack: Pack, title: str, number: int):
     bar.fill.solid()
     bar.fill.fore_color.rgb = HEADER_FILL
     bar.line.fill.background()
-    footer = f"{pack.scope_name} · {pack.year} · {pack.source_line}"
-    add_text(slide, MARGIN, H - 0.55, W - 2 * MARGIN - 0.8, 0.45, footer, size=11, colour=GREY,
-             lang=pack.lang)
+    if footer:   # long line (full attribution): smaller type, more room
+        add_text(slide, MARGIN, H - 0.75, W - 2 * MARGIN - 0.8, 0.7, footer, size=9, colour=GREY,
+                 lang=pack.lang)
+    else:
+        footer = f"{pack.scope_name} · {pack.year} · {pack.source_line}"
+        add_text(slide, MARGIN, H - 0.55, W - 2 * MARGIN - 0.8, 0.45, footer, size=10, colour=GREY,
+                 lang=pack.lang)
     add_text(slide, W - MARGIN - 0.8, H - 0.55, 0.8, 0.45, str(number), size=11, colour=GREY,
              align=PP_ALIGN.RIGHT, lang=pack.lang)
     if pack.illustrative:
@@ -136,15 +140,15 @@ def _kpis(prs, pack: Pack, number: int):
 def _value_colour(level: str) -> str:
     # Darkest readable tone of the level's hue for the big number on a light tile.
     return {"none": "#b2182b", "standard": "#2166ac", "advanced": "#2166ac",
-            "model": "#053061", "completed": "#542788"}.get(level, "#222222")
+            "model": "#053061", "completed": "#542788", "unknown": "#555555"}.get(level, "#222222")
 
 
 def _map(prs, pack: Pack, number: int):
-    slide = _slide(prs, pack, pack.map_title, number)
+    slide = _slide(prs, pack, pack.map_title, number, footer=pack.extra.get("map_source_line"))
     top = 1.6 if pack.illustrative else 1.25
     add_text(slide, MARGIN, top, W - 2 * MARGIN, 0.5, pack.map_subtitle, size=18, colour=GREY,
              lang=pack.lang)
-    img_h = H - 0.65 - (top + 0.55)
+    img_h = H - 0.85 - (top + 0.55)
     img_w = W - 2 * MARGIN
     buf = io.BytesIO()
     fonts.setup_matplotlib()
@@ -210,7 +214,7 @@ def _table_slide(prs, pack: Pack, title: str, table: Table, empty_text: str, num
 def _progress(prs, pack: Pack, number: int):
     slide = _slide(prs, pack, pack.progress_title, number)
     top = 1.6 if pack.illustrative else 1.3
-    notes_h = 0.4 * len(pack.progress_notes)
+    notes_h = 0.5 * len(pack.progress_notes)
     img_h = H - 0.7 - top - notes_h
     buf = io.BytesIO()
     charts.progress_png(pack.progress, pack.set_changes, buf, size=(W - 2 * MARGIN, img_h),
@@ -219,7 +223,7 @@ def _progress(prs, pack: Pack, number: int):
     slide.shapes.add_picture(buf, Inches(MARGIN), Inches(top), Inches(W - 2 * MARGIN), Inches(img_h))
     if pack.progress_notes:
         add_text(slide, MARGIN, top + img_h, W - 2 * MARGIN, notes_h, pack.progress_notes,
-                 size=14, colour=GREY, lang=pack.lang)
+                 size=12, colour=GREY, lang=pack.lang)
 
 
 def _sources(prs, pack: Pack, number: int):
