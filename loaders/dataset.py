@@ -52,9 +52,11 @@ def read_table(engine: Engine, table: str) -> pd.DataFrame:
     return df
 
 
-def load_dataset(engine: Engine | None = None) -> Dataset:
+def load_dataset(engine: Engine | None = None, refresh: bool = True) -> Dataset:
+    """Current rows of every table. Creates/seeds the database on first use and, with refresh=True,
+    reloads geodata-derived rows when geodata/ changed (see loaders.store.init_db)."""
     engine = engine or get_engine()
-    init_db(engine)
+    init_db(engine, refresh=refresh)
     return Dataset(**{t: read_table(engine, t) for t in
                       ("units", "crosswalk", "criteria", "sources", "status", "targets",
                        "aggregates", "vintages")})

@@ -5,9 +5,12 @@ Schema changes are ordered SQL files `loaders/migrations/NNNN_name.sql`, each ap
 transaction and recorded in `schema_version`. The SQL is portable; the one dialect token `{{ID}}`
 becomes an auto-increment primary key. `init_db()` migrates and, when the database is empty, seeds it
 from `geodata/` in ONE transaction: any bad value or constraint error leaves the database unchanged.
+A fingerprint of the seeded files is kept in `seed_state`; when `geodata/` changes (a `git pull`), the
+next `init_db()` reloads the geodata-derived rows in one transaction and keeps imported rows.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from loaders.boundaries import vintages_table
 from loaders.paths import VAR_DIR, criteria_dir, geodata_dir, records_dir, registers_dir
@@ -238,6 +242,23 @@ def read_seed_frames(root: Path | None = None) -> dict[str, pd.DataFrame]:
 
 # ---------------------------------------------------------------- seeding
 
+# geodata-derived rows (everything except rows written by imports) are replaced on a reseed
+SEED_STATE_DDL = ("CREATE TABLE IF NOT EXISTS seed_state (id INTEGER PRIMARY KEY, fingerprint VARCHAR(64) "
+                  "NOT NULL, seeded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)")
+
+
+def geodata_fingerprint(root: Path | None = None) -> str:
+    """sha256 over the seeded files (relative name + bytes): tells whether geodata/ changed."""
+    root = Path(root) if root is not None else geodata_dir()
+    h = hashlib.sha256()
+    paths = [p for ps in seed_files(root).values() for p in ps]
+    paths += sorted((root / "boundaries").glob("*/meta.json"))
+    for p in sorted(set(paths)):
+        h.update(str(p.relative_to(root)).encode())
+        h.update(p.read_bytes() if p.is_file() else b"<missing>")
+    return h.hexdigest()
+
+
 def is_seeded(engine: Engine) -> bool:
     if not inspect(engine).has_table("units"):
         return False
@@ -245,21 +266,66 @@ def is_seeded(engine: Engine) -> bool:
         return c.execute(text("SELECT COUNT(*) FROM units")).scalar_one() > 0
 
 
-def _insert(conn, table: str, df: pd.DataFrame) -> None:
+def seeded_fingerprint(engine: Engine) -> str | None:
+    if not inspect(engine).has_table("seed_state"):
+        return None
+    with engine.connect() as c:
+        return c.execute(text("SELECT fingerprint FROM seed_state WHERE id = 1")).scalar_one_or_none()
+
+
+def _insert(conn, table: str, df: pd.DataFrame, extra: tuple[str, ...] = ()) -> None:
     if df.empty:
         return
-    cols = [c for c, _ in TABLES[table]]
+    cols = [c for c, _ in TABLES[table]] + list(extra)
     rows = df[cols].astype(object).where(df[cols].notna(), None).to_dict("records")
     sql = text(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})")
     conn.execute(sql, rows)
 
 
+def _write_fingerprint(conn, fp: str) -> None:
+    conn.execute(text(SEED_STATE_DDL))
+    conn.execute(text("DELETE FROM seed_state"))
+    conn.execute(text("INSERT INTO seed_state (id, fingerprint) VALUES (1, :f)"), {"f": fp})
+
+
 def seed(engine: Engine, root: Path | None = None) -> dict[str, int]:
     """Insert every table from geodata/ in one transaction (database must be empty)."""
+    fp = geodata_fingerprint(root)
     frames = read_seed_frames(root)
     with engine.begin() as c:
         for table in TABLES:
             _insert(c, table, frames[table])
+        _write_fingerprint(c, fp)
+    return {t: len(f) for t, f in frames.items()}
+
+
+def reseed(engine: Engine, root: Path | None = None) -> dict[str, int]:
+    """Replace the geodata-derived rows with the current files, in one transaction.
+
+    Rows written by imports (import_id set) and the sources they cite are kept; a seeded row an
+    import had superseded stays superseded by that import's row (matched on record_id/target_id)."""
+    fp = geodata_fingerprint(root)
+    frames = read_seed_frames(root)
+    with engine.begin() as c:
+        for table, key in (("status", "record_id"), ("targets", "target_id")):
+            sup = dict(c.execute(text(f"SELECT {key}, superseded_by FROM {table} "
+                                      "WHERE import_id IS NULL AND superseded_by IS NOT NULL")).fetchall())
+            c.execute(text(f"DELETE FROM {table} WHERE import_id IS NULL"))
+            df = frames[table].copy()
+            df["superseded_by"] = [sup.get(k) for k in df[key]]
+            _insert(c, table, df, extra=("superseded_by",))
+        new_sources = set(frames["sources"]["source_id"])
+        kept = {r[0] for r in c.execute(text(
+            "SELECT source_id FROM status WHERE source_id IS NOT NULL UNION "
+            "SELECT source_id FROM targets WHERE source_id IS NOT NULL"))}
+        for (sid,) in c.execute(text("SELECT source_id FROM sources")).fetchall():
+            if sid in new_sources or sid not in kept:
+                c.execute(text("DELETE FROM sources WHERE source_id = :s"), {"s": sid})
+        _insert(c, "sources", frames["sources"])
+        for table in ("vintages", "units", "crosswalk", "criteria", "aggregates"):
+            c.execute(text(f"DELETE FROM {table}"))
+            _insert(c, table, frames[table])
+        _write_fingerprint(c, fp)
     return {t: len(f) for t, f in frames.items()}
 
 
@@ -268,22 +334,37 @@ class InitResult:
     url: str
     migrations_applied: list[int] = field(default_factory=list)
     seeded: dict[str, int] | None = None   # row counts when this call seeded the database
+    reseeded: bool = False                 # True when geodata/ had changed and was reloaded
 
     def summary(self) -> str:
         safe = re.sub(r"//[^@/]*@", "//***@", self.url)
         parts = [f"database {safe}"]
         parts.append(f"migrations applied: {self.migrations_applied}" if self.migrations_applied
                      else "schema up to date")
-        parts.append("seeded from geodata/: " + ", ".join(f"{k} {v}" for k, v in self.seeded.items())
-                     if self.seeded else "already seeded (nothing written)")
+        if self.seeded:
+            verb = "geodata/ changed, reloaded (imported rows kept)" if self.reseeded else "seeded from geodata/"
+            parts.append(verb + ": " + ", ".join(f"{k} {v}" for k, v in self.seeded.items()))
+        else:
+            parts.append("already seeded (nothing written)")
         return "; ".join(parts)
 
 
-def init_db(engine: Engine | None = None, root: Path | None = None) -> InitResult:
-    """Create/upgrade the schema and seed from geodata/ when empty. Safe to call repeatedly."""
+def init_db(engine: Engine | None = None, root: Path | None = None, refresh: bool = True) -> InitResult:
+    """Create/upgrade the schema; seed from geodata/ when empty, and (refresh=True) reload the
+    geodata-derived rows when the files changed since the last seed. Safe to call repeatedly."""
     engine = engine or get_engine()
     res = InitResult(url=str(engine.url.render_as_string(hide_password=True)))
     res.migrations_applied = migrate(engine)
-    if not is_seeded(engine):
-        res.seeded = seed(engine, root)
+    for attempt in (1, 2):
+        try:
+            if not is_seeded(engine):
+                res.seeded = seed(engine, root)
+            elif refresh and seeded_fingerprint(engine) != geodata_fingerprint(root):
+                res.seeded, res.reseeded = reseed(engine, root), True
+            return res
+        except IntegrityError:
+            # another process seeded at the same moment: its result stands if the data now matches
+            if attempt == 2 or seeded_fingerprint(engine) != geodata_fingerprint(root):
+                raise
+            res.seeded, res.reseeded = None, False
     return res

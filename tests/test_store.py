@@ -108,6 +108,37 @@ def test_superseded_rows_are_not_current(sqlite_url, small_records, monkeypatch)
     assert list(ds.status.record_id) == ["S-new"] and int(ds.status.import_id.iloc[0]) == 7
 
 
+def test_changed_geodata_is_reloaded_keeping_imported_rows(db_url, small_records, monkeypatch):
+    monkeypatch.setenv("NTM_GEODATA_DIR", str(small_records))
+    eng = get_engine(db_url)
+    init_db(eng)
+    with eng.begin() as c:   # what an import does: write its row, supersede the seeded one
+        c.execute(text("INSERT INTO sources (source_id, kind, title) VALUES ('import-7', 'report', 'upload')"))
+        c.execute(text("INSERT INTO status (record_id, vintage, unit_code, admin_level, year, level, "
+                       "source_id, provenance, import_id) VALUES ('S-imp', '42-2020', '18499', 'commune', "
+                       "2023, 'advanced', 'import-7', 'reported', 7)"))
+        c.execute(text("UPDATE status SET superseded_by = (SELECT id FROM status WHERE record_id='S-imp') "
+                       "WHERE record_id = 'S-42-2020-18499-2023-standard'"))
+    assert init_db(eng).seeded is None                      # unchanged files: nothing written
+    status_csv = small_records / "records" / "status.csv"
+    with open(status_csv, "a", encoding="utf-8", newline="") as f:   # a curator adds a record
+        f.write("S-42-2020-18502-2023-standard,42-2020,18502,commune,2023,standard,,,,,189/QĐ-UBND,"
+                "2024-01-17,qd-189,official,,\n")
+    res = init_db(eng)
+    assert res.reseeded and res.seeded["status"] == 2 and "reloaded" in res.summary()
+    ds = load_dataset(eng)
+    assert sorted(ds.status.record_id) == ["S-42-2020-18502-2023-standard", "S-imp"]
+    assert set(ds.sources.source_id) == {"qd-189", "import-7"}
+    assert len(ds.units) == csv_rows(small_records / "registers" / "units.csv")
+    # a broken edit is refused and the database keeps its last good state
+    with open(status_csv, "a", encoding="utf-8") as f:
+        f.write("S-x,42-2020,18502,commune,soon,standard,,,,,,,qd-189,reported,,\n")
+    with pytest.raises(SeedError):
+        init_db(eng)
+    assert sorted(load_dataset(eng, refresh=False).status.record_id) == \
+        ["S-42-2020-18502-2023-standard", "S-imp"]
+
+
 def test_bad_value_refuses_seed_and_writes_nothing(sqlite_url, small_records):
     with open(small_records / "records" / "status.csv", "a", encoding="utf-8") as f:
         f.write("S-bad,42-2020,18502,commune,twenty,standard,,,,,,,qd-189,official,,\n")
@@ -182,7 +213,8 @@ except ImportError:  # pragma: no cover - fixture module not in this checkout
         yield f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
-def test_init_seed_and_rollback_on_each_backend(db_url, small_records):
+def test_init_seed_and_rollback_on_each_backend(db_url, small_records, monkeypatch):
+    monkeypatch.setenv("NTM_GEODATA_DIR", str(small_records))
     eng = get_engine(db_url)
     path = small_records / "records" / "status.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
