@@ -65,19 +65,26 @@ def clean(x):
 
 
 def records_to_json(df: pd.DataFrame, columns=None) -> list[dict]:
+    """Rows as JSON-friendly dicts (NaN/NA -> None, numpy scalars -> Python)."""
     if df is None or len(df) == 0:
         return []
     if columns is not None:
         df = df[[c for c in columns if c in df.columns]]
-    out = []
-    for row in df.itertuples(index=False):
-        out.append({c: clean(v) for c, v in zip(df.columns, row)})
-    return out
+    cols = list(df.columns)
+    return [{c: clean(v) for c, v in zip(cols, row)} for row in zip(*(df[c].tolist() for c in cols))]
 
 
 def _str(s: pd.Series) -> pd.Series:
     """Codes as plain strings (object dtype), missing as None."""
     return s.astype(object).where(s.notna(), None).map(lambda v: None if v is None else str(v).strip())
+
+
+def meta_of(df: pd.DataFrame, key: str):
+    """A frame-wide value (``vintage``, ``year``...) from ``attrs`` or from its constant column."""
+    v = df.attrs.get(key) if df.attrs else None
+    if v is None and key in df.columns and len(df):
+        v = df[key].iat[0]
+    return v
 
 
 class MetricsInputError(ValueError):

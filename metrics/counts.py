@@ -6,7 +6,6 @@ weakest provenance among the records its counts rest on.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .common import LADDER, PROV_RANK, PROVENANCE
@@ -15,61 +14,61 @@ COUNT_COLS = ["area_code", "area_name", "admin_level", "units", "eligible", "kno
               "advanced", "model", "unknown", "not_applicable", "mixed", "atleast_standard",
               "atleast_advanced", "atleast_model", "share_standard", "share_advanced", "share_model",
               "share_known", "weakest_provenance", "illustrative"]
+_KEYS = ("units", "eligible", *LADDER, "unknown", "not_applicable", "mixed")
 
 
-def _indicators(df: pd.DataFrame) -> pd.DataFrame:
-    elig = df["eligible"].astype(bool).to_numpy()
-    lv = df["level"].to_numpy()
-    ind = {"units": np.ones(len(df), dtype=int), "eligible": elig.astype(int)}
-    for k in LADDER + ["unknown"]:
-        ind[k] = ((lv == k) & elig).astype(int)
-    ind["not_applicable"] = (~elig).astype(int)
-    ind["mixed"] = (df["mixed"].fillna(False).astype(bool).to_numpy() & elig).astype(int)
-    used = elig & (lv != "unknown")
-    rank = df["provenance"].map(PROV_RANK).to_numpy(dtype=float, na_value=np.nan)
-    ind["prov_rank"] = np.where(used, rank, np.nan)
-    ind["illustrative"] = (used & (df["provenance"].to_numpy() == "illustrative")).astype(int)
-    return pd.DataFrame(ind, index=df.index)
+def _empty() -> dict:
+    d = dict.fromkeys(_KEYS, 0)
+    d["prov_rank"] = -1
+    d["illustrative"] = False
+    return d
 
 
-def _finish(t: pd.DataFrame) -> pd.DataFrame:
-    t = t.copy()
-    t["known"] = t["eligible"] - t["unknown"]
-    t["atleast_model"] = t["model"]
-    t["atleast_advanced"] = t["model"] + t["advanced"]
-    t["atleast_standard"] = t["atleast_advanced"] + t["standard"]
-    e = t["eligible"].where(t["eligible"] > 0)
+def _finish(code, name, admin_level, t: dict) -> dict:
+    e = t["eligible"]
+    out = {"area_code": code, "area_name": name, "admin_level": admin_level,
+           **{k: t[k] for k in _KEYS}}
+    out["known"] = e - t["unknown"]
+    out["atleast_model"] = t["model"]
+    out["atleast_advanced"] = t["model"] + t["advanced"]
+    out["atleast_standard"] = out["atleast_advanced"] + t["standard"]
     for k in ("standard", "advanced", "model"):
-        t[f"share_{k}"] = (t[f"atleast_{k}"] / e).astype(object).where(e.notna(), None)
-    t["share_known"] = (t["known"] / e).astype(object).where(e.notna(), None)
-    t["weakest_provenance"] = [PROVENANCE[int(r)] if pd.notna(r) else None for r in t["prov_rank"]]
-    t["illustrative"] = t["illustrative"] > 0
-    return t
-
-
-def level_counts(commune_status: pd.DataFrame) -> pd.DataFrame:
-    """One row per area: the province first, then each district (sorted by code)."""
-    df = commune_status
-    ind = _indicators(df)
-    sums = [c for c in ind.columns if c != "prov_rank"]
-    prov = ind[sums].sum().to_frame().T
-    prov["prov_rank"] = ind["prov_rank"].max()
-    prov.insert(0, "area_code", df.attrs.get("province_code"))
-    prov.insert(1, "area_name", df.attrs.get("province_name", df.attrs.get("province_code")))
-    prov.insert(2, "admin_level", "province")
-    ind["district_code"] = df["district_code"].fillna("")
-    g = ind.groupby("district_code", sort=True)
-    dist = g[sums].sum()
-    dist["prov_rank"] = g["prov_rank"].max()
-    names = df.assign(district_code=df["district_code"].fillna("")).drop_duplicates("district_code") \
-        .set_index("district_code")["district_name"]
-    dist = dist.reset_index().rename(columns={"district_code": "area_code"})
-    dist.insert(1, "area_name", dist["area_code"].map(names))
-    dist.insert(2, "admin_level", "district")
-    out = _finish(pd.concat([prov, dist], ignore_index=True))
-    for c in ("units", "eligible", "known", *LADDER, "unknown", "not_applicable", "mixed",
-              "atleast_standard", "atleast_advanced", "atleast_model"):
-        out[c] = out[c].astype(int)
-    out = out[COUNT_COLS]
-    out.attrs.update(df.attrs)
+        out[f"share_{k}"] = out[f"atleast_{k}"] / e if e else None
+    out["share_known"] = out["known"] / e if e else None
+    out["weakest_provenance"] = PROVENANCE[t["prov_rank"]] if t["prov_rank"] >= 0 else None
+    out["illustrative"] = t["illustrative"]
     return out
+
+
+def level_counts(commune_status: pd.DataFrame, province_code=None, province_name=None) -> pd.DataFrame:
+    """One row per area: the province first, then each district (sorted by code). The province
+    code and name come from the arguments or from the status frame's ``attrs``."""
+    df = commune_status
+    province_code = province_code or df.attrs.get("province_code")
+    province_name = province_name or df.attrs.get("province_name", province_code)
+    prov = _empty()
+    dist: dict = {}
+    names: dict = {}
+    cols = [df[c].tolist() for c in ("district_code", "district_name", "eligible", "level", "mixed",
+                                      "provenance")]
+    for dcode, dname, elig, level, mixed, p in zip(*cols):
+        d = dist.get(dcode)
+        if d is None:
+            d = dist[dcode] = _empty()
+            names[dcode] = dname
+        for t in (prov, d):
+            t["units"] += 1
+            if not elig:
+                t["not_applicable"] += 1
+                continue
+            t["eligible"] += 1
+            t[level if level in t else "unknown"] += 1
+            if mixed:
+                t["mixed"] += 1
+            if level != "unknown" and p in PROV_RANK:
+                t["prov_rank"] = max(t["prov_rank"], PROV_RANK[p])
+                t["illustrative"] = t["illustrative"] or p == "illustrative"
+    rows = [_finish(province_code, province_name, "province", prov)]
+    for code in sorted(dist, key=lambda c: (c is None, c or "")):
+        rows.append(_finish(code, names[code], "district", dist[code]))
+    return pd.DataFrame(rows, columns=COUNT_COLS)

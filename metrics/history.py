@@ -5,7 +5,7 @@ import pandas as pd
 
 from .common import MetricsInputError
 from .prepare import prepare
-from .status import status_as_of
+from .status import commune_status
 
 
 def unit_records(ds, unit_code, vintage) -> pd.DataFrame:
@@ -42,7 +42,7 @@ def unit_history(ds, unit_code, vintage, years=None) -> pd.DataFrame:
         years = range(y0, y1 + 1)
     rows = []
     for y in years:
-        s = status_as_of(prep, prep.province_code, y, vintage=vintage)
+        s, _ = commune_status(prep, y, vintage)
         r = s[s["unit_code"] == code].iloc[0]
         rows.append({"year": int(y), **{c: r[c] for c in (
             "level", "provenance", "source_id", "decision_no", "decision_date", "record_year", "record_id",
@@ -50,5 +50,4 @@ def unit_history(ds, unit_code, vintage, years=None) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     df["changed"] = df["level"].ne(df["level"].shift())
     df.loc[df.index[:1], "changed"] = False
-    df.attrs["records"] = recs
     return df

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED
+from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED, meta_of
 from .counts import level_counts
 from .prepare import as_prepared
 from .progress import best_reported
-from .status import district_status_as_of, status_as_of
+from .status import commune_status, district_status_as_of
 from .targets import map_code
 
 THRESHOLD = 0.9
@@ -34,9 +34,14 @@ def _unit_row(u, **kw):
             "record_year": u["record_year"], "mixed": bool(u.get("mixed", False)), "vintage": u["vintage"], **kw}
 
 
+def _rows(df: pd.DataFrame) -> list[dict]:
+    cols = list(df.columns)
+    return [dict(zip(cols, row)) for row in zip(*(df[c].tolist() for c in cols))]
+
+
 def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
     year = int(year)
-    vintage = cs.attrs["vintage"]
+    vintage = meta_of(cs, "vintage")
     tg = prep.targets
     rows = []
     if tg is None or tg.empty:
@@ -44,6 +49,8 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
     tg = tg[tg["target_year"].notna() & (tg["target_year"] <= year)]
     com = cs.set_index("unit_code", drop=False)
     dis = ds_.set_index("unit_code", drop=False)
+    com_rows = dict(zip(cs["unit_code"], _rows(cs)))
+    dis_rows = dict(zip(ds_["unit_code"], _rows(ds_)))
     for t in tg.itertuples(index=False):
         if t.level not in LEVEL_RANK:
             continue
@@ -57,7 +64,7 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
             else:
                 dcode = map_code(prep, t.vintage, t.unit_code, vintage, "district")
                 units = com[com["eligible"] & (com["district_code"] == dcode)]
-            for _, u in units.iterrows():
+            for u in _rows(units):
                 if u["level"] == "unknown":
                     rows.append(_unit_row(u, listed_as="no_record", admin_level="commune", **common))
                 elif LEVEL_RANK.get(u["level"], -1) < need:
@@ -67,9 +74,9 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
             continue  # partial share targets are followed as gaps, not per unit
         if t.admin_level == "district":
             code = map_code(prep, t.vintage, t.unit_code, vintage, "district")
-            if code not in dis.index:
+            if code not in dis_rows:
                 continue
-            u = dis.loc[code]
+            u = dis_rows[code]
             lvl = u["level"]
             if lvl == "unknown":
                 rows.append(_unit_row(u, listed_as="no_record", admin_level="district", **common))
@@ -77,9 +84,9 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
                 rows.append(_unit_row(u, listed_as="holdout", admin_level="district", **common))
         else:
             code = map_code(prep, t.vintage, t.unit_code, vintage, "commune")
-            if code not in com.index:
+            if code not in com_rows:
                 continue
-            u = com.loc[code]
+            u = com_rows[code]
             if not u["eligible"]:
                 continue
             if u["level"] == "unknown":
@@ -100,9 +107,10 @@ def area_shares(prep, year, counts: pd.DataFrame) -> pd.DataFrame:
             basis, src, prov = "computed", None, a.weakest_provenance
             if a.unknown:
                 rep = best_reported(prep, year, a.area_code, f"count_{lvl}")
-                if rep is not None and pd.notna(rep["value"]):
+                if rep is not None:
                     reached = int(rep["value"])
-                    den = int(rep["denominator"]) if pd.notna(rep["denominator"]) else int(a.eligible)
+                    den = int(rep["denominator"]) if rep["denominator"] == rep["denominator"] \
+                        and rep["denominator"] is not None else int(a.eligible)
                     basis, src, prov = "reported", rep["aggregate_id"], rep["provenance"]
                 else:
                     basis = "computed_incomplete"
@@ -128,7 +136,7 @@ def rule_b(prep, year, cs: pd.DataFrame, counts: pd.DataFrame, threshold: float 
                   "area_share": s.share, "area_reached": s.reached, "area_denominator": s.denominator,
                   "basis": s.basis, "basis_source": s.basis_source, "basis_provenance": s.basis_provenance,
                   "admin_level": "commune"}
-        for _, u in units.iterrows():
+        for u in _rows(units):
             if u["level"] == "unknown":
                 rows.append(_unit_row(u, listed_as="no_record", **common))
             elif LEVEL_RANK.get(u["level"], -1) < need:
@@ -146,15 +154,15 @@ def holdouts_from(prep, year, cs, dstat, counts, threshold=THRESHOLD) -> pd.Data
     for c in ("target_year", "years_overdue", "record_year", "area_reached", "area_denominator"):
         df[c] = df[c].astype("Int64")
     df["year"] = int(year)
-    df.attrs["area_shares"] = shares
-    df.attrs["vintage"] = cs.attrs.get("vintage")
-    return df
+    return df, shares
 
 
 def holdouts(ds, province_code, year, threshold=THRESHOLD) -> pd.DataFrame:
     """Rule a and b holdouts of the province for ``year`` (rows with listed_as = 'holdout'), and
     the eligible units the rules could not judge for lack of a record (listed_as = 'no_record')."""
     prep = as_prepared(ds, province_code)
-    cs = status_as_of(prep, prep.province_code, year)
+    cs, meta = commune_status(prep, year)
     dstat = district_status_as_of(prep, prep.province_code, year)
-    return holdouts_from(prep, year, cs, dstat, level_counts(cs), threshold)
+    df, _ = holdouts_from(prep, year, cs, dstat, level_counts(cs, prep.province_code, prep.province_name),
+                          threshold)
+    return df

@@ -1,37 +1,75 @@
-"""Per-province preparation of the dataset frames (normalised columns, lineage maps).
+"""Per-province preparation of the dataset frames (normalised columns, records per unit,
+lineage maps).
 
 ``Prepared`` is built per call (or once per ``build_summary``) and passed to the inner
 functions; nothing is cached at module level, so a changed dataset is never served stale.
+The hot paths use plain Python structures: the frames are small (hundreds of units), where
+per-call pandas overhead would dominate.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .common import (
-    LEVEL_RANK, DISTRICT_RANK, PROV_RANK, MetricsInputError, _str, default_criteria_set,
-)
+from .common import DISTRICT_RANK, PROV_RANK, MetricsInputError, default_criteria_set
 
 STATUS_COLS = ["record_id", "vintage", "unit_code", "admin_level", "year", "level", "criteria_set",
                "criteria_met", "criteria_total", "missing_criteria", "decision_no", "decision_date",
                "source_id", "provenance", "derived_from", "note"]
+TEXT_STATUS = ("record_id", "vintage", "unit_code", "admin_level", "level", "criteria_set",
+               "missing_criteria", "decision_no", "decision_date", "source_id", "provenance",
+               "derived_from", "note")
 
 
 def _frame(ds, name: str) -> pd.DataFrame:
     df = getattr(ds, name, None)
-    if df is None:
-        return pd.DataFrame()
-    return df
+    return pd.DataFrame() if df is None else df
+
+
+def _s(v):
+    """A text cell as a stripped str, or None when missing/empty."""
+    if v is None:
+        return None
+    if not isinstance(v, str):
+        try:
+            if pd.isna(v):
+                return None
+        except (TypeError, ValueError):
+            pass
+        v = str(v)
+    v = v.strip()
+    return v or None
+
+
+def _num(v):
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f
 
 
 def _date(x):
-    if x is None or (isinstance(x, float) and pd.isna(x)) or (not isinstance(x, str) and pd.isna(x)):
-        return None
-    s = str(x).strip()
-    if not s or s.lower() in ("nan", "none", "nat"):
+    s = _s(x)
+    if s is None or s.lower() in ("nan", "none", "nat"):
         return None
     return pd.Timestamp(s)
+
+
+def _texts(values) -> list:
+    # fast path for clean non-empty str cells; everything else goes through _s
+    return [v if (v.__class__ is str and v and v[0] != " " and v[-1] != " ") else _s(v) for v in values]
+
+
+def _obj(df: pd.DataFrame, cols) -> pd.DataFrame:
+    """Text columns as object dtype holding str/None (cheap comparisons on small frames)."""
+    n = len(df)
+    out = {c: (_texts(df[c].tolist()) if c in df.columns else [None] * n) for c in cols}
+    return pd.DataFrame(out, index=df.index, dtype=object)
 
 
 @dataclass
@@ -39,13 +77,13 @@ class Prepared:
     province_code: str
     province_name: str
     units: pd.DataFrame          # all vintages of the province
-    vintages: pd.DataFrame       # vintage, valid_from, valid_to (Timestamps or None), ordered
+    vintages: pd.DataFrame       # vintage, valid_from, valid_to (Timestamp or NaT), ordered
     crosswalk: pd.DataFrame
     status: pd.DataFrame         # records of the province's units, normalised
     targets: pd.DataFrame
     aggregates: pd.DataFrame
-    _lineage: dict = field(default_factory=dict)
-    _status_cache: dict = field(default_factory=dict)
+    records: dict                # (admin_level, vintage, unit_code) -> [record dict], by year
+    _cache: dict = field(default_factory=dict)
 
     # ---- vintages -----------------------------------------------------------------
     def vintage_for(self, year: int) -> tuple[str, str | None]:
@@ -73,205 +111,222 @@ class Prepared:
             raise MetricsInputError(f"unknown vintage {vintage!r} for province {self.province_code}")
         return r.iloc[0]
 
-    def vintage_order(self, vintage: str) -> int:
-        idx = self.vintages.index[self.vintages["vintage"] == vintage]
-        if len(idx) == 0:
-            raise MetricsInputError(f"unknown vintage {vintage!r} for province {self.province_code}")
-        return int(idx[0])
+    def reported(self, area_code: str, year: int, metric: str) -> list[dict]:
+        """Reported aggregates for an area/year/metric (rows as dicts)."""
+        idx = self._cache.get("agg_index")
+        if idx is None:
+            idx = defaultdict(list)
+            for r in self.aggregates.to_dict("records"):
+                if r["year"] == r["year"]:
+                    idx[(r["area_code"], int(r["year"]), r["metric"])].append(r)
+            self._cache["agg_index"] = idx
+        return idx.get((area_code, int(year), metric), [])
+
+    def vintage_names(self) -> list[str]:
+        return list(self.vintages["vintage"])
 
     # ---- units ----------------------------------------------------------------------
     def units_of(self, vintage: str, admin_level: str) -> pd.DataFrame:
-        u = self.units
-        return u[(u["vintage"] == vintage) & (u["admin_level"] == admin_level)]
+        key = ("units", vintage, admin_level)
+        if key not in self._cache:
+            u = self.units
+            self._cache[key] = u[(u["vintage"] == vintage) & (u["admin_level"] == admin_level)]
+        return self._cache[key]
 
     def communes(self, vintage: str) -> pd.DataFrame:
-        """Communes of a vintage with their district code and name."""
+        """Communes of a vintage with their district code, name and type."""
         key = ("communes", vintage)
-        if key not in self._lineage:
-            c = self.units_of(vintage, "commune")[["unit_code", "vintage", "name", "unit_type",
-                                                  "parent_code"]]
-            d = self.units_of(vintage, "district")[["unit_code", "name", "unit_type"]].rename(
-                columns={"unit_code": "parent_code", "name": "district_name",
-                         "unit_type": "district_type"})
-            c = c.merge(d, on="parent_code", how="left").rename(columns={"parent_code": "district_code"})
-            self._lineage[key] = c.reset_index(drop=True)
-        return self._lineage[key]
+        if key not in self._cache:
+            c = self.units_of(vintage, "commune")
+            d = self.units_of(vintage, "district")
+            dn = dict(zip(d["unit_code"], d["name"]))
+            dt = dict(zip(d["unit_code"], d["unit_type"]))
+            out = pd.DataFrame({
+                "unit_code": c["unit_code"].to_numpy(), "vintage": c["vintage"].to_numpy(),
+                "name": c["name"].to_numpy(), "unit_type": c["unit_type"].to_numpy(),
+                "district_code": c["parent_code"].to_numpy(),
+                "district_name": [dn.get(p) for p in c["parent_code"]],
+                "district_type": [dt.get(p) for p in c["parent_code"]],
+            }, dtype=object)
+            self._cache[key] = out
+        return self._cache[key]
 
     # ---- lineage --------------------------------------------------------------------
-    def _step(self, a: str, b: str) -> pd.DataFrame:
-        cw = self.crosswalk
-        s = cw[(cw["from_vintage"] == a) & (cw["to_vintage"] == b)][["from_code", "to_code"]]
-        return s
+    def _step(self, a: str, b: str) -> dict:
+        key = ("step", a, b)
+        if key not in self._cache:
+            cw = self.crosswalk
+            s = cw[(cw["from_vintage"] == a) & (cw["to_vintage"] == b)]
+            self._cache[key] = dict(zip(s["from_code"], s["to_code"]))
+        return self._cache[key]
 
-    def lineage(self, target: str, admin_level: str) -> pd.DataFrame:
-        """Map every unit of the province's other vintages onto ``target``.
-
-        Columns: src_vintage, src_code, to_code, kind ('direct' for a 1:1 lineage, 'part' for one
-        of several older units merged into ``to_code``). Newer vintages map back only 1:1.
-        """
+    def lineage_map(self, target: str, admin_level: str) -> dict:
+        """For each unit of ``target``: {'direct': [(vintage, code), ...] (itself and 1:1
+        lineages from other vintages), 'parts': {older vintage: [codes merged into it]}}.
+        Newer vintages map back only 1:1."""
         key = ("lineage", target, admin_level)
-        if key in self._lineage:
-            return self._lineage[key]
-        names = list(self.vintages["vintage"])
+        if key in self._cache:
+            return self._cache[key]
+        names = self.vintage_names()
         t = names.index(target)
-        codes_of = {v: set(self.units_of(v, admin_level)["unit_code"]) for v in names}
-        frames = []
-        # older vintages: compose the crosswalk steps forward
-        for i in range(t - 1, -1, -1):
-            m = pd.DataFrame({"src_code": sorted(codes_of[names[i]])})
-            m["cur"] = m["src_code"]
-            ok = True
-            for j in range(i, t):
-                st = self._step(names[j], names[j + 1])
-                if st.empty:
-                    ok = False
-                    break
-                m = m.merge(st, left_on="cur", right_on="from_code", how="inner")
-                m = m.drop(columns=["cur", "from_code"]).rename(columns={"to_code": "cur"})
-            if not ok or m.empty:
-                continue
-            m = m.rename(columns={"cur": "to_code"})
-            m = m[m["to_code"].isin(codes_of[target])]
-            n = m.groupby("to_code")["src_code"].transform("size")
-            m["kind"] = ["direct" if k == 1 else "part" for k in n]
-            m["src_vintage"] = names[i]
-            frames.append(m)
-        # newer vintages: only 1:1 lineages carry back
-        for i in range(t + 1, len(names)):
-            m = pd.DataFrame({"tgt": sorted(codes_of[target])})
-            m["cur"] = m["tgt"]
-            ok = True
-            for j in range(t, i):
-                st = self._step(names[j], names[j + 1])
-                if st.empty:
-                    ok = False
-                    break
-                m = m.merge(st, left_on="cur", right_on="from_code", how="inner")
-                m = m.drop(columns=["cur", "from_code"]).rename(columns={"to_code": "cur"})
-            if not ok or m.empty:
-                continue
-            m = m.rename(columns={"cur": "src_code", "tgt": "to_code"})
-            n = m.groupby("src_code")["to_code"].transform("size")
-            m = m[n == 1].copy()
-            m["kind"] = "direct"
-            m["src_vintage"] = names[i]
-            frames.append(m)
-        own = pd.DataFrame({"src_code": sorted(codes_of[target])})
-        own["to_code"] = own["src_code"]
-        own["kind"] = "direct"
-        own["src_vintage"] = target
-        frames.append(own)
-        out = pd.concat(frames, ignore_index=True)[["src_vintage", "src_code", "to_code", "kind"]]
-        self._lineage[key] = out
+        codes = list(self.units_of(target, admin_level)["unit_code"])
+        out = {c: {"direct": [(target, c)], "parts": {}} for c in codes}
+        for i in range(t - 1, -1, -1):  # older vintages, composed forward
+            srcs = list(self.units_of(names[i], admin_level)["unit_code"])
+            into = defaultdict(list)
+            for s in srcs:
+                cur = s
+                for j in range(i, t):
+                    cur = self._step(names[j], names[j + 1]).get(cur)
+                    if cur is None:
+                        break
+                if cur is not None and cur in out:
+                    into[cur].append(s)
+            for to, lst in into.items():
+                if len(lst) == 1:
+                    out[to]["direct"].append((names[i], lst[0]))
+                else:
+                    out[to]["parts"][names[i]] = sorted(lst)
+        for i in range(t + 1, len(names)):  # newer vintages, 1:1 only
+            back = defaultdict(list)
+            for c in codes:
+                cur = c
+                for j in range(t, i):
+                    cur = self._step(names[j], names[j + 1]).get(cur)
+                    if cur is None:
+                        break
+                if cur is not None:
+                    back[cur].append(c)
+            for newer, lst in back.items():
+                if len(lst) == 1:
+                    out[lst[0]]["direct"].append((names[i], newer))
+        self._cache[key] = out
         return out
 
+    def lineage(self, target: str, admin_level: str) -> pd.DataFrame:
+        """The lineage map as a frame: src_vintage, src_code, to_code, kind ('direct'|'part')."""
+        key = ("lineage_df", target, admin_level)
+        if key not in self._cache:
+            rows = []
+            for to, m in self.lineage_map(target, admin_level).items():
+                rows += [(v, c, to, "direct") for v, c in m["direct"]]
+                for v, lst in m["parts"].items():
+                    rows += [(v, c, to, "part") for c in lst]
+            self._cache[key] = pd.DataFrame(rows, columns=["src_vintage", "src_code", "to_code", "kind"],
+                                            dtype=object)
+        return self._cache[key]
 
-def _norm_status(st: pd.DataFrame) -> pd.DataFrame:
-    st = st.copy()
-    for c in STATUS_COLS:
-        if c not in st.columns:
-            st[c] = None
-    for c in ("record_id", "vintage", "unit_code", "admin_level", "level", "criteria_set",
-              "missing_criteria", "decision_no", "decision_date", "source_id", "provenance",
-              "derived_from", "note"):
-        st[c] = _str(st[c])
-    st["year"] = pd.to_numeric(st["year"], errors="coerce").astype("Int64")
-    st = st[st["year"].notna()].copy()
-    st["year"] = st["year"].astype(int)
+
+def _norm_status(st: pd.DataFrame, keys: set) -> tuple[pd.DataFrame, dict]:
+    """Normalised records of the province (object text columns) and records per unit."""
+    if st.empty:
+        st = pd.DataFrame(columns=STATUS_COLS)
+    vint = _texts(st["vintage"].tolist()) if "vintage" in st else []
+    code = _texts(st["unit_code"].tolist()) if "unit_code" in st else []
+    lvl = _texts(st["admin_level"].tolist()) if "admin_level" in st else []
+    mask = [(a, v, c) in keys for a, v, c in zip(lvl, vint, code)]
+    st = st[mask]
+    out = _obj(st, TEXT_STATUS)
+    out["year"] = [None if _num(y) is None else int(_num(y)) for y in st["year"].tolist()]
+    out = out[out["year"].notna()].copy()
+    out["year"] = out["year"].astype(int)
     for c in ("criteria_met", "criteria_total"):
-        st[c] = pd.to_numeric(st[c], errors="coerce")
-    st["level_rank"] = st["level"].map(DISTRICT_RANK).fillna(-1).astype(int)
-    st["prov_rank"] = st["provenance"].map(PROV_RANK).fillna(len(PROV_RANK)).astype(int)
-    st["criteria_set_default"] = st["criteria_set"].isna() | (st["criteria_set"] == "")
-    st["criteria_set"] = [s if not d else default_criteria_set(y)
-                          for s, d, y in zip(st["criteria_set"], st["criteria_set_default"], st["year"])]
-    return st
+        vals = st.loc[out.index, c].tolist() if c in st.columns else [None] * len(out)
+        out[c] = pd.Series([_num(v) for v in vals], index=out.index, dtype=float)
+    out["level_rank"] = [DISTRICT_RANK.get(v, -1) for v in out["level"]]
+    out["prov_rank"] = [PROV_RANK.get(v, len(PROV_RANK)) for v in out["provenance"]]
+    out["criteria_set_default"] = out["criteria_set"].isna()
+    out["criteria_set"] = pd.Series([s if s is not None else default_criteria_set(y)
+                                     for s, y in zip(out["criteria_set"], out["year"])],
+                                    index=out.index, dtype=object)
+    out = out[STATUS_COLS + ["level_rank", "prov_rank", "criteria_set_default"]].reset_index(drop=True)
+    recs = defaultdict(list)
+    for r in out.to_dict("records"):
+        if r["criteria_met"] != r["criteria_met"]:
+            r["criteria_met"] = None
+        if r["criteria_total"] != r["criteria_total"]:
+            r["criteria_total"] = None
+        recs[(r["admin_level"], r["vintage"], r["unit_code"])].append(r)
+    for lst in recs.values():
+        lst.sort(key=lambda r: (r["year"], -r["prov_rank"], r["level_rank"]))
+    return out, dict(recs)
 
 
 def prepare(ds, province_code) -> Prepared:
     """Normalise the frames of ``ds`` for one province (pure; returns new frames)."""
     pc = str(province_code).strip()
-    units = _frame(ds, "units").copy()
-    if units.empty:
+    raw = _frame(ds, "units")
+    if raw.empty:
         raise MetricsInputError("the dataset has no unit register (ds.units is empty)")
     for c in ("vintage", "unit_code", "admin_level", "name", "unit_type", "parent_code", "province_code"):
-        if c not in units.columns:
+        if c not in raw.columns:
             raise MetricsInputError(f"ds.units lacks column {c!r}")
-        units[c] = _str(units[c])
-    units = units[units["province_code"] == pc].reset_index(drop=True)
-    if units.empty:
+    raw = raw[raw["province_code"].astype(str).str.strip() == pc]
+    if raw.empty:
         raise MetricsInputError(f"unknown province code {pc!r} (not in the unit register)")
+    units = _obj(raw, ("vintage", "unit_code", "admin_level", "name", "unit_type", "parent_code",
+                       "province_code")).reset_index(drop=True)
     prow = units[units["admin_level"] == "province"]
     pname = prow["name"].iloc[0] if len(prow) else pc
 
-    vint = _frame(ds, "vintages").copy()
-    if not vint.empty:
-        for c in ("vintage", "province_code"):
-            vint[c] = _str(vint[c])
-        vint = vint[vint["province_code"] == pc]
-    present = sorted(set(units["vintage"]) - {None})
-    if vint.empty:  # fall back to the vintages named in the register, without dates
-        vint = pd.DataFrame({"vintage": present, "valid_from": None, "valid_to": None})
+    present = set(units["vintage"]) - {None}
+    vraw = _frame(ds, "vintages")
+    if not vraw.empty:
+        vraw = vraw[[(_s(p) == pc) for p in vraw["province_code"].tolist()]]
+    if vraw.empty:  # fall back to the vintages named in the register, without dates
+        vraw = pd.DataFrame({"vintage": sorted(present), "valid_from": None, "valid_to": None})
     vint = pd.DataFrame({
-        "vintage": list(vint["vintage"]),
-        "valid_from": [_date(x) for x in vint.get("valid_from", pd.Series([None] * len(vint)))],
-        "valid_to": [_date(x) for x in vint.get("valid_to", pd.Series([None] * len(vint)))],
+        "vintage": [_s(v) for v in vraw["vintage"].tolist()],
+        "valid_from": pd.to_datetime([_date(x) for x in vraw.get("valid_from", [None] * len(vraw))]),
+        "valid_to": pd.to_datetime([_date(x) for x in vraw.get("valid_to", [None] * len(vraw))]),
     })
     vint = vint[vint["vintage"].isin(present)]
     # order: by valid_to (open end last), then valid_from, then name
-    far = pd.Timestamp("2262-01-01")
-    near = pd.Timestamp("1678-01-01")
-    vint["_k1"] = vint["valid_to"].fillna(far)
-    vint["_k2"] = vint["valid_from"].fillna(near)
+    vint = vint.assign(_k1=vint["valid_to"].fillna(pd.Timestamp("2262-01-01")),
+                       _k2=vint["valid_from"].fillna(pd.Timestamp("1678-01-01")))
     vint = vint.sort_values(["_k1", "_k2", "vintage"]).drop(columns=["_k1", "_k2"]).reset_index(drop=True)
+    names = set(vint["vintage"])
 
-    cw = _frame(ds, "crosswalk").copy()
-    if not cw.empty:
-        for c in ("from_vintage", "from_code", "to_vintage", "to_code", "relation"):
-            cw[c] = _str(cw[c])
-        names = set(vint["vintage"])
-        cw = cw[cw["from_vintage"].isin(names) & cw["to_vintage"].isin(names)].reset_index(drop=True)
-    else:
-        cw = pd.DataFrame(columns=["from_vintage", "from_code", "to_vintage", "to_code", "relation"])
+    cw = _frame(ds, "crosswalk")
+    cw = _obj(cw, ("from_vintage", "from_code", "to_vintage", "to_code", "relation")) if not cw.empty \
+        else pd.DataFrame(columns=["from_vintage", "from_code", "to_vintage", "to_code", "relation"])
+    cw = cw[cw["from_vintage"].isin(names) & cw["to_vintage"].isin(names)].reset_index(drop=True)
 
-    st = _frame(ds, "status")
-    st = _norm_status(st) if not st.empty else _norm_status(pd.DataFrame(columns=STATUS_COLS))
-    keys = units[["vintage", "unit_code", "admin_level"]]
-    st = st.merge(keys, on=["vintage", "unit_code", "admin_level"], how="inner")
+    keys = set(zip(units["admin_level"], units["vintage"], units["unit_code"]))
+    st, recs = _norm_status(_frame(ds, "status"), keys)
 
-    tg = _frame(ds, "targets").copy()
+    tg = _frame(ds, "targets")
+    tcols = ("target_id", "scope", "vintage", "unit_code", "admin_level", "level", "source_id",
+             "provenance", "note")
     if not tg.empty:
-        for c in ("target_id", "scope", "vintage", "unit_code", "admin_level", "level", "source_id",
-                  "provenance"):
-            if c not in tg.columns:
-                tg[c] = None
-            tg[c] = _str(tg[c])
+        t = _obj(tg, tcols)
         for c in ("target_year", "target_share", "target_count"):
-            if c not in tg.columns:
-                tg[c] = None
-            tg[c] = pd.to_numeric(tg[c], errors="coerce")
-        ukeys = units[["vintage", "unit_code"]].drop_duplicates()
-        in_prov = tg.merge(ukeys, on=["vintage", "unit_code"], how="inner")
-        prov_rows = tg[(tg["scope"] == "province") & (tg["unit_code"] == pc)]
-        tg = pd.concat([in_prov, prov_rows]).drop_duplicates(subset=["target_id"]).reset_index(drop=True)
+            t[c] = [_num(v) for v in tg[c].tolist()] if c in tg.columns else None
+            t[c] = t[c].astype(float)
+        ukeys = set(zip(units["vintage"], units["unit_code"]))
+        t = t[[(v, c) in ukeys or (sc == "province" and c == pc)
+               for v, c, sc in zip(t["vintage"], t["unit_code"], t["scope"])]].reset_index(drop=True)
+    else:
+        t = pd.DataFrame(columns=list(tcols) + ["target_year", "target_share", "target_count"])
 
-    ag = _frame(ds, "aggregates").copy()
+    ag = _frame(ds, "aggregates")
+    acols = ("aggregate_id", "area_code", "admin_level", "metric", "as_of", "source_id", "provenance", "note")
     if not ag.empty:
-        for c in ("aggregate_id", "area_code", "admin_level", "metric", "as_of", "source_id", "provenance"):
-            if c not in ag.columns:
-                ag[c] = None
-            ag[c] = _str(ag[c])
+        a = _obj(ag, acols)
         for c in ("year", "value", "denominator"):
-            ag[c] = pd.to_numeric(ag[c], errors="coerce")
+            a[c] = pd.Series([_num(v) for v in ag[c].tolist()], index=a.index, dtype=float) \
+                if c in ag.columns else float("nan")
         area_codes = set(units["unit_code"]) | {pc}
-        ag = ag[ag["area_code"].isin(area_codes)].reset_index(drop=True)
+        a = a[a["area_code"].isin(area_codes)].reset_index(drop=True)
+    else:
+        a = pd.DataFrame(columns=list(acols) + ["year", "value", "denominator"])
 
-    return Prepared(pc, pname, units, vint, cw, st.reset_index(drop=True), tg, ag)
+    return Prepared(pc, pname, units, vint, cw, st, t, a, recs)
 
 
 def as_prepared(ds, province_code) -> Prepared:
     if isinstance(ds, Prepared):
-        if ds.province_code != str(province_code):
+        if ds.province_code != str(province_code).strip():
             raise MetricsInputError(f"prepared data is for province {ds.province_code}, not {province_code}")
         return ds
     return prepare(ds, province_code)

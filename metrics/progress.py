@@ -6,7 +6,7 @@ import pandas as pd
 from .common import PROV_RANK
 from .counts import level_counts
 from .prepare import as_prepared
-from .status import status_as_of, district_status_as_of
+from .status import commune_status
 
 # reported metric -> column of level_counts holding the comparable computed figure
 COUNT_METRICS = {"count_standard": "atleast_standard", "count_advanced": "atleast_advanced",
@@ -31,12 +31,14 @@ def reported_for(prep, year: int, area_code=None, metric=None) -> pd.DataFrame:
 def best_reported(prep, year: int, area_code: str, metric: str):
     """The reported figure to quote for an area/year/metric: the latest ``as_of`` (year-end
     figures sort after dated ones of the same year), strongest provenance on ties."""
-    r = reported_for(prep, year, area_code, metric)
-    if r.empty:
+    rows = [r for r in prep.reported(area_code, year, metric) if r["value"] == r["value"]]
+    if not rows:
         return None
-    r = r.assign(_p=r["provenance"].map(PROV_RANK).fillna(9),
-                 _a=r["as_of"].fillna("").str.replace("end-", "9999-", regex=False).str.lstrip("~"))
-    return r.sort_values(["_a", "_p"], ascending=[False, True]).iloc[0]
+
+    def key(r):
+        a = (r["as_of"] or "").replace("end-", "9999-").lstrip("~")
+        return (a, -PROV_RANK.get(r["provenance"], 9))
+    return max(rows, key=key)
 
 
 def _criteria_stats(st: pd.DataFrame):
@@ -111,9 +113,9 @@ def progress_series(ds, province_code, years) -> pd.DataFrame:
     prep = as_prepared(ds, province_code)
     rows = []
     for y in sorted({int(y) for y in years}):
-        st = status_as_of(prep, prep.province_code, y)
-        c = level_counts(st)
-        v = st.attrs["vintage"]
+        st, meta = commune_status(prep, y)
+        c = level_counts(st, prep.province_code, prep.province_name)
+        v = meta["vintage"]
         for a in c.itertuples(index=False):
             for lvl in ("standard", "advanced", "model"):
                 rows.append({"year": y, "area_code": a.area_code, "area_name": a.area_name,
@@ -143,12 +145,14 @@ def progress_series(ds, province_code, years) -> pd.DataFrame:
     from .common import PROVENANCE
     df["provenance"] = [PROVENANCE[int(p)] if isinstance(p, (int, float)) and not pd.isna(p) else p
                         for p in df["provenance"]]
+    # flag an average whose criteria set was absent the previous year: no single trend line
+    # may be drawn across a change of set without saying so
     df["set_change"] = False
-    crit = df[(df["metric"] == "avg_criteria") & (df["basis"] == "computed")]
-    if not crit.empty:
-        prev = None
-        for i, r in crit.sort_values(["year"]).iterrows():
-            if prev is not None and r["criteria_set"] != prev:
-                df.loc[i, "set_change"] = True
-            prev = r["criteria_set"]
+    crit = (df["metric"] == "avg_criteria") & (df["basis"] == "computed")
+    if crit.any():
+        sets_by_year = df[crit].groupby("year")["criteria_set"].agg(set).to_dict()
+        years_sorted = sorted(sets_by_year)
+        prev = {y: sets_by_year[years_sorted[i - 1]] for i, y in enumerate(years_sorted) if i}
+        df.loc[crit, "set_change"] = [y in prev and cs not in prev[y]
+                                      for y, cs in zip(df.loc[crit, "year"], df.loc[crit, "criteria_set"])]
     return df

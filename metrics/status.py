@@ -22,26 +22,45 @@ OUT_COLS = ["unit_code", "vintage", "name", "unit_type", "district_code", "distr
             "level", "provenance", "source_id", "decision_no", "decision_date", "record_year",
             "criteria_set", "criteria_met", "criteria_total", "missing_criteria", "mixed",
             "illustrative", "note", "record_id", "record_vintage", "basis", "parts"]
-REC_COLS = ["record_id", "vintage", "year", "level", "provenance", "source_id", "decision_no",
-            "decision_date", "criteria_set", "criteria_met", "criteria_total", "missing_criteria",
-            "note", "level_rank", "prov_rank"]
 RULES = ("lowest", "highest")
 
 
-def _latest(recs: pd.DataFrame, key: str) -> pd.DataFrame:
-    """One record per key: latest year, then strongest provenance, then highest level."""
-    if recs.empty:
-        return recs
-    r = recs.sort_values([key, "year", "prov_rank", "level_rank"], ascending=[True, True, False, True])
-    return r.drop_duplicates(subset=[key], keep="last").set_index(key)
+REC_FIELDS = ("record_id", "vintage", "year", "level", "provenance", "source_id", "decision_no",
+              "decision_date", "criteria_set", "criteria_met", "criteria_total", "missing_criteria", "note")
 
 
-def _earliest_none(recs: pd.DataFrame, key: str) -> pd.DataFrame:
-    r = recs[recs["level"] == "none"]
-    if r.empty:
-        return r.set_index(key) if key in r.columns else r
-    r = r.sort_values([key, "year", "prov_rank"], ascending=[True, True, True])
-    return r.drop_duplicates(subset=[key], keep="first").set_index(key)
+def _best(recs, year: int):
+    """Latest record with label year <= year: latest year, then strongest provenance, then
+    highest level (the lists are sorted by that key, so the last qualifying one wins)."""
+    best = None
+    key = None
+    for r in recs:
+        if r["year"] > year:
+            continue
+        k = (r["year"], -r["prov_rank"], r["level_rank"])
+        if key is None or k > key:
+            best, key = r, k
+    return best
+
+
+def _later_none(recs, year: int):
+    """Earliest 'none' record after ``year`` (strongest provenance on ties)."""
+    best = None
+    key = None
+    for r in recs:
+        if r["year"] <= year or r["level"] != "none":
+            continue
+        k = (r["year"], r["prov_rank"])
+        if key is None or k < key:
+            best, key = r, k
+    return best
+
+
+def _row(r, basis, **extra):
+    out = {f: r[f] for f in REC_FIELDS}
+    out["basis"] = basis
+    out.update(extra)
+    return out
 
 
 def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str = "lowest") -> pd.DataFrame:
@@ -49,145 +68,121 @@ def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str
     if rule not in RULES:
         raise MetricsInputError(f"unknown merger rule {rule!r}; use one of {RULES}")
     year = int(year)
-    ck = (year, vintage, admin_level, rule)
-    if ck in prep._status_cache:
-        return prep._status_cache[ck]
-    lin = prep.lineage(vintage, admin_level)
-    st = prep.status[prep.status["admin_level"] == admin_level]
-    recs = st.merge(lin, left_on=["vintage", "unit_code"], right_on=["src_vintage", "src_code"], how="inner")
-    codes = sorted(set(prep.units_of(vintage, admin_level)["unit_code"]))
-    out = pd.DataFrame(index=pd.Index(codes, name="unit_code"))
-
-    direct = recs[recs["kind"] == "direct"]
-    d_now = _latest(direct[direct["year"] <= year], "to_code")
-    d_later_none = _earliest_none(direct[direct["year"] > year], "to_code")
-
-    # mergers: resolve each part on its own, then combine per target unit
-    parts_map = lin[lin["kind"] == "part"]
-    merged = None
-    if not parts_map.empty:
-        precs = recs[recs["kind"] == "part"].copy()
-        precs["pkey"] = precs["src_vintage"] + "|" + precs["src_code"]
-        p_now = _latest(precs[precs["year"] <= year], "pkey")
-        p_later = _earliest_none(precs[precs["year"] > year], "pkey")
-        pm = parts_map.copy()
-        pm["pkey"] = pm["src_vintage"] + "|" + pm["src_code"]
-        pm = pm.set_index("pkey")
-        cols = ["year", "level", "level_rank", "provenance", "prov_rank", "source_id", "record_id"]
-        got = p_now[cols] if not p_now.empty else pd.DataFrame(columns=cols)
-        pm = pm.join(got, how="left")
-        if not p_later.empty:
-            fill = p_later[cols].reindex(pm.index)
-            miss = pm["level"].isna() & fill["level"].notna()
-            for c in cols:
-                pm.loc[miss, c] = fill.loc[miss, c]
-        pm["level"] = pm["level"].fillna("unknown")
-        names = prep.units[["vintage", "unit_code", "name"]]
-        pm = pm.reset_index().merge(names, left_on=["src_vintage", "src_code"],
-                                    right_on=["vintage", "unit_code"], how="left")
-        rows = []
-        for to_code, g in pm.groupby("to_code", sort=False):
-            levels = list(g["level"])
-            mixed = len(set(levels)) > 1
-            desc = "; ".join(f"{n or c}: {lv}" + (f" ({int(y)})" if pd.notna(y) else "")
-                             for n, c, lv, y in zip(g["name"], g["src_code"], levels, g["year"]))
-            if "unknown" in levels:
-                level, rank = "unknown", None
-            else:
-                ranks = g["level_rank"].astype(int)
-                pick = ranks.idxmin() if rule == "lowest" else ranks.idxmax()
-                level, rank = g.loc[pick, "level"], int(g.loc[pick, "level_rank"])
-            known = g[g["level"] != "unknown"]
-            provs = [p for p in known["provenance"] if isinstance(p, str)]
-            rows.append({
-                "to_code": to_code, "m_level": level, "m_rank": rank, "m_mixed": mixed, "m_parts": desc,
-                "m_year": int(known["year"].max()) if len(known) else None,
-                "m_prov": max(provs, key=PROVENANCE.index) if provs else None,
-                "m_sources": ";".join(sorted({s for s in known["source_id"] if isinstance(s, str)})) or None,
-                "m_records": ";".join(str(r) for r in known["record_id"] if isinstance(r, str)) or None,
-                "m_vintage": g["src_vintage"].iloc[0],
-            })
-        merged = pd.DataFrame(rows).set_index("to_code")
-
-    # assemble: start from the direct record in force
-    take = REC_COLS
-    res = out.join(d_now[take] if not d_now.empty else pd.DataFrame(columns=take), how="left")
-    res["basis"] = None
-    has_d = res["level"].notna()
-    res.loc[has_d, "basis"] = ["record" if v == vintage else "crosswalk"
-                               for v in res.loc[has_d, "vintage"]]
-    res["mixed"] = False
-    res["parts"] = None
-    if merged is not None:
-        res = res.join(merged, how="left")
-        is_m = res["m_level"].notna()
-        res.loc[is_m, "parts"] = res.loc[is_m, "m_parts"]
-        res.loc[is_m, "mixed"] = res.loc[is_m, "m_mixed"].astype(bool)
-        # the merger result wins over an older (or absent) direct record, when it is known
-        use_m = is_m & (res["m_level"] != "unknown") & (
-            res["level"].isna() | (res["year"].fillna(-1) < res["m_year"].fillna(-1)))
-        res.loc[use_m, "level"] = res.loc[use_m, "m_level"]
-        res.loc[use_m, "year"] = res.loc[use_m, "m_year"]
-        res.loc[use_m, "provenance"] = res.loc[use_m, "m_prov"]
-        res.loc[use_m, "source_id"] = res.loc[use_m, "m_sources"]
-        res.loc[use_m, "record_id"] = res.loc[use_m, "m_records"]
-        res.loc[use_m, "vintage"] = res.loc[use_m, "m_vintage"]
-        for c in ("decision_no", "decision_date", "criteria_set", "criteria_met", "criteria_total",
-                  "missing_criteria"):
-            res.loc[use_m, c] = None
-        res.loc[use_m, "note"] = "merger (" + rule + " level among the parts): " + res.loc[use_m, "m_parts"]
-        res.loc[use_m, "basis"] = "merger"
-        # a merger with an unknown part stays unknown unless the unit's own record decides
-        unk_m = is_m & (res["m_level"] == "unknown") & res["level"].isna()
-        res.loc[unk_m, "level"] = "unknown"
-        res.loc[unk_m, "basis"] = "merger_unknown_part"
-        res.loc[unk_m, "note"] = "merger with a part that has no record: " + res.loc[unk_m, "m_parts"]
-        res = res.drop(columns=[c for c in res.columns if c.startswith("m_")])
-
-    # a later "none" record means "not recognised" for earlier years (the unit itself only;
-    # a merger product before the merger took effect keeps its parts' result)
-    if not d_later_none.empty:
-        vf = prep.vintage_row(vintage)["valid_from"]
-        existed = pd.isna(vf) or pd.Timestamp(year=year, month=12, day=31) >= vf
-        can = res["level"].isna() | ((res["basis"] == "merger_unknown_part") & existed)
-        idx = res.index[can].intersection(d_later_none.index)
-        if len(idx):
-            for c in take:
-                res.loc[idx, c] = d_later_none.loc[idx, c]
-            res.loc[idx, "note"] = [f"not recognised: implied by the 'none' record of {int(y)}"
-                                    for y in d_later_none.loc[idx, "year"]]
-            res.loc[idx, "basis"] = "implied_none"
-    rest = res["level"].isna()
-    res.loc[rest, "level"] = "unknown"
-    res.loc[rest, "basis"] = "no_record"
-    # "mixed" describes a merger result; a unit's own later record is not mixed
-    res["mixed"] = res["mixed"].fillna(False).astype(bool) & res["basis"].isin(["merger", "merger_unknown_part"])
+    ck = ("resolve", year, vintage, admin_level, rule)
+    if ck in prep._cache:
+        return prep._cache[ck]
+    lin = prep.lineage_map(vintage, admin_level)
+    recs = prep.records
+    vf = prep.vintage_row(vintage)["valid_from"]
+    existed = pd.isna(vf) or pd.Timestamp(year=year, month=12, day=31) >= vf
+    names = prep._cache.get(("names", admin_level))
+    if names is None:
+        u = prep.units[prep.units["admin_level"] == admin_level]
+        names = dict(zip(zip(u["vintage"], u["unit_code"]), u["name"]))
+        prep._cache[("names", admin_level)] = names
+    rows = []
+    for code, m in lin.items():
+        direct = [r for v, c in m["direct"] for r in recs.get((admin_level, v, c), ())]
+        d = _best(direct, year)
+        row = None
+        if d is not None:
+            row = _row(d, "record" if d["vintage"] == vintage else "crosswalk")
+        merged_unknown = None
+        for pv, parts in m["parts"].items():
+            # resolve each part on its own, then combine (lowest level by default)
+            got = []
+            for pc in parts:
+                precs = recs.get((admin_level, pv, pc), ())
+                r = _best(precs, year) or _later_none(precs, year)
+                got.append((pc, r))
+            desc = "; ".join(f"{names.get((pv, pc), pc)}: " + (f"{r['level']} ({r['year']})" if r else "unknown")
+                             for pc, r in got)
+            levels = {r["level"] if r else "unknown" for _, r in got}
+            mixed = len(levels) > 1
+            if any(r is None for _, r in got):
+                merged_unknown = {"desc": desc, "mixed": mixed}
+                continue
+            pick = (min if rule == "lowest" else max)((r for _, r in got), key=lambda r: r["level_rank"])
+            m_year = max(r["year"] for _, r in got)
+            if row is not None and row["year"] >= m_year:
+                row["parts"] = desc  # the unit's own record is at least as recent: it decides
+                continue
+            known = [r for _, r in got]
+            row = {f: None for f in REC_FIELDS}
+            row.update(level=pick["level"], year=m_year, vintage=pv,
+                       provenance=max((r["provenance"] for r in known),
+                                      key=lambda p: PROVENANCE.index(p) if p in PROVENANCE else 9),
+                       source_id=";".join(sorted({r["source_id"] for r in known if r["source_id"]})) or None,
+                       record_id=";".join(r["record_id"] for r in known if r["record_id"]) or None,
+                       note=f"merger ({rule} level among the parts): {desc}",
+                       basis="merger", mixed=mixed, parts=desc)
+        if row is None and merged_unknown is not None:
+            row = {f: None for f in REC_FIELDS}
+            row.update(level="unknown", basis="merger_unknown_part", mixed=merged_unknown["mixed"],
+                       parts=merged_unknown["desc"],
+                       note="merger with a part that has no record: " + merged_unknown["desc"])
+        # a later 'none' means 'not recognised' for earlier years (the unit itself; a merger
+        # product only once the merger took effect)
+        if row is None or (row["basis"] == "merger_unknown_part" and existed):
+            ln = _later_none(direct, year)
+            if ln is not None:
+                parts = row.get("parts") if row else None
+                row = _row(ln, "implied_none", parts=parts,
+                           note=f"not recognised: implied by the 'none' record of {ln['year']}")
+        if row is None:
+            row = {f: None for f in REC_FIELDS}
+            row.update(level="unknown", basis="no_record")
+        row["unit_code"] = code
+        rows.append(row)
+    cols = ["unit_code"] + list(REC_FIELDS) + ["basis", "mixed", "parts"]
+    res = pd.DataFrame(rows, columns=cols, dtype=object).set_index("unit_code")
+    res["mixed"] = [bool(x) and b in ("merger", "merger_unknown_part") for x, b in zip(res["mixed"], res["basis"])]
     res = res.rename(columns={"year": "record_year", "vintage": "record_vintage"})
-    prep._status_cache[ck] = res
+    prep._cache[ck] = res
     return res
 
 
 def status_as_of(ds, province_code, year, vintage=None, rule="lowest") -> pd.DataFrame:
-    """One row per commune of the vintage valid on 31 Dec of ``year`` (or of ``vintage``)."""
+    """One row per commune of the vintage valid on 31 Dec of ``year`` (or of ``vintage``).
+    ``attrs`` name the province, year, vintage (and a note when the year falls outside every
+    vintage's validity) and the merger rule."""
     prep = as_prepared(ds, province_code)
+    df, meta = commune_status(prep, year, vintage, rule)
+    out = df.copy()
+    out.attrs.update(meta)
+    return out
+
+
+def commune_status(prep: Prepared, year, vintage=None, rule="lowest"):
+    """(frame without attrs, meta dict): the internal form of ``status_as_of`` (pandas deep-copies
+    ``attrs`` on every operation, which dominates the cost on frames this small)."""
     note = None
     if vintage is None:
         vintage, note = prep.vintage_for(year)
     else:
         prep.vintage_row(vintage)  # validates
+    ck = ("status", int(year), vintage, rule)
+    if ck in prep._cache:
+        return prep._cache[ck]
     res = resolve(prep, year, vintage, "commune", rule)
     com = prep.communes(vintage)
-    df = com.join(res, on="unit_code", how="left")
+    df = pd.concat([com.reset_index(drop=True),
+                    res.reindex(com["unit_code"].to_numpy()).reset_index(drop=True)], axis=1)
     df["vintage"] = vintage
-    df["eligible"] = df["unit_type"] == COMMUNE_ELIGIBLE
+    df["eligible"] = (df["unit_type"] == COMMUNE_ELIGIBLE).astype(bool)
     df.loc[~df["eligible"], "level"] = "not_applicable"
-    df["illustrative"] = df["provenance"] == "illustrative"
+    df["illustrative"] = (df["provenance"] == "illustrative").astype(bool)
     df["mixed"] = df["mixed"].fillna(False).astype(bool)
+    for c in ("record_year",):
+        df[c] = pd.array([None if v is None else int(v) for v in df[c]], dtype="Int64")
+    for c in ("criteria_met", "criteria_total"):
+        df[c] = pd.array([None if v is None else float(v) for v in df[c]], dtype="Float64").astype(float)
     df["year"] = int(year)
-    df = df[OUT_COLS + ["year", "district_type"]].reset_index(drop=True)
-    df.attrs.update({"province_code": prep.province_code, "province_name": prep.province_name,
-                     "year": int(year), "vintage": vintage, "vintage_note": note, "rule": rule})
-    return df
+    df = df[OUT_COLS + ["year", "district_type"]]
+    meta = {"province_code": prep.province_code, "province_name": prep.province_name,
+            "year": int(year), "vintage": vintage, "vintage_note": note, "rule": rule}
+    prep._cache[ck] = (df, meta)
+    return df, meta
 
 
 def district_status_as_of(ds, province_code, year, vintage=None) -> pd.DataFrame:
@@ -198,20 +193,19 @@ def district_status_as_of(ds, province_code, year, vintage=None) -> pd.DataFrame
     if vintage is None:
         vintage, note = prep.vintage_for(year)
     res = resolve(prep, year, vintage, "district")
-    d = prep.units_of(vintage, "district")[["unit_code", "vintage", "name", "unit_type"]]
-    df = d.join(res.drop(columns=["parts"]), on="unit_code", how="left")
+    d = prep.units_of(vintage, "district")[["unit_code", "vintage", "name", "unit_type"]].reset_index(drop=True)
+    df = pd.concat([d, res.drop(columns=["parts"]).reindex(d["unit_code"].to_numpy()).reset_index(drop=True)],
+                   axis=1)
     df["vintage"] = vintage
     df["ladder"] = ["completed_task" if t in DISTRICT_COMPLETED_TYPES else "district_ntm"
                     for t in df["unit_type"]]
-    df["illustrative"] = df["provenance"] == "illustrative"
+    df["illustrative"] = (df["provenance"] == "illustrative").astype(bool)
+    df["record_year"] = pd.array([None if v is None else int(v) for v in df["record_year"]], dtype="Int64")
     df["year"] = int(year)
     cols = ["unit_code", "vintage", "name", "unit_type", "ladder", "level", "provenance", "source_id",
             "decision_no", "decision_date", "record_year", "record_id", "basis", "mixed",
             "illustrative", "note", "year"]
-    df = df[cols].reset_index(drop=True)
-    df.attrs.update({"province_code": prep.province_code, "year": int(year), "vintage": vintage,
-                     "vintage_note": note})
-    return df
+    return df[cols]
 
 
 def level_at_least(levels: pd.Series, level: str) -> pd.Series:

@@ -9,7 +9,7 @@ from .criteria import criteria_summary
 from .holdouts import holdouts_from
 from .prepare import prepare
 from .progress import reported_vs_computed
-from .status import district_status_as_of, status_as_of
+from .status import commune_status, district_status_as_of
 from .targets import targets_and_gaps
 from .transitions import compare, criteria_lost, not_reassessed
 
@@ -42,10 +42,10 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
     prep = prepare(ds, province_code)
     pc = prep.province_code
     year = int(year)
-    cs = status_as_of(prep, pc, year)
-    vintage = cs.attrs["vintage"]
+    cs, meta = commune_status(prep, year)
+    vintage = meta["vintage"]
     dstat = district_status_as_of(prep, pc, year)
-    counts = level_counts(cs)
+    counts = level_counts(cs, pc, prep.province_name)
     scope_code = pc if district_code is None else str(district_code)
     if scope_code not in set(counts["area_code"]):
         raise MetricsInputError(f"district {district_code!r} has no communes in vintage {vintage} "
@@ -53,11 +53,10 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
     scope = counts[counts["area_code"] == scope_code].iloc[0]
     in_scope = cs if district_code is None else cs[cs["district_code"] == scope_code]
 
-    prev = status_as_of(prep, pc, year - 1, vintage=vintage)
+    prev, _ = commune_status(prep, year - 1, vintage)
     rvc = reported_vs_computed(prep, year, cs, counts, dstat, prev)
     tg = targets_and_gaps(prep, year, cs, counts, dstat)
-    hold = holdouts_from(prep, year, cs, dstat, counts)
-    shares = hold.attrs["area_shares"]
+    hold, shares = holdouts_from(prep, year, cs, dstat, counts)
     trans = compare(prev, cs)
     reg_nr = not_reassessed(prep, cs)
     reg_cl = criteria_lost(prep, cs)
@@ -101,8 +100,8 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
         "areas": records_to_json(shares[shares["area_code"] == scope_code] if district_code else shares),
     }
     notes = []
-    if cs.attrs.get("vintage_note"):
-        notes.append(cs.attrs["vintage_note"])
+    if meta["vintage_note"]:
+        notes.append(meta["vintage_note"])
     if scope["unknown"]:
         notes.append(f"{int(scope['unknown'])} eligible xã have no record for {year} (unknown, not counted "
                      f"as 'none')")
@@ -110,7 +109,7 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
         "province": {"code": pc, "name": prep.province_name},
         "scope": {"admin_level": "province" if district_code is None else "district", "code": scope_code,
                   "name": scope["area_name"]},
-        "year": year, "vintage": vintage, "vintage_note": cs.attrs.get("vintage_note"),
+        "year": year, "vintage": vintage, "vintage_note": meta["vintage_note"],
         "merger_rule": "lowest",
         "counts": records_to_json(counts[counts["area_code"] == scope_code])[0],
         "districts": records_to_json(counts[counts["admin_level"] == "district"]) if district_code is None

@@ -10,9 +10,9 @@ import math
 
 import pandas as pd
 
-from .common import DISTRICT_RANK, LEVEL_RANK
+from .common import DISTRICT_RANK, LEVEL_RANK, meta_of
 from .counts import level_counts
-from .status import status_as_of
+from .status import commune_status
 
 PACE_YEARS = 3
 TARGET_COLS = ["target_id", "scope", "area_code", "area_name", "admin_level", "level", "target_year",
@@ -36,8 +36,11 @@ def pace_of(prep, year: int, vintage: str, level: str, area_code: str, current: 
     y0 = max(int(year) - PACE_YEARS, int(first) if pd.notna(first) else int(year))
     if y0 >= year:
         return None, None
-    st0 = status_as_of(prep, prep.province_code, y0, vintage=vintage)
-    c0 = level_counts(st0).set_index("area_code")
+    ck = ("counts", y0, vintage)
+    if ck not in prep._cache:
+        st0, _ = commune_status(prep, y0, vintage)
+        prep._cache[ck] = level_counts(st0, prep.province_code, prep.province_name).set_index("area_code")
+    c0 = prep._cache[ck]
     if area_code not in c0.index:
         return None, None
     before = int(c0.loc[area_code, f"atleast_{level}"])
@@ -47,7 +50,7 @@ def pace_of(prep, year: int, vintage: str, level: str, area_code: str, current: 
 def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.DataFrame,
                      district_status: pd.DataFrame | None = None, with_pace: bool = True) -> pd.DataFrame:
     year = int(year)
-    vintage = commune_status.attrs["vintage"]
+    vintage = meta_of(commune_status, "vintage")
     tg = prep.targets
     if tg is None or tg.empty:
         return pd.DataFrame(columns=TARGET_COLS)

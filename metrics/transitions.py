@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import LEVEL_RANK
+from .common import LEVEL_RANK, meta_of
 from .prepare import as_prepared
-from .status import status_as_of
+from .status import commune_status
 
 OLD_SETS = ("2009", "2016-2020")
 NEW_SET = "2021-2025"
@@ -30,8 +30,8 @@ def compare(sa: pd.DataFrame, sb: pd.DataFrame) -> pd.DataFrame:
     change[both & (rb == ra)] = "same"
     change[~df["eligible"]] = "not_applicable"
     df["change"] = change
-    df["year_a"] = sa.attrs.get("year")
-    df["year_b"] = sb.attrs.get("year")
+    df["year_a"] = meta_of(sa, "year")
+    df["year_b"] = meta_of(sb, "year")
     return df.reset_index()
 
 
@@ -41,8 +41,8 @@ def transitions(ds, province_code, year_a, year_b, vintage=None) -> pd.DataFrame
     prep = as_prepared(ds, province_code)
     if vintage is None:
         vintage, _ = prep.vintage_for(max(int(year_a), int(year_b)))
-    sa = status_as_of(prep, prep.province_code, year_a, vintage=vintage)
-    sb = status_as_of(prep, prep.province_code, year_b, vintage=vintage)
+    sa, _ = commune_status(prep, year_a, vintage)
+    sb, _ = commune_status(prep, year_b, vintage)
     df = compare(sa, sb)
     df.attrs.update({"vintage": vintage, "year_a": int(year_a), "year_b": int(year_b)})
     return df
@@ -51,8 +51,8 @@ def transitions(ds, province_code, year_a, year_b, vintage=None) -> pd.DataFrame
 def not_reassessed(prep, cs: pd.DataFrame) -> pd.DataFrame:
     """Eligible xã recognised (standard or above) on a record of an older criteria set
     (2016-2020, or 2009) with no record of the 2021-2025 set up to the year."""
-    year = int(cs.attrs["year"])
-    vintage = cs.attrs["vintage"]
+    year = int(meta_of(cs, "year"))
+    vintage = meta_of(cs, "vintage")
     if year < 2022:
         return cs.iloc[0:0]
     rec = cs[cs["eligible"] & cs["level"].isin(["standard", "advanced", "model"])
@@ -70,8 +70,8 @@ def not_reassessed(prep, cs: pd.DataFrame) -> pd.DataFrame:
 def criteria_lost(prep, cs: pd.DataFrame) -> pd.DataFrame:
     """Units whose latest record with criteria data shows fewer criteria met than an earlier
     record of the same criteria set (up to the year)."""
-    year = int(cs.attrs["year"])
-    lin = prep.lineage(cs.attrs["vintage"], "commune")
+    year = int(meta_of(cs, "year"))
+    lin = prep.lineage(meta_of(cs, "vintage"), "commune")
     st = prep.status[(prep.status["admin_level"] == "commune") & (prep.status["year"] <= year)
                      & prep.status["criteria_met"].notna()]
     st = st.merge(lin[lin["kind"] == "direct"], left_on=["vintage", "unit_code"],
@@ -97,7 +97,7 @@ def regressions(ds, province_code, year, previous_year=None) -> dict:
     y = int(year)
     py = int(previous_year) if previous_year is not None else y - 1
     tr = transitions(prep, prep.province_code, py, y)
-    cs = status_as_of(prep, prep.province_code, y)
+    cs, _ = commune_status(prep, y)
     return {"level_drops": tr[tr["change"] == "down"].reset_index(drop=True),
             "not_reassessed": not_reassessed(prep, cs),
             "criteria_lost": criteria_lost(prep, cs)}
