@@ -159,7 +159,6 @@ def _dup_rows(rep, rel, df, cols, what):
 def check_boundaries(rep: Report) -> dict:
     """Returns {vintage: {"meta": dict, "communes": df, "districts": df}} for the later checks."""
     import geopandas as gpd
-    from shapely.validation import explain_validity
 
     bdir = rep.root / "boundaries"
     out: dict = {}
@@ -234,14 +233,7 @@ def check_boundaries(rep: Report) -> dict:
                 if meta.get("province_code") and r.province_code != meta["province_code"]:
                     rep.error(rel, row, "province_code", r.province_code,
                               f"differs from meta.json province_code {meta['province_code']!r}")
-                geom = r.geometry
-                if geom is None or geom.is_empty:
-                    rep.error(rel, row, "geometry", code, "geometry is empty — every unit needs a polygon")
-                elif geom.geom_type not in ("Polygon", "MultiPolygon"):
-                    rep.error(rel, row, "geometry", code, f"is a {geom.geom_type}; must be (Multi)Polygon")
-                elif not geom.is_valid:
-                    rep.error(rel, row, "geometry", code, f"invalid polygon ({explain_validity(geom)}) — "
-                                                          "repair it, e.g. shapely.make_valid")
+            _check_geometries(rep, rel, g.geometry, g["unit_code"])
             dup = g["unit_code"][g["unit_code"].duplicated(keep=False)]
             for code in sorted(set(dup.dropna())):
                 rows = [i + 1 for i in g.index[g["unit_code"] == code]]
@@ -263,6 +255,55 @@ def check_boundaries(rep: Report) -> dict:
         rep.error("boundaries/", None, None, None, "no vintage folder found")
     _check_vintage_overlaps(rep, out)
     return out
+
+
+def _check_geometries(rep: Report, rel: str, geoms, codes) -> None:
+    """Empty, non-polygon and invalid geometries, one error per feature (vectorised test first)."""
+    import shapely
+    from shapely.validation import explain_validity
+
+    arr = geoms.values
+    bad = shapely.is_missing(arr) | shapely.is_empty(arr) | ~shapely.is_valid(arr)
+    types = geoms.geom_type.to_numpy()
+    bad |= ~((types == "Polygon") | (types == "MultiPolygon"))
+    for i in bad.nonzero()[0]:
+        geom, code, row = arr[i], codes.iloc[i], f"feature {i + 1}"
+        if geom is None or geom.is_empty:
+            rep.error(rel, row, "geometry", code, "geometry is empty — every unit needs a polygon")
+        elif geom.geom_type not in ("Polygon", "MultiPolygon"):
+            rep.error(rel, row, "geometry", code, f"is a {geom.geom_type}; must be (Multi)Polygon")
+        else:
+            rep.error(rel, row, "geometry", code, f"invalid polygon ({explain_validity(geom)}) — "
+                                                  "repair it, e.g. shapely.make_valid")
+
+
+def check_national(rep: Report) -> None:
+    """The national 2009 layer (optional folder): readable, EPSG:4326, unique census ids, valid."""
+    import geopandas as gpd
+
+    ndir = rep.root / "national"
+    if not ndir.is_dir():
+        return
+    for name, key in (("vn_adm3_2009", "census_commune_id"), ("vn_adm2_2009", "census_district_id")):
+        rel = f"national/{name}.parquet"
+        path = ndir / f"{name}.parquet"
+        if not path.is_file():
+            rep.error(rel, None, None, None, "file missing — rebuild with scripts/build_geodata.py")
+            continue
+        rep.files_checked.append(rel)
+        try:
+            g = gpd.read_parquet(path)
+        except Exception as e:  # noqa: BLE001
+            rep.error(rel, None, None, None, f"unreadable GeoParquet ({type(e).__name__}: {e})")
+            continue
+        if g.crs is None or g.crs.to_epsg() != 4326:
+            rep.error(rel, None, "geometry", str(g.crs), "CRS must be EPSG:4326")
+        if key not in g.columns:
+            rep.error(rel, None, key, None, "required column missing")
+            continue
+        for code in sorted(set(g[key][g[key].duplicated()])):
+            rep.error(rel, None, key, code, "duplicate id — ids must be unique")
+        _check_geometries(rep, rel, g.geometry, g[key].astype(str))
 
 
 def _check_vintage_overlaps(rep: Report, vint: dict) -> None:
@@ -618,6 +659,10 @@ def run_check(root: Path | str | None = None) -> Report:
     units = check_registers(rep, vint)
     crit = check_criteria(rep)
     check_records(rep, vint, units, crit)
+    check_national(rep)
+    for doc in ("README.md", "PROVENANCE.md"):
+        if not (rep.root / doc).is_file():
+            rep.warn(doc, None, None, None, "missing — the schema and provenance notes belong with the data")
     return rep
 
 
