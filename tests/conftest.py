@@ -26,3 +26,8 @@ def geodata_copy(tmp_path) -> Path:
 def sqlite_url(tmp_path) -> str:
     """URL of a fresh, empty SQLite database file in a temporary folder."""
     return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+# Throwaway PostgreSQL server + `db_url` parametrised over SQLite and PostgreSQL (tests/pg_fixture.py).
+from pg_fixture import (_seeded_pg_template, _seeded_sqlite, db_url, pg_server, pg_url,  # noqa: E402,F401
+                        seeded_db_url)
