@@ -528,7 +528,9 @@ def check_records(rep: Report, vint: dict, units: pd.DataFrame | None, crit: pd.
                     _check_unit_ref(rep, rel, row, r.vintage, r.unit_code, r.admin_level, unit_info, vint)
                 if not _blank(r.level) and r.level not in LEVELS:
                     rep.error(rel, row, "level", r.level, f"must be one of {sorted(LEVELS)} or empty")
-                _check_year(rep, rel, row, "target_year", r.target_year, required=True)
+                ty = _check_year(rep, rel, row, "target_year", r.target_year, required=True)
+                if ty is not None and r.vintage in vint:
+                    _check_vintage_for_year(rep, rel, row, r, ty, vint)
                 if not _blank(r.target_share):
                     try:
                         share = float(r.target_share)

@@ -133,3 +133,20 @@ def test_loaders_return_copies():
     a = b.load_communes("42-2020")
     a.loc[a.index[0], "name"] = "changed"
     assert b.load_communes("42-2020").loc[0, "name"] != "changed"
+
+
+def test_vintage_for_every_year_is_the_one_valid_on_31_december():
+    table = b.vintages_table()
+    for prov in table.province_code.unique():
+        mine = table[table.province_code == prov]
+        for year in range(2000, 2041):
+            day = f"{year}-12-31"
+            valid = [r.vintage for r in mine.itertuples()
+                     if (r.valid_from or "0000") <= day <= (r.valid_to or "9999")]
+            choice = b.vintage_choice(prov, year)
+            assert choice.vintage in set(mine.vintage)
+            assert len(valid) <= 1, (prov, year, valid)       # vintages never overlap
+            if valid:
+                assert choice.vintage == valid[0]
+            else:
+                assert not choice.exact and choice.note_vi

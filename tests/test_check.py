@@ -245,3 +245,13 @@ def test_importer_commands_are_dispatched_or_cleanly_unavailable(capsys, monkeyp
     assert exit_code(["history"]) == 2
     err = capsys.readouterr().err
     assert "not available" in err and "Traceback" not in err
+
+
+def test_target_on_the_wrong_vintage_for_its_year(small):
+    cols = [c for c, _ in TABLES["targets"]]
+    row = dict.fromkeys(cols, "")
+    row.update(target_id="T-1", scope="unit", vintage="42-2019", unit_code="18511", admin_level="commune",
+               level="standard", target_year="2023", source_id="qd-189", provenance="reported")
+    write_csv(small / "records" / "targets.csv", cols, [[row[c] for c in cols]])
+    err, _ = one_error(small, file="records/targets.csv", row=2, column="vintage", value="42-2019")
+    assert "drawn on 42-2020" in err.message
