@@ -14,9 +14,12 @@ IMPORTER_COMMANDS = ("import", "history", "rollback", "users")
 def _init(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m loaders init",
                                  description="Create or upgrade the database (NTM_DATABASE_URL, default "
-                                             "SQLite under var/) and seed it from geodata/ when empty. "
-                                             "Idempotent; seeding is one transaction.")
-    ap.add_argument("--geodata", metavar="DIR", help="seed from this geodata folder")
+                                             "SQLite under var/) and seed it from geodata/ when empty; "
+                                             "reload the geodata-derived rows when the files changed "
+                                             "(imported rows are kept). Idempotent; one transaction.")
+    ap.add_argument("--geodata", metavar="DIR",
+                    help="seed from this geodata folder (the app reads NTM_GEODATA_DIR; set it too, or "
+                         "the next start reloads from the default geodata/)")
     a = ap.parse_args(argv)
     from loaders.store import SeedError, init_db
     try:
