@@ -73,6 +73,8 @@ def main(argv=None) -> int:
     if args.district is not None and (not args.district.isdigit() or len(args.district) != 3):
         parser.error(f"--district must be a 3-digit GSO code, got {args.district!r}")
 
+    from metrics.common import MetricsInputError
+
     from ui.export.build import build_briefing, build_map_image, dataset_for
 
     try:
@@ -82,7 +84,7 @@ def main(argv=None) -> int:
         else:
             data = build_map_image(ds, args.province, args.year, args.district, level=args.level,
                                    lang=args.lang, fmt=fmt, dpi=args.dpi)
-    except ExportError as exc:
+    except (ExportError, MetricsInputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:

@@ -1,0 +1,227 @@
+"""Briefing packs: open the PPTX with python-pptx and the PDF with pypdf, render
+every PDF page with pdftoppm into test-artifacts/briefing/, and check the
+slide/page count, the headline, figures equal to metrics for the same scope,
+the sources slide, and Vietnamese text (NFC, no replacement glyph)."""
+
+import io
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+from pypdf import PdfReader
+
+from ui.export.build import build_briefing, dataset_for
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts" / "briefing"
+N_SLIDES = 7
+CASES = {"province-vi": ("42", None, "vi"), "district-en": ("42", "444", "en")}
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return dataset_for(False)
+
+
+@pytest.fixture(scope="module")
+def packs(ds):
+    from metrics.summary import build_summary
+
+    out = {}
+    for name, (province, district, lang) in CASES.items():
+        out[name] = {
+            "summary": build_summary(ds, province, 2023, district_code=district),
+            "pptx": build_briefing(ds, province, 2023, district, lang=lang, fmt="pptx"),
+            "pdf": build_briefing(ds, province, 2023, district, lang=lang, fmt="pdf"),
+            "lang": lang,
+        }
+    return out
+
+
+def _slides_text(data: bytes) -> list[str]:
+    prs = Presentation(io.BytesIO(data))
+    texts = []
+    for slide in prs.slides:
+        parts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if shape.has_table:
+                parts += [c.text for row in shape.table.rows for c in row.cells]
+        texts.append("\n".join(parts))
+    return texts
+
+
+def _runs(data: bytes):
+    prs = Presentation(io.BytesIO(data))
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            frames = [shape.text_frame] if shape.has_text_frame else []
+            if shape.has_table:
+                frames += [c.text_frame for row in shape.table.rows for c in row.cells]
+            for tf in frames:
+                for p in tf.paragraphs:
+                    yield from p.runs
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    return [unicodedata.normalize("NFC", p.extract_text() or "") for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _pct(x, lang):
+    from metrics.fmt import format_percent
+
+    return format_percent(x, lang)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_pptx_is_16_9_with_all_slides_and_the_headline(packs, name):
+    pack = packs[name]
+    prs = Presentation(io.BytesIO(pack["pptx"]))
+    assert len(prs.slides) == N_SLIDES
+    assert abs(Emu(prs.slide_width).inches / Emu(prs.slide_height).inches - 16 / 9) < 0.01
+    texts = _slides_text(pack["pptx"])
+    headline = pack["summary"]["captions"][pack["lang"]]
+    assert headline and _flat(headline) in _flat(texts[0])
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_pptx_figures_equal_metrics(packs, name):
+    pack = packs[name]
+    lang, counts = pack["lang"], pack["summary"]["counts"]
+    kpi = _flat(_slides_text(pack["pptx"])[1])
+    for lv in ("standard", "advanced", "model"):
+        assert f"{counts[f'atleast_{lv}']}/{counts['eligible']}" in kpi, lv
+        assert _pct(counts[f"share_{lv}"], lang) in kpi, lv
+    map_slide = _flat(_slides_text(pack["pptx"])[2])
+    assert f"{counts['atleast_standard']}/{counts['eligible']}" in map_slide
+
+
+def test_pptx_district_table_equals_metrics(packs):
+    pack = packs["province-vi"]
+    table = _slides_text(pack["pptx"])[5]
+    lines = table.split("\n")
+    for d in pack["summary"]["districts"][:12]:
+        assert d["area_name"] in lines
+        i = lines.index(d["area_name"])
+        assert lines[i + 2] == str(d["eligible"]), d["area_name"]          # eligible xã
+        assert lines[i + 3].startswith(str(d["atleast_standard"])), d["area_name"]
+
+
+def test_pptx_sources_slide(packs):
+    from loaders.boundaries import load_meta
+
+    meta = load_meta("42-2020")
+    vi = _flat(_slides_text(packs["province-vi"]["pptx"])[-1])
+    assert "Nguồn dữ liệu" in vi
+    assert _flat(meta["attribution_vi"]) in vi and _flat(meta["attribution_en"]) in vi
+    for cls in ("Chính thức", "Được báo cáo", "Suy ra", "Minh họa"):
+        assert cls in vi
+    en = _flat(_slides_text(packs["district-en"]["pptx"])[-1])
+    assert "Sources" in en and "Official" in en and "Illustrative" in en
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_pptx_runs_are_nfc_legible_and_in_a_vietnamese_font(packs, name):
+    runs = list(_runs(packs[name]["pptx"]))
+    assert len(runs) > 50
+    for run in runs:
+        assert unicodedata.is_normalized("NFC", run.text), run.text
+        assert "\ufffd" not in run.text
+        assert run.font.name == "Arial"
+        assert run.font.size is not None and run.font.size.pt >= 9, (run.text, run.font.size.pt)
+
+
+def test_vietnamese_diacritics_survive(ds, packs):
+    from metrics.status import status_as_of
+
+    prov = "\n".join(_slides_text(packs["province-vi"]["pptx"]))
+    dist = "\n".join(_slides_text(packs["district-en"]["pptx"]))
+    assert "Huyện Hương Khê" in prov and "đạt chuẩn" in prov
+    assert "Huyện Hương Khê" in dist
+    # The district pack's commune table: names exactly as metrics has them (with diacritics).
+    prs = Presentation(io.BytesIO(packs["district-en"]["pptx"]))
+    table = next(s.table for s in prs.slides[5].shapes if s.has_table)
+    shown = [row.cells[0].text for row in list(table.rows)[1:]]
+    st = status_as_of(ds, "42", 2023)
+    names = set(st.loc[st["district_code"] == "444", "name"])
+    assert len(shown) >= 10 and set(shown) <= names, set(shown) - names
+    assert any(ch in "".join(shown) for ch in "ươạềỹ")
+    pdf = "\n".join(_pdf_pages(packs["district-en"]["pdf"]))
+    assert "Hương Khê" in pdf and shown[0] in pdf
+    assert "đạt chuẩn" in "\n".join(_pdf_pages(packs["province-vi"]["pdf"]))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_pdf_pages_text_and_numbers(packs, name):
+    pack = packs[name]
+    pages = _pdf_pages(pack["pdf"])
+    assert len(pages) == N_SLIDES
+    whole = "\n".join(pages)
+    assert "\ufffd" not in whole
+    headline = pack["summary"]["captions"][pack["lang"]]
+    assert _flat(headline) in _flat(pages[0])
+    counts = pack["summary"]["counts"]
+    for lv in ("standard", "advanced", "model"):
+        assert f"{counts[f'atleast_{lv}']}/{counts['eligible']}" in _flat(pages[1]), lv
+    assert "censusVN2009" in pages[-1] and "censusVN2009" in pages[2]
+
+
+def test_pdf_embeds_a_truetype_font(packs):
+    reader = PdfReader(io.BytesIO(packs["province-vi"]["pdf"]))
+    embedded = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for desc in [font.get("/FontDescriptor")] + [
+                    d.get_object().get("/FontDescriptor") for d in font.get("/DescendantFonts", [])]:
+                if desc is not None and "/FontFile2" in desc.get_object():
+                    embedded.add(str(font["/BaseFont"]))
+    assert any("Noto" in f or "DejaVu" in f for f in embedded), embedded
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_pdf_pages_render_with_pdftoppm(packs):
+    from PIL import Image
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, pack in packs.items():
+        pdf = ARTIFACTS / f"{name}.pdf"
+        pdf.write_bytes(pack["pdf"])
+        (ARTIFACTS / f"{name}.pptx").write_bytes(pack["pptx"])
+        for old in ARTIFACTS.glob(f"{name}-*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / name)],
+                       check=True, timeout=120)
+        pngs = sorted(ARTIFACTS.glob(f"{name}-*.png"))
+        assert len(pngs) == N_SLIDES
+        for png in pngs:
+            img = Image.open(png).convert("L")
+            assert img.size == (800, 450)
+            assert img.getextrema()[0] < 100   # something dark (text) is drawn on each page
+
+
+def test_illustrative_rows_are_labelled(ds):
+    """With illustrative rows included, every page says so."""
+    illustrative = dataset_for(True)
+    if not (illustrative.status["provenance"] == "illustrative").any():
+        pytest.skip("no illustrative rows shipped")
+    data = build_briefing(illustrative, "42", 2023, "444", lang="vi", fmt="pdf")
+    pages = _pdf_pages(data)
+    labelled = ["MINH HỌA" in p.upper() for p in pages]
+    from metrics.status import status_as_of
+
+    st = status_as_of(illustrative, "42", 2023)
+    if st[st["district_code"] == "444"]["illustrative"].any():
+        assert all(labelled), labelled
+    else:
+        assert not labelled[0]
