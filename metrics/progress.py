@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import PROV_RANK
+from .common import PROV_RANK, weakest
 from .counts import level_counts
 from .prepare import as_prepared
 from .status import commune_status
@@ -111,6 +111,7 @@ def progress_series(ds, province_code, years) -> pd.DataFrame:
     is flagged in ``set_change`` so no single trend is drawn across it silently.
     """
     prep = as_prepared(ds, province_code)
+    names = dict(zip(prep.units["unit_code"], prep.units["name"]))
     rows = []
     for y in sorted({int(y) for y in years}):
         st, meta = commune_status(prep, y)
@@ -128,23 +129,20 @@ def progress_series(ds, province_code, years) -> pd.DataFrame:
             rows.append({"year": y, "area_code": prep.province_code, "area_name": prep.province_name,
                          "metric": "avg_criteria", "value": round(float(g["criteria_met"].mean()), 2),
                          "eligible": int(len(g)), "share": None,
-                         "provenance": g["provenance"].map(PROV_RANK).max(), "basis": "computed",
+                         "provenance": weakest(g["provenance"]), "basis": "computed",
                          "vintage": v, "unknown": None, "criteria_set": cs, "source_id": None})
         for r in reported_for(prep, y).itertuples(index=False):
             share = (float(r.value) / float(r.denominator)
                      if pd.notna(r.denominator) and r.denominator and r.metric.startswith("count_")
                      else None)
-            rows.append({"year": y, "area_code": r.area_code, "area_name": None, "metric": r.metric,
+            rows.append({"year": y, "area_code": r.area_code, "area_name": names.get(r.area_code),
+                         "metric": r.metric,
                          "value": r.value, "eligible": r.denominator, "share": share,
                          "provenance": r.provenance, "basis": "reported", "vintage": None,
                          "unknown": None, "criteria_set": None, "source_id": r.source_id})
     df = pd.DataFrame(rows)
     if df.empty:
         return df
-    # weakest-provenance ranks computed above for avg_criteria -> names
-    from .common import PROVENANCE
-    df["provenance"] = [PROVENANCE[int(p)] if isinstance(p, (int, float)) and not pd.isna(p) else p
-                        for p in df["provenance"]]
     # flag an average whose criteria set was absent the previous year: no single trend line
     # may be drawn across a change of set without saying so
     df["set_change"] = False

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .common import (
-    COMMUNE_ELIGIBLE, DISTRICT_COMPLETED_TYPES, LADDER, MetricsInputError, PROVENANCE,
+    COMMUNE_ELIGIBLE, DISTRICT_COMPLETED_TYPES, LADDER, LEVEL_RANK, MetricsInputError, PROVENANCE, meta_of,
 )
 from .prepare import Prepared, as_prepared
 
@@ -213,3 +213,80 @@ def level_at_least(levels: pd.Series, level: str) -> pd.Series:
     r = LADDER.index(level)
     rank = levels.map({lv: i for i, lv in enumerate(LADDER)})
     return rank.fillna(-1) >= r
+
+
+def reexpress(ds, status: pd.DataFrame, to_vintage: str, rule: str = "lowest") -> pd.DataFrame:
+    """Re-express a computed commune status frame on another vintage through the crosswalk:
+    1:1 lineages carry the row; a merger takes the lowest level among its parts (any unknown
+    part -> unknown) and is flagged ``mixed`` when the parts differ. Units of ``to_vintage``
+    with no lineage from the frame's vintage are ``unknown``."""
+    if rule not in RULES:
+        raise MetricsInputError(f"unknown merger rule {rule!r}; use one of {RULES}")
+    pc = meta_of(status, "province_code") or _province_of(ds, status)
+    prep = as_prepared(ds, pc)
+    from_v = meta_of(status, "vintage")
+    prep.vintage_row(to_vintage)
+    lin = prep.lineage_map(to_vintage, "commune")
+    src = {r["unit_code"]: r for r in _rows(status)}
+    com = prep.communes(to_vintage)
+    carry = [c for c in OUT_COLS if c not in ("unit_code", "vintage", "name", "unit_type", "district_code",
+                                               "district_name", "eligible")]
+    rows = []
+    for code in com["unit_code"]:
+        m = lin[code]
+        d = [c for v, c in m["direct"] if v == from_v and c in src]
+        parts = [c for c in m["parts"].get(from_v, []) if c in src]
+        row = dict.fromkeys(carry)
+        if d:
+            row.update({k: src[d[0]][k] for k in carry})
+            if from_v != to_vintage and row["basis"] == "record":
+                row["basis"] = "crosswalk"
+        elif parts:
+            got = [src[c] for c in parts]
+            levels = [g["level"] for g in got]
+            ranks = [LEVEL_RANK.get(lv) for lv in levels]
+            row["mixed"] = len(set(levels)) > 1
+            row["parts"] = "; ".join(f"{g['name']}: {g['level']}" for g in got)
+            if any(r is None for r in ranks):
+                row["level"], row["basis"] = "unknown", "merger_unknown_part"
+            else:
+                i = ranks.index(min(ranks) if rule == "lowest" else max(ranks))
+                row.update({k: got[i][k] for k in carry if k not in ("mixed", "parts")})
+                row["provenance"] = max((g["provenance"] for g in got),
+                                        key=lambda p: PROVENANCE.index(p) if p in PROVENANCE else 9)
+                row["record_year"] = max(int(g["record_year"]) for g in got if not pd.isna(g["record_year"]))
+                row["basis"] = "merger"
+        else:
+            row.update(level="unknown", basis="no_record", mixed=False)
+        rows.append(row)
+    out = pd.concat([com[["unit_code", "vintage", "name", "unit_type", "district_code", "district_name"]]
+                     .reset_index(drop=True), pd.DataFrame(rows, columns=carry, dtype=object)], axis=1)
+    out["vintage"] = to_vintage
+    out["eligible"] = (out["unit_type"] == COMMUNE_ELIGIBLE).astype(bool)
+    out.loc[~out["eligible"], "level"] = "not_applicable"
+    out["mixed"] = out["mixed"].fillna(False).astype(bool)
+    out["illustrative"] = (out["provenance"] == "illustrative").astype(bool)
+    out["district_type"] = list(com["district_type"])
+    out["year"] = meta_of(status, "year")
+    out["record_year"] = pd.array([None if pd.isna(v) else int(v) for v in out["record_year"]], dtype="Int64")
+    for c in ("criteria_met", "criteria_total"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    out = out[OUT_COLS + ["year", "district_type"]]
+    out.attrs.update({"province_code": prep.province_code, "province_name": prep.province_name,
+                      "year": meta_of(status, "year"), "vintage": to_vintage, "vintage_note": None,
+                      "rule": rule, "reexpressed_from": from_v})
+    return out
+
+
+def _rows(df: pd.DataFrame) -> list[dict]:
+    cols = list(df.columns)
+    return [dict(zip(cols, row)) for row in zip(*(df[c].tolist() for c in cols))]
+
+
+def _province_of(ds, status):
+    u = ds.units
+    v = meta_of(status, "vintage")
+    r = u[(u["vintage"].astype(str) == str(v)) & (u["admin_level"].astype(str) == "province")]
+    if r.empty:
+        raise MetricsInputError(f"cannot tell the province of vintage {v!r}")
+    return str(r["unit_code"].iloc[0])
