@@ -347,7 +347,9 @@ def build_criteria(src_root: Path) -> pd.DataFrame:
         ("2009", "491/QĐ-TTg: 19 criteria in the same 5 groups (ntm_facts.md §A3); the 2009 names are not "
                  "in our sources, so the 2016–2020 names are shown"),
         ("2016-2020", "1980/QĐ-TTg (17/10/2016); names from ntm_facts.md §A3 (secondary page)"),
-        ("2021-2025", "318/QĐ-TTg (08/3/2022); ntm_facts.md §A2"),
+        ("2021-2025", "318/QĐ-TTg (08/3/2022); names and group titles from ntm_facts.md §A2; the group "
+                      "boundaries (1 | 2–9 | 10–13 | 14–17 | 18–19) follow the long-standing structure, "
+                      "not printed in the retrieved source"),
     ]:
         for r in ref.itertuples():
             i = int(r.id)
