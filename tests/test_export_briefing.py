@@ -225,3 +225,21 @@ def test_illustrative_rows_are_labelled(ds):
         assert all(labelled), labelled
     else:
         assert not labelled[0]
+
+
+def test_kpi_targets_and_gaps_come_from_metrics(packs):
+    """Each KPI tile's "gap"/"reached" line matches a metrics target row of its level."""
+    prs = Presentation(io.BytesIO(packs["province-vi"]["pptx"]))
+    targets = packs["province-vi"]["summary"]["targets"]
+    tiles = [s.text_frame.text for s in prs.slides[1].shapes
+             if s.has_text_frame and "Mục tiêu" in s.text_frame.text]
+    assert len(tiles) == 3
+    for text, level in zip(tiles, ("standard", "advanced", "model")):
+        year = int(re.search(r"Mục tiêu (\d{4})", text).group(1))
+        rows = [t for t in targets if t["level"] == level and t["target_year"] == year
+                and t["area_code"] == "42"]
+        gap = re.search(r"Còn thiếu (\d+) xã", text)
+        if gap:
+            assert any(t["gap"] == int(gap.group(1)) for t in rows), (level, text)
+        else:
+            assert "Đã đạt" in text and any(t["state"] == "met" for t in rows), (level, text)

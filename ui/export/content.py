@@ -38,7 +38,10 @@ def _pick_target(targets: list[dict], area: str, level: str, year: int) -> dict 
         return None
     # A share target is about the area's communes; a bare count may be about other units
     # (e.g. "13 districts by 2025"), so share targets come first.
-    shares = [r for r in rows if r.get("target_share") is not None and pd.notna(r.get("target_share"))]
+    def has(r, key):
+        return r.get(key) is not None and pd.notna(r.get(key))
+
+    shares = [r for r in rows if has(r, "target_share") and not has(r, "target_count")]
     rows = shares or rows
     ahead = sorted((r for r in rows if int(r["target_year"]) >= year), key=lambda r: int(r["target_year"]))
     if ahead:
@@ -52,7 +55,8 @@ def _target_text(target: dict | None, lang: str) -> tuple[str, str]:
         return t("no_target", lang), ""
     year = int(target["target_year"])
     if target.get("target_share") is not None and pd.notna(target.get("target_share")):
-        goal = f"≥ {pct(target['target_share'], lang, decimals=0)}"
+        share = float(target["target_share"])
+        goal = pct(share, lang, decimals=0) if share >= 1 else f"≥ {pct(share, lang, decimals=0)}"
     else:
         goal = f"{num(target['required'], lang)} {t('communes', lang)}"
     text = f"{t('target', lang)} {year}: {goal}"
@@ -239,13 +243,13 @@ def _progress(prep, view: MapView, lang: str) -> tuple[pd.DataFrame, list[int], 
     notes = []
     if lang == "vi":
         notes.append("Đường liền: số xã tính từ bản ghi từng xã trên ranh giới hiệu lực của năm đó "
-                     "(xã chưa có bản ghi không được tính); ô vuông: số liệu báo cáo.")
+                     "(xã chưa có bản ghi không được tính); điểm rỗng: số liệu báo cáo.")
         if len(vintages) > 1:
             notes.append("Ranh giới đổi giữa các năm: " + "; ".join(
                 f"{v} ({a}–{b})" for v, (a, b) in vintages.sort_values("min").iterrows()))
     else:
         notes.append("Lines: communes counted from per-commune records on the boundaries valid that "
-                     "year (communes with no record are not counted); squares: reported figures.")
+                     "year (communes with no record are not counted); hollow markers: reported figures.")
         if len(vintages) > 1:
             notes.append("Boundaries change between years: " + "; ".join(
                 f"{v} ({a}–{b})" for v, (a, b) in vintages.sort_values("min").iterrows()))
