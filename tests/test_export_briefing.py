@@ -243,3 +243,41 @@ def test_kpi_targets_and_gaps_come_from_metrics(packs):
             assert any(t["gap"] == int(gap.group(1)) for t in rows), (level, text)
         else:
             assert "Đã đạt" in text and any(t["state"] == "met" for t in rows), (level, text)
+
+
+def _need_inches(paragraphs, width):
+    """Height a text frame needs: word-wrapped lines × 1.2 × size (font advance widths)."""
+    from ui.export import fonts
+
+    need = 0.0
+    for p in paragraphs:
+        size = max([r.font.size.pt for r in p.runs] or [18])
+        bold = any(r.font.bold for r in p.runs)
+        lines, line = 1, ""
+        for word in (p.text or " ").split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and fonts.text_width(trial, size, bold) > width:
+                lines, line = lines + 1, word
+            else:
+                line = trial
+        need += lines * size * 1.2 / 72
+    return need
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_pptx_text_fits_its_boxes_and_the_slide(packs, name):
+    prs = Presentation(io.BytesIO(packs[name]["pptx"]))
+    height = Emu(prs.slide_height).inches
+    for number, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            if shape.has_text_frame and shape.text_frame.text.strip():
+                box_w = Emu(shape.width).inches - 0.1
+                need = _need_inches(shape.text_frame.paragraphs, box_w)
+                assert need <= Emu(shape.height).inches + 0.05, (number, shape.text_frame.text[:60])
+            if shape.has_table:
+                table, bottom = shape.table, Emu(shape.top).inches
+                for row in table.rows:
+                    cells = [_need_inches(c.text_frame.paragraphs, Emu(table.columns[j].width).inches - 0.2)
+                             + 0.08 for j, c in enumerate(row.cells)]
+                    bottom += max(max(cells), Emu(row.height).inches)
+                assert bottom <= height - 0.55, (number, "table runs into the footer", bottom)

@@ -92,9 +92,9 @@ def _cover(prs, pack: Pack):
     band.fill.fore_color.rgb = HEADER_FILL
     band.line.fill.background()
     white = RGBColor(0xFF, 0xFF, 0xFF)
-    add_text(slide, MARGIN, 0.45, W - 2 * MARGIN, 1.2, pack.title, size=36, bold=True,
+    add_text(slide, MARGIN, 0.3, W - 2 * MARGIN, 1.35, pack.title, size=32, bold=True,
              colour=white, lang=pack.lang)
-    add_text(slide, MARGIN, 1.65, W - 2 * MARGIN, 0.7,
+    add_text(slide, MARGIN, 1.75, W - 2 * MARGIN, 0.6,
              f"{t('briefing', pack.lang)} · {t('generated', pack.lang)} {pack.generated_on}",
              size=18, colour=white, lang=pack.lang)
     add_text(slide, MARGIN, 3.0, W - 2 * MARGIN, 3.0, pack.headline, size=28, bold=False,
@@ -231,7 +231,14 @@ def _sources(prs, pack: Pack, number: int):
     top = 1.6 if pack.illustrative else 1.3
     col_w = (W - 2 * MARGIN - 0.4) / 2
     left = [(t("sources_used", pack.lang), 18, True, DARK)]
-    left += [(f"• {s}", 13, False, DARK) for s in pack.sources]
+    budget = H - 0.75 - top - 0.4 - 18 * 1.2 / 72 - 13 * 1.2 / 72   # room for the "more" line
+    for i, src in enumerate(pack.sources):
+        need = _lines(f"• {src}", 13, col_w - 0.1) * 13 * 1.2 / 72
+        if need > budget:
+            left.append((t("more_rows", pack.lang, n=len(pack.sources) - i), 13, False, GREY))
+            break
+        budget -= need
+        left.append((f"• {src}", 13, False, DARK))
     add_text(slide, MARGIN, top, col_w, H - 0.75 - top, left, lang=pack.lang)
     right = [(t("attribution_title", pack.lang), 18, True, DARK),
              (pack.attribution_vi, 13, False, DARK),
@@ -242,6 +249,18 @@ def _sources(prs, pack: Pack, number: int):
     if pack.illustrative:
         right.append((pack.illustrative_note, 14, True, RED))
     add_text(slide, MARGIN + col_w + 0.4, top, col_w, H - 0.75 - top, right, lang=pack.lang)
+
+
+def _lines(text: str, size: float, width: float) -> int:
+    """Lines ``text`` wraps to in a box ``width`` inches wide (word wrap, font advance widths)."""
+    lines, line = 1, ""
+    for word in text.split(" "):
+        trial = f"{line} {word}" if line else word
+        if line and fonts.text_width(trial, size) * 1.03 > width:
+            lines, line = lines + 1, word
+        else:
+            line = trial
+    return lines
 
 
 def write_pptx(pack: Pack, out) -> None:
