@@ -82,10 +82,10 @@ def _current_levels(conn, keys) -> dict:
         for j, (v, c) in enumerate(chunk):
             params[f"v{j}"], params[f"c{j}"] = v, c
             conds.append(f"(vintage = :v{j} AND unit_code = :c{j})")
-        rows = conn.execute(text("SELECT vintage, unit_code, year, level, id FROM status WHERE superseded_by IS NULL "
-                                 f"AND ({' OR '.join(conds)})"), params)
-        for v, c, y, lv, rid in rows:
-            out.setdefault((v, c), []).append((int(y), lv, rid))
+        rows = conn.execute(text("SELECT vintage, unit_code, year, level, id, provenance FROM status "
+                                 f"WHERE superseded_by IS NULL AND ({' OR '.join(conds)})"), params)
+        for v, c, y, lv, rid, prov in rows:
+            out.setdefault((v, c), []).append((int(y), lv, rid, prov))
     return out
 
 
@@ -94,10 +94,13 @@ def _diff(out: Outcome, current: dict) -> list:
     for r in out.records:
         if r.table != "status":
             continue
-        hist = [(y, lv) for y, lv, _ in current.get((r.unit.vintage, r.unit.unit_code), []) if y <= r.values["year"]]
-        before = max(hist, key=lambda t: (t[0], RANK.get(t[1], 0)))[1] if hist else None
+        hist = [(y, lv, prov) for y, lv, _, prov in current.get((r.unit.vintage, r.unit.unit_code), [])
+                if y <= r.values["year"]]
+        top = max(hist, key=lambda t: (t[0], RANK.get(t[1], 0))) if hist else None
+        before = top[1] if top else None
         rows.append({"row": r.row, "unit_code": r.unit.unit_code, "name": r.unit.name, "year": r.values["year"],
-                     "level_before": before, "level_after": r.values["level"],
+                     "level_before": before, "provenance_before": top[2] if top else None,
+                     "level_after": r.values["level"],
                      "change": "new" if before is None else ("same" if before == r.values["level"] else (
                          "up" if RANK.get(r.values["level"], 0) > RANK.get(before, 0) else "down"))})
     return rows
@@ -262,7 +265,7 @@ def _write(c, import_id: int, out: Outcome, parsed, filename: str, current: dict
             "SELECT id, vintage, unit_code, year, level FROM status WHERE import_id = :i"), {"i": import_id})}
         sup = []
         for (v, u), rows in current.items():
-            for y, lv, rid in rows:
+            for y, lv, rid, _prov in rows:
                 if (v, u, y, lv) in new:
                     sup.append({"n": new[(v, u, y, lv)], "o": rid})
         if sup:

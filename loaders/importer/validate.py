@@ -751,12 +751,14 @@ class Validator:
 
 def check_against_store(out: Outcome, current: dict) -> None:
     """Level going down against the stored history. `current` maps (vintage, unit_code) to a list of
-    (year, level) of the active rows."""
+    (year, level, id, provenance) of the active rows."""
     for r in out.records:
         if r.table != "status" or r.values.get("note"):
             continue
         y, lv = r.values["year"], r.values["level"]
-        earlier = [(yy, ll) for yy, ll, *_ in current.get((r.unit.vintage, r.unit.unit_code), []) if yy < y]
+        # The illustrative demo fill never blocks a real report.
+        earlier = [(yy, ll) for yy, ll, _id, prov in current.get((r.unit.vintage, r.unit.unit_code), [])
+                   if yy < y and prov != "illustrative"]
         if not earlier:
             continue
         top = max(earlier, key=lambda t: RANK.get(t[1], 0))
