@@ -7,6 +7,7 @@ illustrative records.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .fmt import format_number, format_percent
@@ -41,56 +42,72 @@ def area_en(name, unit_type) -> str:
     return f"{split_type(name, unit_type)} {t}" if t else split_type(name, unit_type)
 
 
-def qualifier(basis: str, provenance: str | None, lang: str) -> str:
+def when(as_of: str | None, year: int, lang: str) -> str:
+    """' ngày 23/09/2019' / ' on 2019-09-23' for a dated figure that is not a year-end one."""
+    if not isinstance(as_of, str):
+        return ""
+    m = re.fullmatch(r"(~?)(\d{4})-(\d{2})(?:-(\d{2}))?", as_of.strip())
+    if not m or (m.group(2) == str(year) and m.group(3) == "12" and m.group(4) in (None, "31")):
+        return ""
+    approx, y, mo, d = m.groups()
+    if lang == "vi":
+        return f" {'khoảng ' if approx else ''}" + (f"ngày {d}/{mo}/{y}" if d else f"tháng {mo}/{y}")
+    return f" {'around' if approx else 'on' if d else 'in'} {y}-{mo}" + (f"-{d}" if d else "")
+
+
+def qualifier(basis: str, provenance: str | None, lang: str, as_of: str | None = None, year: int = 0) -> str:
     vi = lang == "vi"
     if provenance == "illustrative":
         return "dữ liệu minh họa" if vi else "illustrative data"
     if basis == "reported":
+        w = when(as_of, year, lang)
         if provenance == "derived":
-            return "suy ra từ báo cáo" if vi else "derived from reports"
-        return "theo báo cáo" if vi else "as reported"
+            return ("suy ra từ báo cáo" if vi else "derived from reports") + w
+        return ("theo báo cáo" if vi else "as reported") + w
     if provenance == "derived":
         return "có số liệu suy ra" if vi else "partly derived"
     return ""
 
 
+def _list(by_d, fmt_area) -> str:
+    return ", ".join(f"{fmt_area(d, t)} {c}" for (d, t), c in sorted(by_d.items(), key=lambda x: (-x[1], x[0])))
+
+
 def headline(year: int, vintage: str, reached: int, denominator: int, basis: str, provenance: str | None,
              below: list[tuple[str, str | None]], unknown: int, lang: str, level: str = "standard",
-             area: tuple[str, str | None] | None = None) -> str:
+             area: tuple[str, str | None] | None = None, as_of: str | None = None) -> str:
     """``below``: (district name, district type) of each xã with a known level below ``level``;
-    ``unknown``: eligible xã without a record (quoted when the count is computed)."""
+    ``unknown``: eligible xã without a record (quoted when the count is computed). When the count
+    is a reported one whose shortfall differs from the named units, both are given."""
     vi = lang == "vi"
     share = reached / denominator if denominator else None
-    q = qualifier(basis, provenance, lang)
+    q = qualifier(basis, provenance, lang, as_of, year)
     pct = format_percent(share, lang) + (f", {q}" if q else "")
     n = f"{format_number(reached, lang)}/{format_number(denominator, lang)}"
     k = len(below)
+    short = denominator - reached
     by_d = Counter(below)
+    one = len(by_d) == 1 and not area
+    named_only = basis == "reported" and short != k  # the report's shortfall is not the named list
     if vi:
-        head = f"Năm {year}" + (f" ({area_vi(*area)})" if area else "")
-        s = f"{head}: {n} xã {LEVEL_VI[level]} ({pct})"
-        if k:
-            if len(by_d) == 1 and not area:
-                s += f"; {k} xã của {area_vi(*next(iter(by_d)))} {NOT_VI[level]}"
-            elif area:
-                s += f"; {k} xã {NOT_VI[level]}"
-            else:
-                parts = ", ".join(f"{split_type(d, t)} {c}" for (d, t), c in sorted(by_d.items(), key=lambda x: -x[1]))
-                s += f"; {k} xã {NOT_VI[level]} ({parts})"
+        s = f"Năm {year}" + (f" ({area_vi(*area)})" if area else "") + f": {n} xã {LEVEL_VI[level]} ({pct})"
+        where = "" if area else (f" của {area_vi(*next(iter(by_d)))}" if one else f" ({_list(by_d, area_vi)})")
+        if named_only and short > 0:
+            s += f"; {format_number(short, lang)} xã {NOT_VI[level]}"
+            s += f", trong đó có tên {k} xã{where}" if k else " (chưa có danh sách)"
+        elif k:
+            s += f"; {k} xã{where} {NOT_VI[level]}" if one else f"; {k} xã {NOT_VI[level]}{where}"
         if unknown and basis != "reported":
             s += f"; {format_number(unknown, lang)} xã chưa có dữ liệu"
         return s + f" (địa giới {vintage})."
-    head = f"{year}" + (f" ({area_en(*area)})" if area else "")
-    s = f"{head}: {n} communes (xã) {LEVEL_EN[level]} ({pct})"
-    if k:
-        word = "commune" if k == 1 else "communes"
-        if len(by_d) == 1 and not area:
-            s += f"; {k} {word} of {area_en(*next(iter(by_d)))} {NOT_EN[level]}"
-        elif area:
-            s += f"; {k} {word} {NOT_EN[level]}"
-        else:
-            parts = ", ".join(f"{split_type(d, t)} {c}" for (d, t), c in sorted(by_d.items(), key=lambda x: -x[1]))
-            s += f"; {k} {word} {NOT_EN[level]} ({parts})"
+    s = f"{year}" + (f" ({area_en(*area)})" if area else "") + f": {n} communes (xã) {LEVEL_EN[level]} ({pct})"
+    where = "" if area else (f" of {area_en(*next(iter(by_d)))}" if one else f" ({_list(by_d, area_en)})")
+    word = "commune" if k == 1 else "communes"
+    if named_only and short > 0:
+        s += f"; {format_number(short, lang)} {NOT_EN[level]}"
+        s += f", {k} of them named{where}" if k else " (not named in the records)"
+    elif k:
+        s += f"; {k} {word}{where} {NOT_EN[level]}" if one else f"; {k} {word} {NOT_EN[level]}{where}"
     if unknown and basis != "reported":
         s += f"; {format_number(unknown, lang)} without a record"
     return s + f" ({vintage} boundaries)."

@@ -18,7 +18,7 @@ from .counts import level_counts
 from .prepare import as_prepared
 from .progress import best_reported
 from .status import commune_status, district_status_as_of
-from .targets import map_code
+from .targets import map_code, target_kind
 
 THRESHOLD = 0.9
 HOLDOUT_COLS = ["rule", "listed_as", "unit_code", "name", "admin_level", "unit_type", "district_code",
@@ -51,28 +51,35 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
     dis = ds_.set_index("unit_code", drop=False)
     com_rows = dict(zip(cs["unit_code"], _rows(cs)))
     dis_rows = dict(zip(ds_["unit_code"], _rows(ds_)))
+    n_xa = cs[cs["eligible"]].groupby("district_code").size().to_dict()
+    n_xa[prep.province_code] = int(cs["eligible"].sum())
     for t in tg.itertuples(index=False):
-        if t.level not in LEVEL_RANK:
+        if t.level not in DISTRICT_RANK:
             continue
-        need = LEVEL_RANK[t.level]
+        need = DISTRICT_RANK[t.level]
         common = {"rule": "a", "target_level": t.level, "target_year": int(t.target_year),
                   "years_overdue": year - int(t.target_year), "target_id": t.target_id}
-        full = pd.notna(t.target_share) and float(t.target_share) >= 1.0 - 1e-9
-        if t.scope in ("province", "district") and full and t.admin_level != "district":
-            if t.scope == "province":
-                units = com[com["eligible"]]
-            else:
-                dcode = map_code(prep, t.vintage, t.unit_code, vintage, "district")
-                units = com[com["eligible"] & (com["district_code"] == dcode)]
+        area = None
+        if t.scope in ("province", "district"):
+            area = prep.province_code if t.scope == "province" else map_code(prep, t.vintage, t.unit_code,
+                                                                               vintage, "district")
+        kind = target_kind(t, n_xa.get(area))
+        if kind == "not_computed":
+            continue
+        if kind == "xa_share":
+            full = pd.notna(t.target_share) and float(t.target_share) >= 1.0 - 1e-9
+            if not full:
+                continue  # partial share targets are followed as gaps, not per unit
+            units = com[com["eligible"]]
+            if t.scope == "district":
+                units = units[units["district_code"] == area]
             for u in _rows(units):
                 if u["level"] == "unknown":
                     rows.append(_unit_row(u, listed_as="no_record", admin_level="commune", **common))
                 elif LEVEL_RANK.get(u["level"], -1) < need:
                     rows.append(_unit_row(u, listed_as="holdout", admin_level="commune", **common))
             continue
-        if pd.notna(t.target_share) or pd.notna(t.target_count):
-            continue  # partial share targets are followed as gaps, not per unit
-        if t.admin_level == "district":
+        if t.admin_level == "district" or t.scope == "district":
             code = map_code(prep, t.vintage, t.unit_code, vintage, "district")
             if code not in dis_rows:
                 continue
@@ -104,20 +111,20 @@ def area_shares(prep, year, counts: pd.DataFrame) -> pd.DataFrame:
             continue
         for lvl in RECOGNISED:
             reached, den = int(getattr(a, f"atleast_{lvl}")), int(a.eligible)
-            basis, src, prov = "computed", None, a.weakest_provenance
+            basis, src, prov, as_of = "computed", None, a.weakest_provenance, None
             if a.unknown:
                 rep = best_reported(prep, year, a.area_code, f"count_{lvl}")
                 if rep is not None:
                     reached = int(rep["value"])
                     den = int(rep["denominator"]) if rep["denominator"] == rep["denominator"] \
                         and rep["denominator"] is not None else int(a.eligible)
-                    basis, src, prov = "reported", rep["aggregate_id"], rep["provenance"]
+                    basis, src, prov, as_of = "reported", rep["aggregate_id"], rep["provenance"], rep["as_of"]
                 else:
                     basis = "computed_incomplete"
             rows.append({"area_code": a.area_code, "area_name": a.area_name, "admin_level": a.admin_level,
                          "level": lvl, "reached": reached, "denominator": den,
                          "share": reached / den if den else None, "basis": basis, "basis_source": src,
-                         "basis_provenance": prov, "unknown": int(a.unknown)})
+                         "basis_provenance": prov, "basis_as_of": as_of, "unknown": int(a.unknown)})
     return pd.DataFrame(rows)
 
 

@@ -56,6 +56,8 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
     prev, _ = commune_status(prep, year - 1, vintage)
     rvc = reported_vs_computed(prep, year, cs, counts, dstat, prev)
     tg = targets_and_gaps(prep, year, cs, counts, dstat)
+    # the targets that speak to this year: not yet due, or due and unmet
+    tg = tg[tg["target_year"].isna() | (tg["target_year"] >= year) | (tg["state"] == "past_due")]
     hold, shares = holdouts_from(prep, year, cs, dstat, counts)
     trans = compare(prev, cs)
     reg_nr = not_reassessed(prep, cs)
@@ -82,9 +84,11 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
         below = list(zip(below_df["district_name"], below_df["district_type"]))
         area = None if district_code is None else (scope["area_name"], in_scope["district_type"].iloc[0])
         c = {lang: headline(year, vintage, int(s["reached"]), int(s["denominator"]), s["basis"],
-                            s["basis_provenance"], below, int(scope["unknown"]), lang, lvl, area)
+                            s["basis_provenance"], below, int(scope["unknown"]), lang, lvl, area,
+                            s["basis_as_of"])
              for lang in ("vi", "en")}
         c.update({"basis": s["basis"], "basis_source": clean(s["basis_source"]),
+                  "basis_as_of": clean(s["basis_as_of"]),
                   "provenance": clean(s["basis_provenance"])})
         captions["levels"][lvl] = c
     if "standard" in captions["levels"]:

@@ -47,16 +47,47 @@ def pace_of(prep, year: int, vintage: str, level: str, area_code: str, current: 
     return (current - before) / (year - y0), f"{y0}–{year}"
 
 
+def target_kind(t, eligible: int | None) -> str:
+    """How a target row is read (docs/data-model.md, targets.csv):
+    'unit' (a commune or district reaches a level), 'xa_share' (a share or count of the area's
+    eligible xã at >= level; a share of 1 makes every xã a unit target for the holdouts),
+    'not_computed' (no level on the ladder, a province-level unit target, or a count that does not
+    match the share of the area's xã, i.e. a target on other units such as district-level units)."""
+    level = t.level if isinstance(t.level, str) else None
+    if level not in LEVEL_RANK and level != "completed":
+        return "not_computed"
+    has_share = t.target_share is not None and t.target_share == t.target_share
+    has_count = t.target_count is not None and t.target_count == t.target_count
+    if t.scope == "unit":
+        return "unit"
+    if has_share or has_count:
+        if level not in LEVEL_RANK:
+            return "not_computed"
+        if has_share and has_count and eligible is not None \
+                and int(t.target_count) != int(math.ceil(float(t.target_share) * eligible - 1e-9)):
+            return "not_computed"
+        return "xa_share"
+    if t.scope == "district":
+        return "unit"
+    return "not_computed"
+
+
+NOT_COMPUTED_WHY = "no level on the ladder, a province-level target, or a count of units other than xã"
+
+
 def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.DataFrame,
                      district_status: pd.DataFrame | None = None, with_pace: bool = True) -> pd.DataFrame:
+    """One row per target of the province: required, current, gap (units still needed), state
+    (met | open | past_due | no_record | not_computed), pace, years to target and on track."""
     year = int(year)
     vintage = meta_of(commune_status, "vintage")
     tg = prep.targets
     if tg is None or tg.empty:
         return pd.DataFrame(columns=TARGET_COLS)
     by_area = counts.set_index("area_code")
-    com = commune_status.set_index("unit_code")
-    dis = district_status.set_index("unit_code") if district_status is not None else None
+    com = dict(zip(commune_status["unit_code"], commune_status.to_dict("records")))
+    dis = dict(zip(district_status["unit_code"], district_status.to_dict("records"))) \
+        if district_status is not None else {}
     rows = []
     for t in tg.sort_values(["target_year", "target_id"]).itertuples(index=False):
         base = {"target_id": t.target_id, "scope": t.scope, "level": t.level,
@@ -66,26 +97,33 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
                 "provenance": t.provenance, "source_id": t.source_id,
                 "note": getattr(t, "note", None)}
         due = base["target_year"]
-        if t.level not in LEVEL_RANK and t.level != "completed":
+        area = None
+        if t.scope in ("province", "district"):
+            area = prep.province_code if t.scope == "province" else map_code(prep, t.vintage, t.unit_code,
+                                                                               vintage, "district")
+        elig = int(by_area.loc[area, "eligible"]) if area in by_area.index else None
+        kind = target_kind(t, elig)
+        if kind == "not_computed":
+            rows.append({**base, "area_code": area or t.unit_code, "admin_level": t.admin_level,
+                         "area_name": by_area.loc[area, "area_name"] if area in by_area.index else None,
+                         "state": "not_computed", "note": f"{base['note'] or ''} [not computed: {NOT_COMPUTED_WHY}]"})
             continue
-        if t.scope in ("province", "district") and (pd.notna(t.target_share) or pd.notna(t.target_count)):
-            code = t.unit_code if t.scope == "province" else map_code(prep, t.vintage, t.unit_code,
-                                                                      vintage, "district")
-            if code not in by_area.index:
+        if kind == "xa_share":
+            if area not in by_area.index:
                 continue
-            a = by_area.loc[code]
+            a = by_area.loc[area]
             e = int(a["eligible"])
             cur = int(a[f"atleast_{t.level}"])
             req = int(t.target_count) if pd.notna(t.target_count) else int(math.ceil(float(t.target_share) * e - 1e-9))
             gap = max(0, req - cur)
-            row = {**base, "area_code": code, "area_name": a["area_name"], "admin_level": "commune",
+            row = {**base, "area_code": area, "area_name": a["area_name"], "admin_level": "commune",
                    "required": req, "current": cur, "eligible": e, "unknown": int(a["unknown"]), "gap": gap}
             if gap == 0:
                 row["state"] = "met"
             else:
                 row["state"] = "past_due" if due is not None and year >= due else "open"
                 if with_pace:
-                    pace, yrs = pace_of(prep, year, vintage, t.level, code, cur)
+                    pace, yrs = pace_of(prep, year, vintage, t.level, area, cur)
                     row["pace"], row["pace_years"] = (round(pace, 3) if pace is not None else None), yrs
                     if pace and pace > 0:
                         row["years_to_target"] = round(gap / pace, 2)
@@ -94,32 +132,29 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
                         row["on_track"] = False
             rows.append(row)
             continue
-        # a single unit (commune, or a district on the district ladder)
-        if t.admin_level == "district":
+        # a single unit: a commune, or a district on the district ladder
+        if t.admin_level == "district" or t.scope == "district":
             code = map_code(prep, t.vintage, t.unit_code, vintage, "district")
-            if dis is None or code not in dis.index:
+            u = dis.get(code)
+            if u is None:
                 continue
-            u = dis.loc[code]
-            lvl = u["level"]
-            name, area_name = u["name"], u["name"]
-            rank = DISTRICT_RANK
+            lvl, name, rank = u["level"], u["name"], DISTRICT_RANK
         else:
             code = map_code(prep, t.vintage, t.unit_code, vintage, "commune")
-            if code not in com.index:
+            u = com.get(code)
+            if u is None or not u["eligible"]:
                 continue
-            u = com.loc[code]
-            lvl, name, area_name = u["level"], u["name"], u["district_name"]
-            rank = LEVEL_RANK
+            lvl, name, rank = u["level"], u["name"], LEVEL_RANK
         row = {**base, "area_code": code, "area_name": name, "admin_level": t.admin_level,
                "required": 1, "eligible": 1, "unknown": int(lvl == "unknown")}
         if lvl == "unknown":
             row.update(state="no_record", current=None, gap=None)
-        elif lvl == "not_applicable":
-            continue
         else:
             met = rank.get(lvl, -1) >= DISTRICT_RANK.get(t.level, 99)
             row.update(current=int(met), gap=0 if met else 1,
                        state="met" if met else ("past_due" if due is not None and year >= due else "open"))
         rows.append(row)
     out = pd.DataFrame(rows, columns=TARGET_COLS)
+    for c in ("target_year", "target_count", "required", "current", "eligible", "unknown", "gap"):
+        out[c] = pd.array([None if pd.isna(v) else int(v) for v in out[c]], dtype="Int64")
     return out
