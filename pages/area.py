@@ -31,7 +31,7 @@ status = data.status(view.province, view.year, tok, illus)
 mine = status[status["district_code"].astype(str) == view.district]
 layout.illustrative_banner([mine], lang)
 summary = data.summary(view.province, view.year, view.district, tok, illus)
-panels.caption(summary, lang)
+panels.caption(summary, lang, view.level)
 
 drow = dstat[dstat["unit_code"].astype(str) == view.district].iloc[0]
 st.write(t("area.district_level", lang, year=view.year, level=t(f"levels.{drow['level']}", lang)))
@@ -42,7 +42,7 @@ with left:
 with right:
     panels.map_legend(view, illus, view.year, "level", district=view.district)
     st.subheader(t("area.target_gap", lang))
-    panels.district_targets(view, illus, mine)
+    panels.district_targets(view, summary)
 
 st.subheader(t("area.table", lang))
 st.dataframe(tables.communes_table(mine, data.dataset(illus), lang, view, illus), hide_index=True,

@@ -15,7 +15,8 @@ if view.province == "all":
 
 tok = data.token(illus)
 st.write(t("holdouts.intro", lang))
-h = data.holdouts(view.province, view.year, tok, illus)
+all_h = data.holdouts(view.province, view.year, tok, illus)
+h = panels.true_holdouts(all_h)
 layout.illustrative_banner([h], lang)
 if not len(h):
     st.info(t("holdouts.none", lang, year=view.year))
@@ -26,11 +27,17 @@ st.dataframe(tables.holdouts_table(h, lang), hide_index=True, use_container_widt
 
 vintage = data.vintage_for(view.province, view.year)
 ds = data.dataset(illus)
-for r in h.itertuples(index=False):
-    code = str(getattr(r, "unit_code"))
-    name = getattr(r, "name", code)
-    with st.expander(t("holdouts.timeline", lang, name=name), expanded=len(h) <= 6):
+for r in h.drop_duplicates("unit_code").itertuples(index=False):
+    code = str(r.unit_code)
+    if r.admin_level != "commune":   # districts: their communes are on the district view
+        continue
+    with st.expander(t("holdouts.timeline", lang, name=r.name), expanded=len(h) <= 6):
         hist = data.history(code, vintage, tok, illus)
         if len(hist):
             st.dataframe(tables.history_table(hist, ds, lang), hide_index=True, use_container_width=True)
             st.html(detail.source_links(ds, hist["source_id"].astype(str).tolist() if "source_id" in hist.columns else []))
+
+no_rec = all_h[all_h["listed_as"].astype(str) != "holdout"] if "listed_as" in all_h.columns else all_h.iloc[0:0]
+if len(no_rec):
+    with st.expander(t("holdouts.no_record", lang, n=len(no_rec)), expanded=False):
+        st.dataframe(tables.holdouts_table(no_rec, lang), hide_index=True, use_container_width=True)

@@ -18,7 +18,7 @@ counts = data.counts(view.province, view.year, tok, illus)
 summary = data.summary(view.province, view.year, None, tok, illus)
 layout.illustrative_banner([status], lang)
 
-panels.caption(summary, lang)
+panels.caption(summary, lang, view.level)
 panels.kpi_tiles(view, counts, summary)
 left, right = st.columns([3, 2], gap="large")
 with left:

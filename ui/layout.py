@@ -106,12 +106,13 @@ def print_css() -> None:
     </style>""")
 
 
-def tile(label: str, big: str, sub: str, target: str, colour: str | None = None, hatch: bool = False) -> str:
+def tile(label: str, big: str, sub: str, target: str, colour: str | None = None, hatch: bool = False,
+         testid: str = "") -> str:
     sw = ""
     if colour:
         cls = "ntm-sw ntm-hatch" if hatch else "ntm-sw"
         sw = f'<span class="{cls}" style="background-color:{html.escape(colour)}"></span>'
-    return (f'<div class="ntm-tile"><div class="lbl">{sw}{html.escape(label)}</div>'
+    return (f'<div class="ntm-tile" data-testid="{html.escape(testid)}"><div class="lbl">{sw}{html.escape(label)}</div>'
             f'<div class="big">{html.escape(big)}</div><div class="sub">{html.escape(sub)}</div>'
             f'<div class="tgt">{html.escape(target)}</div></div>')
 

@@ -25,8 +25,15 @@ def national_notice(view: ViewState) -> None:
     st.info(t("map.national_note", view.lang))
 
 
-def caption(summary: dict, lang: str) -> None:
-    text = ((summary or {}).get("captions") or {}).get(lang)
+def caption_text(summary: dict, lang: str, level: str = "standard") -> str | None:
+    """The metrics-written caption for the level in focus (standard by default)."""
+    caps = (summary or {}).get("captions") or {}
+    by_level = (caps.get("levels") or {}).get(level) or {}
+    return by_level.get(lang) or caps.get(lang)
+
+
+def caption(summary: dict, lang: str, level: str = "standard") -> None:
+    text = caption_text(summary, lang, level)
     if text:
         st.html(f'<p class="ntm-caption" data-testid="ntm-caption">{html.escape(str(text))}</p>')
 
@@ -42,63 +49,68 @@ def _at_least(row: pd.Series, level: str) -> int:
 
 
 def province_targets(view: ViewState, illus: bool) -> pd.DataFrame:
-    ds = data.dataset(illus)
-    tg = ds.targets
+    """Province targets on communes (records), for the reference marks on charts."""
+    tg = data.dataset(illus).targets
     if tg is None or not len(tg):
         return pd.DataFrame()
-    sel = tg[(tg["scope"].astype(str) == "province") & (tg["unit_code"].astype(str) == view.province)]
-    return sel
+    return tg[(tg["scope"].astype(str) == "province") & (tg["unit_code"].astype(str) == view.province)]
 
 
-def _target_for(targets: pd.DataFrame, level: str, year: int):
-    """The nearest province target for a level at or after the year (else the latest before)."""
-    if targets is None or not len(targets):
+def pick_target(targets: list, level: str, year: int, scope: str = "province"):
+    """From metrics' targets_and_gaps rows: the commune-share target of a level
+    nearest at or after the year, else the latest one before it."""
+    rows = [r for r in (targets or []) if r.get("level") == level and r.get("scope") == scope
+            and r.get("admin_level") == "commune" and r.get("target_year") is not None]
+    if not rows:
         return None
-    tl = targets[targets["level"].astype(str) == level].copy()
-    if not len(tl):
-        return None
-    tl["target_year"] = pd.to_numeric(tl["target_year"], errors="coerce")
-    ahead = tl[tl["target_year"] >= year].sort_values("target_year")
-    pick = ahead.iloc[0] if len(ahead) else tl.sort_values("target_year").iloc[-1]
-    return pick
+    ahead = sorted((r for r in rows if int(r["target_year"]) >= year), key=lambda r: int(r["target_year"]))
+    return ahead[0] if ahead else sorted(rows, key=lambda r: int(r["target_year"]))[-1]
+
+
+def target_text(tg: dict | None, lang: str) -> str:
+    if tg is None:
+        return t("overview.kpi_no_target", lang)
+    if tg.get("target_share") is not None:
+        goal = f"{format_percent(float(tg['target_share']), lang)} ({int(tg['target_year'])})"
+    elif tg.get("required") is not None:
+        goal = f"{format_number(int(tg['required']), lang)} ({int(tg['target_year'])})"
+    else:
+        goal = str(int(tg["target_year"]))
+    text = t("overview.kpi_target", lang, target=goal)
+    gap = tg.get("gap")
+    if gap is not None:
+        text += " · " + (t("overview.kpi_met", lang) if float(gap) <= 0 else
+                         t("overview.kpi_gap", lang, gap=format_number(int(gap), lang)))
+    return text
 
 
 def kpi_tiles(view: ViewState, counts: pd.DataFrame, summary: dict) -> None:
     lang = view.lang
     row = province_row(counts)
     eligible = int(row["eligible"])
-    targets = province_targets(view, layout.show_illustrative())
+    targets = (summary or {}).get("targets") or []
     cols = st.columns(4)
     for col, level in zip(cols, LEVELS):
         n = int(row["atleast_" + level]) if "atleast_" + level in row.index else _at_least(row, level)
-        share = float(row.get(f"share_{level}")) if pd.notna(row.get(f"share_{level}")) else (n / eligible if eligible else None)
-        tg = _target_for(targets, level, view.year)
-        if tg is None:
-            target_txt = t("overview.kpi_no_target", lang)
-        else:
-            if pd.notna(tg.get("target_share")):
-                need = int(-(-float(tg["target_share"]) * eligible // 1))
-                goal = f"{format_percent(float(tg['target_share']), lang)} ({int(tg['target_year'])})"
-            else:
-                need = int(tg["target_count"]) if pd.notna(tg.get("target_count")) else None
-                goal = f"{format_number(need, lang)} ({int(tg['target_year'])})" if need is not None else "—"
-            gap = None if need is None else max(need - n, 0)
-            target_txt = t("overview.kpi_target", lang, target=goal)
-            if gap is not None:
-                target_txt += " · " + (t("overview.kpi_met", lang) if gap == 0 else
-                                       t("overview.kpi_gap", lang, gap=format_number(gap, lang)))
+        share = row.get(f"share_{level}")
+        share = float(share) if pd.notna(share) else None
         with col:
             st.html(layout.tile(t(f"levels.at_least_{level}", lang), format_number(n, lang),
                                 t("overview.kpi_of", lang, count=format_number(n, lang), den=format_number(eligible, lang))
                                 + " · " + format_percent(share, lang),
-                                target_txt, palette.level_colour(level)))
+                                target_text(pick_target(targets, level, view.year), lang),
+                                palette.level_colour(level), testid=f"kpi-{level}"))
     with cols[3]:
-        ds_ = data.district_status(view.province, view.year, data.token(layout.show_illustrative()),
+        lad = (summary or {}).get("district_ladder") or {}
+        dst = data.district_status(view.province, view.year, data.token(layout.show_illustrative()),
                                    layout.show_illustrative())
-        done = int(ds_["level"].astype(str).isin(["standard", "advanced", "model", "completed"]).sum())
+        done = int(dst["level"].astype(str).isin(["standard", "advanced", "model", "completed"]).sum())
         st.html(layout.tile(t("overview.districts", lang), format_number(done, lang),
                             t("overview.districts_value", lang, count=format_number(done, lang),
-                              den=format_number(len(ds_), lang)), "", palette.level_colour("completed")))
+                              den=format_number(len(dst), lang)),
+                            t("overview.districts_unknown", lang,
+                              n=format_number(int(lad.get("huyen_unknown", 0)) + int(lad.get("towns_cities_unknown", 0)), lang)),
+                            palette.level_colour("completed"), testid="kpi-districts"))
 
 
 def map_inputs(view: ViewState, illus: bool, year: int, district: str | None = None) -> dict:
@@ -127,7 +139,7 @@ def _status_url(province: str, vintage: str, tok: str, illus: bool) -> str:
     held = {}
     for y in years:
         h = data.holdouts(province, y, tok, illus)
-        held[y] = set(h["unit_code"].astype(str)) if len(h) and "unit_code" in h.columns else set()
+        held[y] = holdout_codes(h)
     return ntm_map.status_url(f"{province}-{vintage}-{'i' if illus else 'r'}",
                               ntm_map.status_payload(per_year, per_district, held))
 
@@ -149,19 +161,38 @@ def small_map(view: ViewState, illus: bool, key: str) -> None:
                  query_params=view.as_params())
 
 
+def holdout_codes(h: pd.DataFrame) -> set:
+    """Units the holdout rules list as holdouts (not those merely without a record)."""
+    if not len(h):
+        return set()
+    if "listed_as" in h.columns:
+        h = h[h["listed_as"].astype(str) == "holdout"]
+    return set(h["unit_code"].astype(str))
+
+
+def true_holdouts(h: pd.DataFrame) -> pd.DataFrame:
+    return h[h["listed_as"].astype(str) == "holdout"] if len(h) and "listed_as" in h.columns else h
+
+
 def holdouts_callout(view: ViewState, illus: bool) -> None:
     lang = view.lang
     st.subheader(t("overview.holdouts_title", lang))
-    h = data.holdouts(view.province, view.year, data.token(illus), illus)
+    h = true_holdouts(data.holdouts(view.province, view.year, data.token(illus), illus))
     if not len(h):
         st.write(t("overview.holdouts_none", lang, year=view.year))
         return
     st.write(t("overview.holdouts_count", lang, n=len(h), year=view.year))
-    name_col = "name" if "name" in h.columns else "unit_code"
     lines = []
-    for r in h.itertuples(index=False):
-        lvl = getattr(r, "level", None)
-        lines.append(f"- **{getattr(r, name_col)}** — {t('levels.' + str(lvl), lang) if lvl else ''}")
+    for r in h.head(8).itertuples(index=False):
+        if pd.notna(r.target_year):
+            lines.append("- " + t("overview.holdout_line", lang, name=r.name, level=t(f"levels.{r.level}", lang),
+                                  target=t(f"levels.{r.target_level}", lang), year=int(r.target_year)))
+        else:   # rule b: among the last units of its area below a level the others reached
+            lines.append("- " + t("overview.holdout_last", lang, name=r.name, level=t(f"levels.{r.level}", lang),
+                                  target=t(f"levels.{r.target_level}", lang),
+                                  area=str(r.area_name) if pd.notna(r.area_name) else ""))
+    if len(h) > 8:
+        lines.append(f"- … (+{len(h) - 8})")
     st.markdown("\n".join(lines))
     st.page_link("pages/holdouts.py", label=t("pages.holdouts", lang), icon="🚩", query_params=view.as_params())
 
@@ -194,35 +225,30 @@ def map_legend(view: ViewState, illus: bool, year: int, mode: str, district: str
     counts = data.counts(view.province, year, tok, illus)
     row = counts[counts["area_code"].astype(str) == district].iloc[0] if district else province_row(counts)
     h = data.holdouts(view.province, year, tok, illus)
-    st.html(legend.level_legend_html(row, year, lang, holdouts=len(h)))
+    st.html(legend.level_legend_html(row, year, lang, holdouts=len(holdout_codes(h))))
 
 
-def district_targets(view: ViewState, illus: bool, mine: pd.DataFrame) -> None:
-    """The district's own targets (district scope) and the gap to them."""
+def district_targets(view: ViewState, summary: dict) -> None:
+    """The district's targets with metrics' gaps: commune-share targets and the
+    district's own recognition target."""
     lang = view.lang
-    ds = data.dataset(illus)
-    tg = ds.targets[(ds.targets["scope"].astype(str) == "district") &
-                    (ds.targets["unit_code"].astype(str) == str(view.district))]
-    el = mine[mine["eligible"].astype(bool)]
-    if not len(tg):
+    rows = [r for r in (summary or {}).get("targets") or []
+            if str(r.get("area_code")) == str(view.district) and r.get("level")]
+    if not rows:
         st.caption(t("detail.no_target", lang))
-    for r in tg.itertuples(index=False):
-        level = str(r.level)
-        lines = [f"**{t('levels.' + level, lang)}** — {int(r.target_year) if pd.notna(r.target_year) else ''}"]
-        if level in LEVELS and len(el):
-            ladder = list(LEVELS)
-            have = int(el["level"].astype(str).isin(ladder[ladder.index(level):]).sum())
-            need = None
-            if pd.notna(getattr(r, "target_share", None)):
-                need = int(-(-float(r.target_share) * len(el) // 1))
-            elif pd.notna(getattr(r, "target_count", None)):
-                need = int(r.target_count)
-            if need is not None:
-                gap = max(need - have, 0)
-                lines.append(t("overview.kpi_of", lang, count=format_number(have, lang), den=format_number(len(el), lang))
-                             + " · " + (t("overview.kpi_met", lang) if gap == 0 else
-                                        t("overview.kpi_gap", lang, gap=format_number(gap, lang))))
-        st.markdown("  \n".join(lines))
+        return
+    lines = []
+    for r in sorted(rows, key=lambda r: (int(r.get("target_year") or 0), str(r.get("level")))):
+        what = t("area.target_communes" if r.get("admin_level") == "commune" else "area.target_district", lang,
+                 level=t(f"levels.{r['level']}", lang), year=int(r["target_year"]))
+        state = t(f"area.state.{r.get('state')}", lang) if r.get("state") in ("met", "past_due", "open", "not_met", "no_record") else ""
+        detail = ""
+        if r.get("admin_level") == "commune" and r.get("required") is not None:
+            detail = t("area.target_progress", lang, current=format_number(int(r.get("current") or 0), lang),
+                       required=format_number(int(r["required"]), lang),
+                       gap=format_number(int(r.get("gap") or 0), lang))
+        lines.append(f"- **{what}** — {state}{' · ' + detail if detail else ''}")
+    st.markdown("\n".join(lines))
 
 
 def boundary_attribution(view: ViewState) -> None:

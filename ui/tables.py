@@ -82,12 +82,12 @@ def history_table(hist: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
 
 
 def holdouts_table(h: pd.DataFrame, lang: str) -> pd.DataFrame:
-    rename = {"name": t("cols.commune", lang), "rule": t("cols.rule", lang), "level": t("cols.level", lang),
-              "target": t("cols.target", lang), "target_level": t("cols.target", lang),
-              "target_year": t("cols.target_year", lang), "basis": t("cols.basis", lang),
-              "provenance": t("cols.provenance", lang)}
+    rename = {"name": t("cols.unit", lang), "district_name": t("cols.district", lang), "rule": t("cols.rule", lang),
+              "level": t("cols.level", lang), "target_level": t("cols.target", lang),
+              "target_year": t("cols.target_year", lang), "years_overdue": t("cols.years_overdue", lang),
+              "provenance": t("cols.provenance", lang), "source_id": t("cols.source", lang)}
     out = h[[c for c in rename if c in h.columns]].copy()
-    for c in ("level", "target", "target_level"):
+    for c in ("level", "target_level"):
         if c in out.columns:
             out[c] = out[c].map(lambda v: _lv(v, lang))
     if "rule" in out.columns:
@@ -95,6 +95,12 @@ def holdouts_table(h: pd.DataFrame, lang: str) -> pd.DataFrame:
                                       (t("holdouts.rule_b", lang) if str(v) == "b" else str(v)))
     if "provenance" in out.columns:
         out["provenance"] = out["provenance"].map(lambda v: _pv(v, lang))
+    for c in ("target_year", "years_overdue"):
+        if c in out.columns:
+            out[c] = out[c].map(lambda v: "" if v is None or pd.isna(v) else str(int(v)))
+    for c in ("district_name", "source_id"):
+        if c in out.columns:
+            out[c] = out[c].map(lambda v: "" if v is None or pd.isna(v) else str(v))
     return out.rename(columns=rename)
 
 

@@ -101,7 +101,14 @@ class Guard:
         return route.abort()
 
     def watch(self, page):
-        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        def on_console(m):
+            if m.type != "error":
+                return
+            url = (m.location or {}).get("url", "")
+            if "404" in m.text and is_streamlit_probe(url):
+                return
+            self.console_errors.append(f"{m.text} @ {url}")
+        page.on("console", on_console)
         page.on("pageerror", lambda e: self.console_errors.append(f"pageerror: {e}"))
         return page
 
@@ -123,3 +130,25 @@ def browser():
         b = launch_chromium(pw)
         yield b
         b.close()
+
+
+def wait_for_app(page, timeout: float = 60_000) -> None:
+    """Wait until the script run is over and no element is still a skeleton."""
+    page.wait_for_function(
+        """() => { const a = document.querySelector('.stApp');
+                   return a && a.getAttribute('data-test-script-state') === 'notRunning'
+                     && a.getAttribute('data-test-connection-state') === 'CONNECTED'
+                     && document.querySelectorAll('[data-testid=stSkeleton]').length === 0; }""",
+        timeout=timeout)
+    page.wait_for_timeout(400)   # let the last deltas paint
+    page.wait_for_function(
+        """() => { const a = document.querySelector('.stApp');
+                   return a.getAttribute('data-test-script-state') === 'notRunning'
+                     && document.querySelectorAll('[data-testid=stSkeleton]').length === 0; }""",
+        timeout=timeout)
+
+
+def is_streamlit_probe(url: str) -> bool:
+    """Streamlit's frontend probes <page path>/_stcore/health and host-config on
+    deep links before falling back to the root; those 404s are not app errors."""
+    return url.endswith("/_stcore/health") or url.endswith("/_stcore/host-config")
