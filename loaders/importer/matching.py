@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,16 +29,16 @@ TONES = {"\u0300": "f", "\u0301": "s", "\u0303": "x", "\u0309": "r", "\u0323": "
 VOWELS = set("aeiouy")
 ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 
-COMMUNE_PREFIXES = [
+COMMUNE_PREFIXES = (
     ("thị trấn", "thị trấn"), ("thi tran", "thị trấn"), ("t.trấn", "thị trấn"), ("tt.", "thị trấn"),
     ("tt", "thị trấn"), ("phường", "phường"), ("phuong", "phường"), ("p.", "phường"),
     ("xã", "xã"), ("x.", "xã"),  # not bare "xa": "Xa Lộc" is a name
-]
-DISTRICT_PREFIXES = [
+)
+DISTRICT_PREFIXES = (
     ("thành phố", "thành phố"), ("thanh pho", "thành phố"), ("tp.", "thành phố"), ("tp", "thành phố"),
     ("thị xã", "thị xã"), ("thi xa", "thị xã"), ("tx.", "thị xã"), ("tx", "thị xã"),
     ("huyện", "huyện"), ("huyen", "huyện"), ("h.", "huyện"),
-]
+)
 
 
 def nfc(s) -> str:
@@ -70,6 +71,7 @@ def strip_prefix(name: str, prefixes) -> tuple[str, str | None]:
     return low, None
 
 
+@lru_cache(maxsize=65536)   # a table repeats its district names on every row
 def name_key(name, prefixes=COMMUNE_PREFIXES) -> tuple[str, str | None]:
     """Canonical key of a unit name and the unit type its prefix names (or None)."""
     rest, kind = strip_prefix(name, prefixes)
