@@ -6,6 +6,7 @@ This module is the only place in ``metrics`` that loads the dataset.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
@@ -33,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--district", help="GSO district code, e.g. 444 (Hương Khê)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the text output")
+    s.add_argument("--illustrative", action="store_true",
+                   help="include the generated illustrative fill (labelled as such); default: sourced records only")
     return p
 
 
@@ -106,6 +109,9 @@ def main(argv=None) -> int:
     except ValueError as e:
         print(f"error: invalid data: {e}", file=sys.stderr)
         return 1
+    if not args.illustrative and "provenance" in ds.status.columns:
+        keep = ds.status["provenance"].astype(str) != "illustrative"
+        ds = dataclasses.replace(ds, status=ds.status[keep]) if dataclasses.is_dataclass(ds) else ds
     from .summary import build_summary
     try:
         s = build_summary(ds, args.province, args.year, args.district)
