@@ -210,9 +210,14 @@ def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFram
         prov = _s(r.get("provenance"))
         rows.append([fonts.nfc(_s(r["name"])), level_label(_s(r["level"]), lang), crit, basis,
                      PROVENANCE_LABELS[lang][prov].split(" — ")[0] if prov in PROVENANCE_LABELS[lang] else "—"])
-    n = len(rows)
-    return Table(cols, rows[:MAX_TABLE_ROWS + 2], [3.0, 2.6, 1.5, 2.6, 1.8],
-                 note=t("more_rows", lang, n=n - MAX_TABLE_ROWS - 2) if n > MAX_TABLE_ROWS + 2 else "")
+    widths = [2.8, 2.6, 1.5, 2.4, 2.1]
+    if all(r[2] == "—" for r in rows):       # no criteria counts recorded: drop the column
+        cols, widths = cols[:2] + cols[3:], widths[:2] + widths[3:]
+        rows = [r[:2] + r[3:] for r in rows]
+    # Up to two half-width tables of MAX_TABLE_ROWS each keep every commune on the slide.
+    cap = 2 * MAX_TABLE_ROWS
+    note = t("more_rows", lang, n=len(rows) - cap) if len(rows) > cap else ""
+    return Table(cols, rows[:cap], widths, note=note, split=len(rows) > MAX_TABLE_ROWS + 2)
 
 
 def _progress(prep, view: MapView, lang: str) -> tuple[pd.DataFrame, list[int], list[str]]:

@@ -31,6 +31,14 @@ class Table:
     widths: list[float]           # relative column widths
     note: str = ""                # e.g. "and 12 more rows"
     row_levels: list[str] = field(default_factory=list)   # optional palette key per row
+    split: bool = False           # long list: draw as two half-width tables side by side
+
+    def halves(self) -> list["Table"]:
+        if not self.split:
+            return [self]
+        mid = (len(self.rows) + 1) // 2
+        return [Table(self.columns, self.rows[:mid], self.widths),
+                Table(self.columns, self.rows[mid:], self.widths)]
 
 
 @dataclass

@@ -197,7 +197,15 @@ def _table_page(pack: Pack, title: str, table: Table, empty_text: str, number: i
         return page
     size = 15 if len(table.rows) <= 9 else 13
     avail = H - 0.75 - top - 0.5
-    used, left_out = _table(page, table, MARGIN, top, W - 2 * MARGIN, avail, size)
+    if table.split:
+        size = 13          # two half-width tables
+    halves = table.halves()
+    gap = 0.3
+    width = (W - 2 * MARGIN - gap * (len(halves) - 1)) / len(halves)
+    used, left_out = 0.0, 0
+    for i, half in enumerate(halves):
+        u, lo = _table(page, half, MARGIN + i * (width + gap), top, width, avail, size)
+        used, left_out = max(used, u), left_out + lo
     note = table.note
     if left_out and not note:
         note = t("more_rows", pack.lang, n=left_out)

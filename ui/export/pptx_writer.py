@@ -205,7 +205,15 @@ def _table_slide(prs, pack: Pack, title: str, table: Table, empty_text: str, num
         return
     avail = H - 0.8 - top - (0.5 if table.note else 0)
     size = 16 if len(table.rows) <= 9 else 14
-    used = _table(slide, table, MARGIN, top, W - 2 * MARGIN, avail, pack.lang, size=size)
+    if table.split:
+        size = 13          # two half-width tables
+    halves = table.halves()
+    gap = 0.3
+    width = (W - 2 * MARGIN - gap * (len(halves) - 1)) / len(halves)
+    used = 0.0
+    for i, half in enumerate(halves):
+        used = max(used, _table(slide, half, MARGIN + i * (width + gap), top, width, avail,
+                                pack.lang, size=size))
     if table.note:
         add_text(slide, MARGIN, top + used + 0.05, W - 2 * MARGIN, 0.45, table.note, size=14,
                  colour=GREY, lang=pack.lang)
