@@ -364,7 +364,7 @@ class Validator:
     def _status_table(self):
         for it in self.p.items:
             nerr = len(self.out.errors)
-            for name in ("note", "decision_no", "source", "unit_name", "district"):
+            for name in ("note", "decision_no", "source", "district"):   # unit_name: checked in _match
                 self._text_ok(it, name)
             ddate = None
             dv, dcol = it.fields.get("decision_date", (None, None))
@@ -495,7 +495,7 @@ class Validator:
     def _target_table(self):
         for it in self.p.items:
             nerr = len(self.out.errors)
-            for name in ("note", "source", "unit_name", "district"):
+            for name in ("note", "source", "district"):   # unit_name: checked in _match
                 self._text_ok(it, name)
             year, _ = self._year(it, "target_year")
             lv_raw, lcol = it.fields.get("level", (None, None))

@@ -1,0 +1,118 @@
+"""The /data import panel and the login form, driven with streamlit.testing.v1.AppTest:
+login (argon2), dry-run report tables, confirm, history and rollback, viewer role, session timeout."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from loaders.importer import accounts, samples
+from loaders.store import get_engine, init_db
+
+GOOD = samples.status_csv([
+    {"unit_name": "Xã Hương Trà", "district": "Huyện Hương Khê", "year": 2023, "level": "none", "criteria_met": 12,
+     "criteria_total": 19},
+    {"unit_name": "X. Gia Phố", "district": "Huyện Hương Khê", "year": 2023, "level": "none", "criteria_met": 14,
+     "criteria_total": 19}])
+BAD = samples.status_csv([{"unit_name": "<b>Xã Lạ</b>", "district": "Huyện Hương Khê", "year": 2023,
+                           "level": "none"}])
+
+
+def app():
+    from ui import auth, import_panel
+    import_panel.render("vi", auth.current_user())
+
+
+@pytest.fixture
+def eng(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'ui.sqlite'}"
+    monkeypatch.setenv("NTM_DATABASE_URL", url)
+    e = get_engine(url)
+    init_db(e)
+    with e.begin() as c:
+        c.execute(text("DELETE FROM status"))
+    accounts.add_user(e, "bien_tap", "mật khẩu biên tập 1", "editor", district="444")
+    accounts.add_user(e, "chi_xem", "mật khẩu chỉ xem 12", "viewer")
+    return e
+
+
+def login(at, user, pw):
+    at.text_input[0].input(user)
+    at.text_input[1].input(pw)
+    at.button[0].click()
+    return at.run()
+
+
+def frame(at, *cols):
+    """The first table showing all these columns (AppTest does not expose dataframe keys)."""
+    for d in at.dataframe:
+        if all(c in d.value.columns for c in cols):
+            return d.value
+    raise AssertionError(f"no table with columns {cols}")
+
+
+def texts(at):
+    return " ".join(str(x.value) for kind in ("info", "error", "success", "warning", "text", "markdown", "caption")
+                    for x in getattr(at, kind))
+
+
+def test_login_dry_run_confirm_history_rollback(eng):
+    at = AppTest.from_function(app, default_timeout=60).run()
+    assert "Đăng nhập bằng tài khoản biên tập viên" in texts(at)
+    assert len(at.file_uploader) == 0                  # public: no upload
+    at = login(at, "bien_tap", "sai mật khẩu")
+    assert "Sai tên đăng nhập hoặc mật khẩu" in texts(at) and len(at.file_uploader) == 0
+    at = login(at, "bien_tap", "mật khẩu biên tập 1")
+    assert not at.exception
+    assert "bien_tap (editor, district 444)" in texts(at)
+    # Bad file: errors table, no confirm button.
+    at.file_uploader[0].set_value(("sai.csv", BAD, "text/csv"))
+    at.run()
+    errors = frame(at, "Dòng", "Lỗi", "Cách sửa")
+    assert list(errors["Dòng"]) == [2] and "HTML" in errors["Lỗi"][0]
+    assert not any(b.key == "ntm_import_confirm" for b in at.button)
+    # Good file: dry-run diff, then confirm.
+    at.file_uploader[0].set_value(("dung.csv", GOOD, "text/csv"))
+    at.run()
+    diff = frame(at, "Mã", "Trước", "Sau")
+    assert list(diff["Mã"]) == ["18550", "18532"] and list(diff["Sau"]) == ["none", "none"]
+    with eng.connect() as c:
+        assert c.execute(text("SELECT COUNT(*) FROM status")).scalar() == 0      # dry run wrote nothing
+    at.button(key="ntm_import_confirm").click()
+    at.run()
+    assert "Đã nhập 2 dòng (lần nhập #1)" in texts(at)
+    with eng.connect() as c:
+        assert c.execute(text("SELECT unit_code, criteria_met FROM status ORDER BY unit_code")).fetchall() == [
+            ("18532", 14), ("18550", 12)]
+        assert c.execute(text("SELECT username, scope_code FROM imports")).fetchall() == [("bien_tap", "444")]
+    hist = frame(at, "#", "Trạng thái")
+    assert list(hist["#"]) == [1] and list(hist["Trạng thái"]) == ["active"]
+    at.checkbox(key="ntm_rollback_sure").check()
+    at.run()
+    at.button(key="ntm_rollback_go").click()
+    at.run()
+    assert "Đã hoàn tác lần nhập #1 (2 dòng)" in texts(at)
+    with eng.connect() as c:
+        assert c.execute(text("SELECT COUNT(*) FROM status")).scalar() == 0
+
+
+def test_viewer_cannot_import_and_sessions_time_out(eng):
+    at = AppTest.from_function(app, default_timeout=60).run()
+    at = login(at, "chi_xem", "mật khẩu chỉ xem 12")
+    assert "chỉ có quyền xem" in texts(at) and len(at.file_uploader) == 0
+    # Expire the session server-side: the next run asks for a login again.
+    with eng.begin() as c:
+        c.execute(text("UPDATE sessions SET expires_at = '2000-01-01T00:00:00+00:00'"))
+    at.run()
+    assert "Phiên làm việc đã hết hạn" in texts(at) and len(at.text_input) == 2
+    with eng.connect() as c:
+        assert c.execute(text("SELECT COUNT(*) FROM sessions")).scalar() == 0
+
+
+def test_upload_size_limit(eng, monkeypatch):
+    monkeypatch.setenv("NTM_UPLOAD_MAX_MB", "1")
+    at = AppTest.from_function(app, default_timeout=60).run()
+    at = login(at, "bien_tap", "mật khẩu biên tập 1")
+    at.file_uploader[0].set_value(("to.csv", GOOD + b"#" * (1024 * 1024), "text/csv"))
+    at.run()
+    assert "Tệp quá lớn" in texts(at)

@@ -1,0 +1,134 @@
+"""Login for editors and admins. Public pages need no login.
+
+Local accounts: username + password verified against the argon2 hash in `users`, a server-side
+session row that times out after NTM_SESSION_MINUTES (default 30) without activity. OIDC: when
+`.streamlit/secrets.toml` has an `[auth]` section, `st.login()` is offered and the OIDC identity
+(e-mail, else subject) must match an account created with `python -m loaders users add … --no-password`,
+which gives its role and scope. There is no default account or password."""
+from __future__ import annotations
+
+import os
+import time
+
+import streamlit as st
+
+from loaders.importer import accounts
+
+_SID = "ntm_session_id"
+_FAILS = "ntm_login_failures"
+MAX_FAILS, LOCK_SECONDS = 5, 60
+
+TEXT = {
+    "vi": {"title": "Đăng nhập biên tập viên", "user": "Tên đăng nhập", "password": "Mật khẩu",
+           "submit": "Đăng nhập", "bad": "Sai tên đăng nhập hoặc mật khẩu.", "sso": "Đăng nhập bằng tài khoản cơ quan (SSO)",
+           "locked": "Đăng nhập sai quá nhiều lần; thử lại sau {s} giây.", "logout": "Đăng xuất",
+           "as": "Đã đăng nhập: {u} ({role}, {scope})", "expired": "Phiên làm việc đã hết hạn; hãy đăng nhập lại.",
+           "unknown_sso": "Tài khoản {u} chưa được quản trị viên cấp quyền.", "all": "toàn bộ"},
+    "en": {"title": "Editor login", "user": "Username", "password": "Password", "submit": "Log in",
+           "bad": "Wrong username or password.", "sso": "Log in with your organisation account (SSO)",
+           "locked": "Too many failed attempts; try again in {s} seconds.", "logout": "Log out",
+           "as": "Logged in: {u} ({role}, {scope})", "expired": "Your session expired; please log in again.",
+           "unknown_sso": "Account {u} has not been granted access by an administrator.", "all": "all"},
+}
+
+
+def _t(lang, key, **kw):
+    return TEXT.get(lang, TEXT["vi"])[key].format(**kw)
+
+
+def session_minutes() -> int:
+    try:
+        return max(1, int(os.environ.get("NTM_SESSION_MINUTES", accounts.SESSION_MINUTES)))
+    except ValueError:
+        return accounts.SESSION_MINUTES
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str):
+    from loaders.store import get_engine, init_db
+    eng = get_engine(url)
+    init_db(eng)
+    return eng
+
+
+def _engine():
+    from loaders.store import database_url
+    return _engine_for(database_url())
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file
+        return False
+
+
+def current_user() -> accounts.User | None:
+    """The logged-in account (local session or OIDC), or None for the public."""
+    eng = _engine()
+    if oidc_configured():
+        try:
+            if st.user.is_logged_in:
+                ident = st.user.get("email") or st.user.get("sub")
+                return accounts.get_user(eng, str(ident)) if ident else None
+        except Exception:
+            pass
+    sid = st.session_state.get(_SID)
+    if not sid:
+        return None
+    user = accounts.session_user(eng, sid, minutes=session_minutes())
+    if user is None:
+        st.session_state.pop(_SID, None)
+        st.session_state["ntm_session_expired"] = True
+    return user
+
+
+def login_form(lang: str = "vi") -> accounts.User | None:
+    eng = _engine()
+    if st.session_state.pop("ntm_session_expired", False):
+        st.warning(_t(lang, "expired"))
+    if oidc_configured():
+        try:
+            if st.user.is_logged_in:
+                ident = st.user.get("email") or st.user.get("sub")
+                st.error(_t(lang, "unknown_sso", u=ident))
+        except Exception:
+            pass
+        if st.button(_t(lang, "sso"), key="ntm_sso"):
+            st.login()
+    fails = st.session_state.get(_FAILS, (0, 0.0))
+    wait = int(fails[1] + LOCK_SECONDS - time.time()) if fails[0] >= MAX_FAILS else 0
+    with st.form("ntm_login"):
+        st.markdown(f"**{_t(lang, 'title')}**")
+        username = st.text_input(_t(lang, "user"))
+        password = st.text_input(_t(lang, "password"), type="password")
+        submitted = st.form_submit_button(_t(lang, "submit"))
+    if not submitted:
+        return None
+    if wait > 0:
+        st.error(_t(lang, "locked", s=wait))
+        return None
+    user = accounts.authenticate(eng, username, password)
+    if user is None:
+        n = fails[0] + 1 if fails[0] < MAX_FAILS else 1
+        st.session_state[_FAILS] = (n, time.time())
+        st.error(_t(lang, "bad"))
+        return None
+    st.session_state.pop(_FAILS, None)
+    st.session_state[_SID] = accounts.start_session(eng, user.username, minutes=session_minutes())
+    st.rerun()
+    return user
+
+
+def logout_button(user: accounts.User, lang: str = "vi") -> None:
+    scope = _t(lang, "all") if user.scope is None else f"{user.scope_level} {user.scope_code}"
+    st.caption(_t(lang, "as", u=user.username, role=user.role, scope=scope))
+    if st.button(_t(lang, "logout"), key="ntm_logout"):
+        accounts.end_session(_engine(), st.session_state.pop(_SID, None))
+        if oidc_configured():
+            try:
+                if st.user.is_logged_in:
+                    st.logout()
+            except Exception:
+                pass
+        st.rerun()
