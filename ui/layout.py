@@ -78,7 +78,7 @@ def illustrative_banner(frames, lang: str) -> bool:
                 if (vals.astype(str) == "illustrative").any() or (col == "illustrative" and vals.fillna(False).astype(bool).any()):
                     shown = True
     if shown:
-        st.error(t("app.illustrative_banner", lang))
+        st.error(t("app.illustrative_banner", lang), icon="⚠️")
     return shown
 
 

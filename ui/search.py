@@ -23,8 +23,9 @@ def _bare(folded: str) -> str:
 
 def search(query: str, rows, limit: int = 12) -> list[dict]:
     """rows: iterable of dicts with unit_code, name, district_name.
-    Ranking: exact bare name, then prefix, then word prefix, then substring;
-    ties by name. Empty query → no results."""
+    Ranking: exact bare name, then prefix, then a word start inside the name,
+    then a word start in the district name; ties by name. Matches start at a
+    word boundary ("huong" does not match "phuong"). Empty query → no results."""
     q = _bare(fold(query))
     if not q:
         return []
@@ -38,8 +39,8 @@ def search(query: str, rows, limit: int = 12) -> list[dict]:
             rank = 1
         elif any(w.startswith(q) for w in bare.split(" ")) or f" {q}" in f" {bare}":
             rank = 2
-        elif q in full or q in fold(r.get("district_name", "")):
-            rank = 3
+        elif f" {q}" in f" {fold(r.get('district_name', ''))}":
+            rank = 3            # word start in the district name ("huong khe" lists its communes)
         else:
             continue
         scored.append((rank, bare, r))

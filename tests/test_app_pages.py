@@ -1,0 +1,217 @@
+"""AppTest: every page through app.py with the real data; shown numbers, captions
+and tables must equal what metrics computes; widget changes and bad query
+parameters behave. Expected values come from metrics calls, never literals."""
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders.dataset import load_dataset
+from metrics.counts import level_counts
+from metrics.fmt import format_number, format_percent
+from metrics.holdouts import holdouts
+from metrics.status import status_as_of
+from metrics.summary import build_summary
+from ui.i18n import t
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 120
+
+
+def without_illustrative(full):
+    """The app's default view: illustrative rows only behind the toggle."""
+    keep = full.status["provenance"].astype(str) != "illustrative"
+    return dataclasses.replace(full, status=full.status[keep].copy())
+
+
+@pytest.fixture(scope="module")
+def full_ds():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def ds(full_ds):
+    return without_illustrative(full_ds)
+
+
+@pytest.fixture(scope="module")
+def latest(ds):
+    return int(pd.to_numeric(ds.status["year"]).max())
+
+
+def run(page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = str(v)
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def html_bodies(at) -> list[str]:
+    return [h.proto.body for h in at.get("html")]
+
+
+def caption_of(at) -> str:
+    for body in html_bodies(at):
+        m = re.search(r'data-testid="ntm-caption">(.*?)</p>', body, re.S)
+        if m:
+            return html.unescape(m.group(1))
+    raise AssertionError("no caption shown")
+
+
+def tile_text(at, testid: str) -> str:
+    for body in html_bodies(at):
+        if f'data-testid="{testid}"' in body:
+            return html.unescape(re.sub(r"<[^>]+>", " ", body))
+    raise AssertionError(f"no tile {testid}")
+
+
+def expected_caption(ds, year, lang="vi", district=None, level="standard"):
+    caps = build_summary(ds, "42", year, district_code=district)["captions"]
+    return caps["levels"][level][lang]
+
+
+# ---- overview ------------------------------------------------------------------
+
+def test_overview_caption_and_kpis_equal_metrics(ds, latest):
+    at = run()
+    assert at.title[0].value == t("overview.title", "vi")
+    assert caption_of(at) == expected_caption(ds, latest)
+    row = level_counts(status_as_of(ds, "42", latest)).iloc[0]
+    assert row["admin_level"] == "province"
+    for level in ("standard", "advanced", "model"):
+        text = tile_text(at, f"kpi-{level}")
+        n = int(row[f"atleast_{level}"])
+        assert t("overview.kpi_of", "vi", count=format_number(n, "vi"),
+                 den=format_number(int(row["eligible"]), "vi")) in text
+        assert format_percent(float(row[f"share_{level}"]), "vi") in text
+
+
+def test_overview_year_widget_changes_the_figures(ds, latest):
+    at = run()
+    year = latest - 2
+    at.select_slider(key="ntm_w_year").set_value(year).run()
+    assert not at.exception
+    assert caption_of(at) == expected_caption(ds, year)
+    assert at.query_params["year"] == [str(year)] or at.query_params["year"] == str(year)
+    row = level_counts(status_as_of(ds, "42", year)).iloc[0]
+    assert t("overview.kpi_of", "vi", count=format_number(int(row["atleast_standard"]), "vi"),
+             den=format_number(int(row["eligible"]), "vi")) in tile_text(at, "kpi-standard")
+
+
+def test_language_switch_and_lang_param(ds, latest):
+    at = run()
+    at.button_group(key="ntm_w_lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == t("overview.title", "en")
+    assert caption_of(at) == expected_caption(ds, latest, "en")
+    at2 = run(lang="en", year=latest - 1)
+    assert caption_of(at2) == expected_caption(ds, latest - 1, "en")
+
+
+@pytest.mark.parametrize("param,value", [("year", "1800"), ("province", "99"), ("level", "gold"),
+                                         ("lang", "fr"), ("district", "999"), ("compare", "abc")])
+def test_bad_query_params_fall_back_with_a_notice(ds, latest, param, value):
+    at = run(**{param: value})
+    notices = [w.value for w in at.warning]
+    assert t("app.bad_param", "vi", param=param, value=value) in notices
+    # the defaults are in force: the Hà Tĩnh caption of the latest year
+    assert caption_of(at) == expected_caption(ds, latest)
+
+
+# ---- every page ------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/map.py", "pages/progress.py", "pages/holdouts.py",
+                                  "pages/area.py", "pages/sources.py", "pages/data.py"])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_page_runs(page, lang):
+    at = run(page, lang=lang)
+    slug = Path(page).stem
+    assert at.title[0].value == t(f"{slug}.title", lang)
+
+
+def test_map_legend_counts_equal_metrics(ds):
+    year = 2022
+    at = run("pages/map.py", year=year)
+    legend = next(b for b in html_bodies(at) if "ntm-legend" in b)
+    row = level_counts(status_as_of(ds, "42", year)).iloc[0]
+    for level in ("model", "advanced", "standard", "none", "unknown", "not_applicable"):
+        m = re.search(rf'<tr data-level="{level}">.*?data-count="(\d+)"', legend, re.S)
+        assert m and int(m.group(1)) == int(row[level]), level
+
+
+def test_map_criteria_layer_and_search_pick(ds):
+    at = run("pages/map.py", level="criteria", year=2022)
+    assert any("ntm-legend" in b and t("map.legend_criteria", "vi") in b for b in html_bodies(at))
+    at.text_input(key="ntm_w_search").set_value("huong lam").run()
+    assert not at.exception
+    hit = at.selectbox(key="ntm_w_hit")
+    name = status_as_of(ds, "42", 2022).set_index("unit_code").loc[hit.value, "name"]
+    assert name == "Xã Hương Lâm"
+    # the detail panel for the picked commune is shown, with its name
+    assert any(t("detail.title", "vi", name=name) == s.value for s in at.subheader)
+
+
+def test_district_view_lands_via_param(ds):
+    year = 2022
+    at = run("pages/area.py", district="444", year=year)
+    assert caption_of(at) == expected_caption(ds, year, district="444")
+    table = at.dataframe[0].value
+    mine = status_as_of(ds, "42", year)
+    mine = mine[mine["district_code"] == "444"]
+    assert len(table) == len(mine)
+    assert set(table[t("cols.commune", "vi")]) == set(mine["name"])
+    # a commune's level column equals the metrics level (translated)
+    r = mine[mine["name"] == "Xã Hà Linh"].iloc[0]
+    shown = table.set_index(t("cols.commune", "vi")).loc["Xã Hà Linh", t("cols.level", "vi")]
+    assert shown == t(f"levels.{r['level']}", "vi")
+
+
+def test_district_widget_changes_the_view(ds):
+    at = run("pages/area.py", year=2022)
+    assert not at.dataframe     # no district chosen yet
+    at.selectbox(key="ntm_w_district").set_value("448").run()
+    assert not at.exception
+    assert caption_of(at) == expected_caption(ds, 2022, district="448")
+    assert at.query_params["district"] in ("448", ["448"])
+
+
+def test_holdouts_page_lists_the_rule_result(ds):
+    year = 2022
+    at = run("pages/holdouts.py", year=year)
+    h = holdouts(ds, "42", year)
+    listed = h[h["listed_as"] == "holdout"]
+    table = at.dataframe[0].value
+    assert len(table) == len(listed)
+    assert set(table[t("cols.unit", "vi")]) == set(listed["name"])
+    assert {"Xã Điền Mỹ", "Xã Hà Linh", "Xã Hương Lâm", "Xã Hương Liên", "Huyện Lộc Hà"} <= set(listed["name"])
+
+
+def test_sources_page_lists_every_source(ds):
+    at = run("pages/sources.py")
+    table = at.dataframe[0].value
+    assert len(table) == len(ds.sources)
+    assert set(table[t("cols.title", "vi")]) == set(ds.sources["title"])
+
+
+def test_illustrative_rows_only_behind_the_toggle(full_ds, ds, latest):
+    if not (full_ds.status["provenance"].astype(str) == "illustrative").any():
+        pytest.skip("no illustrative fill loaded")
+    at = run()
+    banner = t("app.illustrative_banner", "vi")
+    assert banner not in [e.value for e in at.error]
+    assert caption_of(at) == expected_caption(ds, latest)
+    at.toggle(key="ntm_show_illustrative").set_value(True).run()
+    assert not at.exception
+    assert banner in [e.value for e in at.error]
+    assert caption_of(at) == expected_caption(full_ds, latest)

@@ -1,0 +1,112 @@
+"""Pure parts of the dashboard: URL state parsing, search, formula-safe CSV,
+string tables, the map payload."""
+from __future__ import annotations
+
+import io
+import json
+import unicodedata
+
+import pandas as pd
+import pytest
+
+from ui import i18n
+from ui.downloads import safe_csv
+from ui.map import _Show, status_payload
+from ui.search import fold, search
+from ui.state import Choices, ViewState, parse_params
+
+CH = Choices(years=tuple(range(2014, 2025)), default_year=2024,
+             districts={"42": ("444", "448")}, communes={"42": frozenset({"18499"})})
+
+
+def test_parse_defaults_and_valid_values():
+    st, bad = parse_params({}, CH)
+    assert (st.province, st.year, st.level, st.lang, st.district, st.compare) == ("42", 2024, "standard", "vi", None, None)
+    assert bad == []
+    st, bad = parse_params({"province": "42", "district": "444", "year": "2022", "level": "criteria",
+                            "compare": "2020", "lang": "en", "commune": "18499"}, CH)
+    assert (st.district, st.year, st.level, st.compare, st.lang, st.commune) == ("444", 2022, "criteria", 2020, "en", "18499")
+    assert bad == []
+
+
+@pytest.mark.parametrize("params,param", [
+    ({"year": "20x"}, "year"), ({"year": "1999"}, "year"), ({"province": "99"}, "province"),
+    ({"level": "gold"}, "level"), ({"lang": "fr"}, "lang"), ({"district": "999"}, "district"),
+    ({"compare": "2024"}, "compare"),      # same as the year shown
+    ({"commune": "<script>"}, "commune"), ({"zoom": "3"}, "zoom"),
+])
+def test_parse_bad_values_fall_back_with_notice(params, param):
+    st, bad = parse_params(params, CH)
+    assert [p for p, _ in bad] == [param]
+    assert st == parse_params({k: v for k, v in params.items() if k != param}, CH)[0]
+
+
+def test_parse_env_language(monkeypatch):
+    monkeypatch.setenv("NTM_LANG", "en")
+    assert parse_params({}, CH)[0].lang == "en"
+    monkeypatch.setenv("NTM_LANG", "xx")
+    assert parse_params({}, CH)[0].lang == "vi"
+
+
+def test_state_roundtrips_through_the_url():
+    st = ViewState(province="42", district="444", year=2021, level="advanced", compare=2019, lang="en",
+                   layer="district", commune="18499")
+    assert parse_params(st.as_params(), CH) == (st, [])
+
+
+ROWS = [{"unit_code": "1", "name": "Xã Hương Lâm", "district_name": "Huyện Hương Khê"},
+        {"unit_code": "2", "name": "Xã Hương Liên", "district_name": "Huyện Hương Khê"},
+        {"unit_code": "3", "name": "Xã Kỳ Lâm", "district_name": "Huyện Kỳ Anh"},
+        {"unit_code": "4", "name": "Phường Kỳ Trinh", "district_name": "Thị xã Kỳ Anh"},
+        {"unit_code": "5", "name": "Xã Đức Lâm", "district_name": "Huyện Đức Thọ"}]
+
+
+def test_search_is_diacritic_insensitive():
+    assert fold("Xã Hương Lâm") == "xa huong lam"
+    assert fold("Đức") == "duc"
+    assert [r["unit_code"] for r in search("huong lam", ROWS)] == ["1"]
+    assert [r["unit_code"] for r in search("HƯƠNG", ROWS)] == ["1", "2"]
+    assert {r["unit_code"] for r in search("Ky", ROWS)} == {"3", "4"}
+    assert [r["unit_code"] for r in search("duc lam", ROWS)] == ["5"]
+    assert search("", ROWS) == [] and search("zzz", ROWS) == []
+
+
+def test_safe_csv_neutralises_formulas():
+    df = pd.DataFrame({"a": ["=1+1", "+SUM(A1)", "-2", "@cmd", "ok", None], "n": [1, 2, 3, 4, 5, 6]})
+    text = safe_csv(df).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    assert back["a"].tolist() == ["'=1+1", "'+SUM(A1)", "'-2", "'@cmd", "ok", ""]
+    assert back["n"].tolist() == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_string_tables_match_and_are_nfc():
+    vi, en = i18n.table("vi"), i18n.table("en")
+    assert set(vi) == set(en)
+    for key, text in vi.items():
+        assert unicodedata.is_normalized("NFC", text), key
+    assert i18n.t("levels.standard", "vi") == "Đạt chuẩn NTM"
+    with pytest.raises(KeyError):
+        i18n.t("no.such.key", "vi")
+
+
+def test_show_script_cannot_close_its_tag():
+    s = _Show({"labels": {"x": "</script><script>alert(1)</script>"}})
+    assert "</script" not in s.opts_json
+    assert json.loads(s.opts_json)["labels"]["x"] == "</script><script>alert(1)</script>"
+
+
+def test_status_payload_rows():
+    frame = pd.DataFrame([
+        {"unit_code": "1", "eligible": True, "level": "standard", "criteria_met": 19, "criteria_total": 19,
+         "decision_no": "12/QĐ-UBND", "decision_date": "2021-03-01", "provenance": "official", "source_id": "s",
+         "mixed": False},
+        {"unit_code": "2", "eligible": False, "level": "not_applicable", "criteria_met": pd.NA,
+         "criteria_total": pd.NA, "decision_no": pd.NA, "decision_date": pd.NA, "provenance": pd.NA,
+         "source_id": pd.NA, "mixed": False}])
+    dist = pd.DataFrame([{"unit_code": "9", "level": "completed", "provenance": "official"}])
+    p = status_payload({2021: frame}, {2021: dist}, {2021: {"1"}})
+    assert p["years"] == [2021]
+    assert p["units"]["1"]["2021"] == ["standard", 19, 19, "12/QĐ-UBND (2021-03-01)", "official", "s", 0, 1]
+    assert p["units"]["2"]["2021"] == ["not_applicable", None, None, None, None, None, 0, 0]
+    assert p["districts"]["9"]["2021"] == ["completed", "official", 0]
+    json.dumps(p)   # JSON-able
