@@ -130,6 +130,23 @@ def test_messy_sheet_gives_the_same_records(engine):
     assert all(r[10] is None or unicodedata.is_normalized("NFC", r[10]) for r in got)
 
 
+def test_twenty_criteria_sheet_on_the_2019_register(engine):
+    """Hà Tĩnh's 2016–2020 set has 20 criteria; a report dated 15/12/2019 names the 262-unit register."""
+    communes = [
+        {"name": "Xã Sơn Hòa", "marks": [X] * 20, "count": 20, "y_std": 2018},
+        {"name": "Xã Sơn An", "marks": [X] * 19 + [None], "count": 19, "note": "thiếu tiêu chí 20"},
+    ]
+    data = samples.summary_sheet_xlsx("Hà Tĩnh", [("Huyện Hương Sơn", communes)], date(2019, 12, 15), n_criteria=20)
+    rep = imp(engine, data, "bth_2019.xlsx")
+    assert rep.ok, rep.errors
+    assert stored(engine, rep.import_id, "unit_code, vintage, year, level, criteria_set, criteria_met, "
+                                         "criteria_total, missing_criteria") == [
+        ("18154", "42-2019", 2019, "none", "2016-2020", 19, 20, "20"),
+        ("18163", "42-2019", 2018, "standard", "2016-2020", None, None, None),
+        ("18163", "42-2019", 2019, "standard", "2016-2020", 20, 20, None),
+    ]
+
+
 def test_cp1258_csv_detected_reported_and_stored(engine):
     rows = [
         {"unit_name": "Xã Hương Trà", "district": "Huyện Hương Khê", "year": 2021, "level": "standard",

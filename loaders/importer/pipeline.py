@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from .layouts import detect
 from .matching import Register
@@ -217,6 +218,15 @@ def import_bytes(data: bytes, filename: str, engine: Engine, *, user: str = "cli
         rep.ok, rep.already_imported, rep.exit_code = True, e.import_id, 0
         rep.message_vi = f"Tệp này đã được nhập (lần nhập #{e.import_id}); không ghi gì thêm"
         rep.message_en = f"This file was already imported (import #{e.import_id}); nothing written"
+        return rep
+    except OperationalError as e:   # e.g. SQLite "database is locked" after the busy timeout
+        rep.ok, rep.exit_code = False, 2
+        vi = "Cơ sở dữ liệu đang bận (một lần nhập khác đang chạy); không ghi gì — hãy thử lại"
+        en = "The database is busy (another import is running); nothing written — try again"
+        rep.errors.append({"row": None, "column": None, "value": None, "code": "busy", "message": f"{vi} — {en}",
+                           "message_vi": vi, "message_en": en, "action_vi": "Thử lại sau ít phút",
+                           "action_en": "Try again in a few minutes", "detail": str(e.orig)[:200]})
+        rep.message_vi, rep.message_en = vi, en
         return rep
     except _Invalid:
         rep.ok, rep.exit_code = False, 1
