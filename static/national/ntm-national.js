@@ -1,0 +1,216 @@
+/* NTM Atlas national commune map (2009 census layer, 11,163 communes).
+ *
+ * Served by the app (no internet). Geometry arrives once as quantised TopoJSON
+ * from Streamlit's static serving (browser-cached, content-hashed URL) and is
+ * drawn on one canvas (Leaflet canvas renderer: one <canvas> instead of 11k SVG
+ * paths). Statuses for every year arrive once as JSON; a year or language change
+ * is a one-line NtmNational.show(...) call that only restyles. Clicking a commune
+ * drills down to its province at province detail (a second TopoJSON per province).
+ */
+(function () {
+  "use strict";
+  if (window.NtmNational) { return; }
+
+  var cache = {};
+  function fetchJson(url) {
+    if (!cache[url]) {
+      cache[url] = fetch(url).then(function (r) {
+        if (!r.ok) { throw new Error("NTM Atlas: cannot load " + url + " (" + r.status + ")"); }
+        return r.json();
+      });
+    }
+    return cache[url];
+  }
+
+  function esc(value) {
+    if (value === null || value === undefined) { return ""; }
+    return String(value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  function attach(map, container) {
+    map._ntmn = { container: container, renderer: L.canvas({ padding: 0.3, tolerance: 2 }),
+                  national: null, outlines: null, drill: null, drillCode: null, topo: null,
+                  opts: null, status: null, back: null };
+  }
+
+  function unitRow(st, code) {
+    var s = st.status;
+    if (!s || !s.units[code]) { return null; }
+    return s.units[code][String(st.opts.year)] || null;
+  }
+
+  function levelOf(st, code) {
+    var r = unitRow(st, code);
+    return r ? r[0] : null;   // null: no record in our data (neutral)
+  }
+
+  function style(st, feature, drill) {
+    var pal = st.opts.palette, level = levelOf(st, feature.id);
+    var fill = level ? (pal.levels[level] || pal.neutral) : pal.neutral;
+    return { renderer: st.renderer, weight: drill ? 0.8 : 0.25, color: drill ? "#444444" : "#9a9a9a",
+             opacity: 1, fillColor: fill, fillOpacity: level ? 0.9 : 0.55 };
+  }
+
+  function names(st, feature) {
+    var meta = feature.properties.m, d = meta.districts[feature.properties.d] || ["", -1];
+    var p = meta.provinces[d[1]] || ["", ""];
+    return { district: d[0], province: p[1], provinceCode: p[0] };
+  }
+
+  function tooltip(st, layer) {
+    var f = layer.feature, L_ = st.opts.labels, n = names(st, f);
+    var r = unitRow(st, f.id), level = r ? r[0] : null;
+    var lines = ["<b>" + esc(f.properties.n) + "</b>",
+                 esc(n.district) + ", " + esc(n.province),
+                 esc(L_.level) + " (" + esc(st.opts.year) + "): " +
+                   (level ? esc(L_.levels[level] || level) : esc(L_.no_record))];
+    if (r && r[1]) { lines.push(esc(L_.provenance) + ": " + esc(L_.provenances[r[1]] || r[1])); }
+    lines.push("<span class='ntm-n-code'>" + esc(L_.code) + ": " + esc(f.id) + "</span>");
+    return "<div class='ntm-tip ntm-national-tip'>" + lines.join("<br>") + "</div>";
+  }
+
+  // One tooltip and one set of handlers on the whole layer group (events bubble up
+  // from each polygon) instead of 11k closures: measurably faster first paint.
+  function bind(st, map, group, drill) {
+    group.bindTooltip(function (l) { return tooltip(st, l); }, { sticky: true });
+    group.on("mouseover", function (e) { e.layer.setStyle({ weight: 2, color: "#000000" }); });
+    group.on("mouseout", function (e) { e.layer.setStyle(style(st, e.layer.feature, drill)); });
+    if (!drill) {
+      group.on("click", function (e) { drillDown(map, names(st, e.layer.feature).provinceCode); });
+    }
+    return group;
+  }
+
+  // Unit attributes travel as parallel arrays (topo.ntm); put them back by index.
+  function features(topo) {
+    var fc = topojson.feature(topo, topo.objects.communes), m = topo.ntm;
+    fc.features.forEach(function (f, i) { f.id = m.codes[i]; f.properties = { n: m.names[i], d: m.d[i], m: m }; });
+    return fc;
+  }
+
+  function build(map, topo) {
+    var st = map._ntmn;
+    st.topo = topo;
+    var obj = topo.objects.communes;
+    obj.geometries.forEach(function (g, i) { g.properties = { d: topo.ntm.d[i] }; });
+    st.national = L.geoJSON(features(topo), {
+      renderer: st.renderer,
+      style: function (f) { return style(st, f, false); }
+    });
+    timing.layers = performance.now();
+    // Set the view first: adding 11k polygons and then zooming would project them twice.
+    map.fitBounds(st.national.getBounds(), { animate: false });
+    bind(st, map, st.national, false).addTo(st.container);
+    var el = map.getContainer();
+    el.setAttribute("data-ntm-national", "ready");
+    el.setAttribute("data-ntm-features", String(st.national.getLayers().length));
+    // Province borders (arcs between two provinces) after the first paint.
+    setTimeout(function () {
+      var prov = function (g) { var d = topo.ntm.districts[g.properties.d]; return d ? d[1] : -1; };
+      st.outlines = L.geoJSON(topojson.mesh(topo, obj, function (a, b) { return a === b || prov(a) !== prov(b); }), {
+        renderer: st.renderer, interactive: false, style: { weight: 1, color: "#333333", opacity: 0.9, fill: false }
+      }).addTo(map);
+    }, 50);
+  }
+
+  function backControl(map) {
+    var st = map._ntmn;
+    if (st.back) { return; }
+    var Back = L.Control.extend({
+      onAdd: function () {
+        var b = L.DomUtil.create("button", "ntm-national-back");
+        b.type = "button";
+        b.textContent = st.opts.labels.back;
+        L.DomEvent.disableClickPropagation(b);
+        L.DomEvent.on(b, "click", function () { drillUp(map); });
+        return b;
+      }
+    });
+    st.back = new Back({ position: "topright" }).addTo(map);
+  }
+
+  function drillDown(map, provinceCode) {
+    var st = map._ntmn, url = st.opts.provinces[provinceCode];
+    if (!url || st.drillCode === provinceCode) { return; }
+    fetchJson(url).then(function (topo) {
+      if (st.drill) { st.container.removeLayer(st.drill); }
+      st.drillCode = provinceCode;
+      st.drill = L.geoJSON(features(topo), {
+        renderer: st.renderer,
+        style: function (f) { return style(st, f, true); }
+      });
+      bind(st, map, st.drill, true).addTo(st.container);
+      map.fitBounds(st.drill.getBounds());
+      backControl(map);
+      map.getContainer().setAttribute("data-ntm-drill", provinceCode);
+    });
+  }
+
+  function drillUp(map) {
+    var st = map._ntmn;
+    if (st.drill) { st.container.removeLayer(st.drill); st.drill = null; st.drillCode = null; }
+    if (st.back) { map.removeControl(st.back); st.back = null; }
+    map.fitBounds(st.national.getBounds());
+    map.getContainer().removeAttribute("data-ntm-drill");
+  }
+
+  function legend(map) {
+    // Title (the layer is the 2009 census layer, said on the map itself) and key.
+    var st = map._ntmn, o = st.opts, L_ = o.labels;
+    if (!st.legend) {
+      var Legend = L.Control.extend({ onAdd: function () {
+        var d = L.DomUtil.create("div", "ntm-national-legend");
+        d.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;max-width:260px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+        return d; } });
+      st.legend = new Legend({ position: "bottomleft" }).addTo(map);
+    }
+    var rows = ["<b>" + esc(L_.title) + "</b>", esc(L_.year) + ": " + esc(o.year)];
+    o.legend_levels.forEach(function (k) {
+      rows.push("<span style='display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;border:1px solid #666;background:" +
+                esc(o.palette.levels[k]) + "'></span>" + esc(L_.levels[k] || k));
+    });
+    rows.push("<span style='display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;border:1px solid #666;opacity:.55;background:" +
+              esc(o.palette.neutral) + "'></span>" + esc(L_.no_record));
+    rows.push("<span style='color:#555'>" + esc(L_.hint) + "</span>");
+    st.legend.getContainer().innerHTML = rows.join("<br>");
+  }
+
+  function restyle(map, fresh) {
+    var st = map._ntmn;
+    legend(map);
+    if (!fresh) {
+      st.national.setStyle(function (f) { return style(st, f, false); });
+      if (st.drill) { st.drill.setStyle(function (f) { return style(st, f, true); }); }
+    }
+    var el = map.getContainer();
+    el.setAttribute("data-ntm-year", String(st.opts.year));
+    el.setAttribute("data-ntm-lang", st.opts.lang);
+  }
+
+  function show(map, opts) {
+    var st = map._ntmn;
+    if (!st) { return; }
+    st.opts = opts;
+    timing.show = timing.show || performance.now();
+    Promise.all([fetchJson(opts.geo), fetchJson(opts.status)]).then(function (res) {
+      st.status = res[1];
+      timing.fetched = timing.fetched || performance.now();
+      if (!st.national) {
+        build(map, res[0]);           // styled for these opts already
+        timing.built = performance.now();
+        restyle(map, true);
+      } else {
+        restyle(map, false);
+      }
+    }).catch(function (err) {
+      map.getContainer().setAttribute("data-ntm-error", String(err));
+      if (window.console) { console.error(err); }
+    });
+  }
+
+  // Milestones (ms since navigation) read by benchmarks/bench_map.py.
+  var timing = {};
+  window.NtmNational = { timing: timing, attach: attach, show: show, drillDown: drillDown, drillUp: drillUp };
+})();
