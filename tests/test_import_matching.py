@@ -113,3 +113,40 @@ def test_sniff_by_content():
     assert sniff(b"a,b\n1,2\n") == "csv"
     assert sniff(b"a,b\x00\n") == "binary"
     assert sniff(b"") == "empty"
+
+
+def test_semicolon_csv_with_vietnamese_headers_and_bom():
+    from loaders.importer.layouts import detect
+    text = "\ufeffTên xã;Huyện;Năm;Mức;Số tiêu chí đạt;Ghi chú\r\nXã Hà Linh;Huyện Hương Khê;2023;none;15;\r\n"
+    g = read_grid(text.encode("utf-8"))
+    assert g.encoding == "utf-8-sig"
+    p = detect(g, "x.csv")
+    assert p.kind == "status_table"
+    f = p.items[0].fields
+    assert (f["unit_name"][0], f["district"][0], f["year"][0], f["criteria_met"][0]) == \
+        ("Xã Hà Linh", "Huyện Hương Khê", "2023", "15")
+    assert f["criteria_met"][1] == "5 (criteria_met)"
+
+
+def test_macros_and_external_links_are_ignored_with_a_warning():
+    import io
+    import zipfile
+    from loaders.importer import samples
+    good = samples.status_csv([{"unit_name": "Xã Hà Linh", "year": 2023, "level": "none"}])
+    from openpyxl import Workbook
+    wb = Workbook()
+    for line in good.decode().splitlines():
+        wb.active.append(line.split(","))
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info.filename))
+        z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 fake macro project")
+        z.writestr("xl/externalLinks/externalLink1.xml", "<externalLink/>")
+    g = read_grid(out.getvalue())
+    msgs = " ".join(en for _, en in g.warnings)
+    assert "macros" in msgs and "external links" in msgs
+    assert g.rows[1][1][:2] == [None, "Xã Hà Linh"]   # unit_code empty, unit_name

@@ -31,6 +31,7 @@ TEXT = {
         "before": "Trước", "after": "Sau", "change": "Thay đổi", "file": "Tệp", "who": "Người nhập",
         "when": "Thời điểm (UTC)", "rows": "Dòng ghi", "state": "Trạng thái", "suggest": "Gợi ý",
         "encoding": "Bảng mã: {e}",
+        "template": "Tải mẫu bảng trạng thái (CSV, UTF-8)",
     },
     "en": {
         "login_needed": "Log in with an editor account to import reports.",
@@ -50,6 +51,7 @@ TEXT = {
         "before": "Before", "after": "After", "change": "Change", "file": "File", "who": "Imported by",
         "when": "When (UTC)", "rows": "Rows written", "state": "State", "suggest": "Did you mean",
         "encoding": "Encoding: {e}",
+        "template": "Download the status table template (CSV, UTF-8)",
     },
 }
 
@@ -83,6 +85,9 @@ def render(lang: str, user) -> None:
         return
     eng = _engine()
     mb = max_upload_mb()
+    from loaders.importer.samples import STATUS_HEADER, status_csv
+    st.download_button(_t(lang, "template"), status_csv([], header=STATUS_HEADER + [f"c{i:02d}" for i in range(1, 20)]),
+                       file_name="ntm_status_template.csv", mime="text/csv", key="ntm_import_template")
     up = st.file_uploader(_t(lang, "upload", mb=mb), type=["csv", "xlsx"], key="ntm_import_file")
     if up is not None:
         data = up.getvalue()

@@ -17,7 +17,12 @@ STATUS_COLUMNS = ["unit_code", "unit_name", "district", "vintage", "year", "leve
                   "provenance", "note"] + [f"c{i:02d}" for i in range(1, 21)]
 TARGET_COLUMNS = ["unit_code", "unit_name", "district", "vintage", "level", "target_year", "target_share",
                   "target_count", "source", "provenance", "note"]
-ALIASES = {"district_name": "district", "huyện": "district", "source_id": "source"}
+# Vietnamese headers people type instead of the contract names.
+ALIASES = {"district_name": "district", "huyện": "district", "source_id": "source", "mã xã": "unit_code",
+           "mã đơn vị": "unit_code", "tên xã": "unit_name", "đơn vị": "unit_name", "tên đơn vị": "unit_name",
+           "năm": "year", "mức": "level", "mức đạt": "level", "số tiêu chí đạt": "criteria_met",
+           "tổng số tiêu chí": "criteria_total", "bộ tiêu chí": "criteria_set", "số quyết định": "decision_no",
+           "ngày quyết định": "decision_date", "nguồn": "source", "ghi chú": "note", "năm mục tiêu": "target_year"}
 
 ROMAN_RE = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 DISTRICT_RE = re.compile(r"^(huyện|thị xã|thành phố|tp\.?|tx\.?|h\.)\s", re.I)
