@@ -198,11 +198,18 @@ def build_layer(vintage: str, detail: str) -> gpd.GeoDataFrame:
     if path.exists():
         return gpd.read_parquet(path)
     raw = raw_layer(vintage)
-    geoms = simplify_quantise(_cleaned(vintage, raw), detail)
-    keep = [c for c in raw.columns if c != raw.geometry.name]
-    out = gpd.GeoDataFrame(raw[keep].copy(), geometry=geoms, crs=CRS)
+    out = prepare(raw, detail, cleaned=_cleaned(vintage, raw))
     _write_parquet(out, path)
     return out
+
+
+def prepare(raw: gpd.GeoDataFrame, detail: str, cleaned=None) -> gpd.GeoDataFrame:
+    """The preparation itself (no cache): clean, simplify, quantise; same columns."""
+    if cleaned is None:
+        cleaned = clean_coverage(raw.geometry.values)
+    geoms = simplify_quantise(cleaned, detail)
+    keep = [c for c in raw.columns if c != raw.geometry.name]
+    return gpd.GeoDataFrame(raw[keep].copy(), geometry=geoms, crs=CRS)
 
 
 @functools.lru_cache(maxsize=32)
@@ -305,7 +312,7 @@ def _plain(v):
 
 
 def topojson_text(gdf: gpd.GeoDataFrame, decimals: int, properties: dict | None = None,
-                  object_name: str = "communes", extra: dict | None = None) -> str:
+                  object_name: str = "communes", extra: dict | None = None, with_ids: bool = True) -> str:
     """Quantised, delta-encoded TopoJSON: a border shared by two units is one arc.
 
     Works on an edge-matched coverage (a prepared layer): coordinates are snapped to
@@ -390,7 +397,7 @@ def topojson_text(gdf: gpd.GeoDataFrame, decimals: int, properties: dict | None 
     codes = gdf["unit_code"].astype(str).tolist()
     for i, unit in enumerate(polys_per_unit):
         polys = [[ring_arcs[r] for r in rings] for rings in unit]
-        geo: dict = {"id": codes[i]}
+        geo: dict = {"id": codes[i]} if with_ids else {}
         if len(polys) == 1:
             geo.update(type="Polygon", arcs=polys[0])
         else:
