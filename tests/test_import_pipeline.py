@@ -284,6 +284,22 @@ def test_editor_scope_is_enforced(engine):
         assert c.execute(text("SELECT username, scope_code FROM imports")).fetchall() == [("ht_editor", "42")]
 
 
+def test_district_rows_use_the_district_ladder(engine):
+    rows = [{"unit_code": "444", "year": 2023, "level": "none", "criteria_met": 7, "criteria_total": 9},
+            {"unit_code": "436", "year": 2019, "level": "completed"},               # Thành phố Hà Tĩnh
+            {"unit_code": "436", "year": 2020, "level": "standard"},                # a city: only 'completed'
+            {"unit_code": "448", "year": 2023, "level": "standard", "criteria_met": 8, "criteria_total": 9}]
+    rep = imp(engine, samples.status_csv(rows), "huyen.csv")
+    assert [(e["row"], e["code"]) for e in rep.errors] == [(4, "invalid"), (5, "level_criteria")]
+    rep = imp(engine, samples.status_csv(rows[:2]), "huyen_ok.csv")
+    assert rep.ok, rep.errors
+    assert stored(engine, rep.import_id, "unit_code, vintage, year, level, criteria_met, criteria_total") == [
+        ("436", "42-2019", 2019, "completed", None, None), ("444", "42-2020", 2023, "none", 7, 9)]
+    with engine.connect() as c:
+        assert c.execute(text("SELECT DISTINCT admin_level FROM status WHERE import_id = :i"),
+                         {"i": rep.import_id}).fetchall() == [("district",)]
+
+
 def test_target_table(engine):
     data = samples.status_csv([{"unit_name": "Xã Hương Lâm", "district": "Huyện Hương Khê", "level": "standard",
                                 "target_year": 2025, "note": "đăng ký"}],

@@ -441,7 +441,18 @@ class Validator:
                 continue
             if total is None and (met is not None or any_mark):
                 total = n_marks
-            if total is not None and total not in (19, 20):
+            if unit.admin_level == "district":
+                # District NTM set: 9 criteria (reference/ntm_facts.md §A4).
+                if any_mark:
+                    self.out.err(it.row, None, None, "Cột c01…c20 chỉ dùng cho xã", "Columns c01…c20 are for communes only",
+                                 "Dùng criteria_met/criteria_total cho huyện", "Use criteria_met/criteria_total for districts")
+                    continue
+                if total is not None and total != 9:
+                    self.out.err(it.row, it.fields["criteria_total"][1], total, "Bộ tiêu chí huyện có 9 tiêu chí",
+                                 "The district criteria set has 9 criteria", "Sửa tổng thành 9", "Set the total to 9",
+                                 code="number")
+                    continue
+            elif total is not None and total not in (19, 20):
                 self.out.err(it.row, it.fields["criteria_total"][1], total, "Tổng số tiêu chí phải là 19 (hoặc 20 ở Hà Tĩnh 2016–2020)",
                              "criteria_total must be 19 (or 20 for Hà Tĩnh 2016–2020)", "Sửa tổng", "Correct the total",
                              code="number")
