@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from .layouts import detect
 from .matching import Register
 from .readers import ReadError, read_grid
-from .validate import LEVELS, RANK, Outcome, Validator, check_against_store
+from .validate import RANK, Outcome, Validator, check_against_store
 
 STATUS_COLS = ["record_id", "vintage", "unit_code", "admin_level", "year", "level", "criteria_set",
                "criteria_met", "criteria_total", "missing_criteria", "decision_no", "decision_date",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .layouts import MET, NOT_MET, Item, Parsed, low, parse_date
-from .matching import Register, Unit, nfc, vintage_for
+from .matching import Register, Unit, vintage_for
 from .readers import cell_text
 
 LEVELS = ["none", "standard", "advanced", "model"]
