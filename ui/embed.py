@@ -1,7 +1,8 @@
 """Embed mode (``?embed=1``): the map, its legend and its source line, nothing else.
 
-The app frame calls ``is_embed`` early and, when true, ``render_embed`` instead
-of the navigation: the sidebar, header, toolbar and footer are hidden and the
+The app frame calls ``embed_requested()`` early and, when true, ``render_embed``
+instead of the navigation (``st.query_params`` cannot be used: Streamlit hides
+its reserved ``embed`` key from it): the sidebar, header, toolbar and footer are hidden and the
 static map image (the same renderer as the PNG download, so it needs no script
 or tile from anywhere) is shown with its source line as selectable text.
 """
@@ -32,6 +33,21 @@ def is_embed(params) -> bool:
     if isinstance(value, (list, tuple)):
         value = value[0] if value else None
     return str(value or "").strip().lower() in EMBED_VALUES
+
+
+def embed_requested() -> bool:
+    """True when the browser's URL has ``embed=1``.
+
+    Streamlit reserves the ``embed`` parameter (its own iframe mode) and hides
+    it from ``st.query_params``, so read the raw query string of this run.
+    """
+    from urllib.parse import parse_qs
+
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    query = getattr(ctx, "query_string", "") if ctx is not None else ""
+    return is_embed(parse_qs(query or ""))
 
 
 def hide_chrome() -> None:
@@ -65,7 +81,8 @@ def _embed_png(province, year, district, level, lang, illustrative):
 
         ds = dataset_for(illustrative)
         data, view = build_map_image(ds, province, year, district, level=level, lang=lang,
-                                     fmt="png", dpi=110, with_view=True)
+                                     fmt="png", dpi=110, with_view=True,
+                                     with_source=False)
         return data, view.source_line
 
     return build(province, year, district, level, lang, illustrative)

@@ -31,7 +31,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("NTM_LANG", "vi")
                        if os.environ.get("NTM_LANG") in ("vi", "en") else "vi",
                        help="language (default vi, or NTM_LANG)")
-        p.add_argument("--include-illustrative", action="store_true",
+        p.add_argument("--include-illustrative", "--illustrative", dest="include_illustrative",
+                       action="store_true",
                        help="include illustrative (generated demo) rows, labelled as such")
 
     b = sub.add_parser("briefing", help="briefing pack, 16:9 slides (.pptx) or pages (.pdf)")

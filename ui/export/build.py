@@ -213,22 +213,26 @@ def map_view(ds, province: str, year: int, district: str | None = None,
     )
 
 
-def render_view(view: MapView, *, dpi: int = 200):
+def render_view(view: MapView, *, dpi: int = 200, with_source: bool = True):
     from ui.export.mapimage import render_map
 
     return render_map(view.communes, view.districts, mode=view.level, title=view.title,
-                      subtitle=view.subtitle, source_line=view.source_line, lang=view.lang,
-                      illustrative=view.illustrative, dpi=dpi)
+                      subtitle=view.subtitle, source_line=view.source_line if with_source else "",
+                      lang=view.lang, illustrative=view.illustrative, dpi=dpi)
 
 
 def build_map_image(ds, province: str, year: int, district: str | None = None, *,
                     level: str = "standard", lang: str = "vi", fmt: str = "png", dpi: int = 200,
-                    with_view: bool = False):
-    """PNG or SVG bytes of the view's map (and the ``MapView`` if ``with_view``)."""
+                    with_view: bool = False, with_source: bool = True):
+    """PNG or SVG bytes of the view's map (and the ``MapView`` if ``with_view``).
+
+    ``with_source=False`` leaves the source line out of the image, for a caller
+    that prints it as text right under it (the embed view).
+    """
     if fmt not in MAP_FORMATS:
         raise ExportError(f"map format must be png or svg, got {fmt!r}")
     view = map_view(ds, province, year, district, level, lang)
-    figure = render_view(view, dpi=dpi)
+    figure = render_view(view, dpi=dpi, with_source=with_source)
     buf = io.BytesIO()
     figure.save(buf, fmt=fmt)
     return (buf.getvalue(), view) if with_view else buf.getvalue()

@@ -196,12 +196,14 @@ def render_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, *
                  va="top", color=palette.HOLDOUT_OUTLINE_COLOUR)
         top -= 0.3 / h
     source = wrap(source_line, int(w * 13))
-    bottom = (0.3 + 0.19 * (source.count("\n") + 1)) / h
+    # No source line (the embed view prints it as text under the image): no footer band.
+    bottom = (0.3 + 0.19 * (source.count("\n") + 1)) / h if source else 0.15 / h
     ax = fig.add_axes((0.01, bottom, 0.64, top - bottom - 0.05 / h))
     entries = draw_map(ax, communes, districts, mode, lang)
     lax = fig.add_axes((0.67, bottom, 0.32, top - bottom - 0.05 / h))
     legend_title = t("criteria_share", lang) if mode == "criteria" else None
     draw_legend(lax, entries, fontsize=12, title=legend_title)
-    fig.text(0.02, 0.12 / h, source, fontsize=9, va="bottom",
-             color="#333333", linespacing=1.3)
+    if source:
+        fig.text(0.02, 0.12 / h, source, fontsize=9, va="bottom",
+                 color="#333333", linespacing=1.3)
     return MapFigure(fig, ax, entries)
