@@ -8,6 +8,7 @@ from ui import data, detail, layout, panels, state
 from ui import search as ntm_search
 from ui.i18n import t
 
+layout.ensure_frame()
 view = state.current()
 lang = view.lang
 illus = layout.show_illustrative()
@@ -70,7 +71,8 @@ with c3:
 
 # --- map(s) and legend --------------------------------------------------------------
 center = zoom = None
-if view.commune:
+if view.commune and view.commune != st.session_state.get("ntm_clicked"):
+    # zoom to a searched (or linked) commune; a click on the map only selects it
     center, zoom = detail.commune_center(view, view.year), 12
 
 if view.compare is not None:
@@ -82,6 +84,7 @@ if view.compare is not None:
                                          highlight=view.commune, center=center, zoom=zoom)
             panels.map_legend(view, illus, year, mode)
             if clicked and state.changed(f"click_{k}", clicked):
+                st.session_state["ntm_clicked"] = clicked
                 view = state.update(commune=clicked)
                 st.rerun()
 else:
@@ -93,6 +96,7 @@ else:
     with right:
         panels.map_legend(view, illus, view.year, mode)
     if clicked and state.changed("click_map_main", clicked):
+        st.session_state["ntm_clicked"] = clicked
         view = state.update(commune=clicked)
         st.rerun()
 

@@ -3,6 +3,7 @@ import streamlit as st
 
 from ui import data, layout, panels, state
 
+layout.ensure_frame()
 view = state.current()
 lang = view.lang
 illus = layout.show_illustrative()

@@ -5,6 +5,7 @@ import streamlit as st
 from ui import data, layout, panels, state, tables
 from ui.i18n import t
 
+layout.ensure_frame()
 view = state.current()
 lang = view.lang
 illus = layout.show_illustrative()

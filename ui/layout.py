@@ -130,3 +130,19 @@ def footer(view: ViewState) -> None:
     except Exception:  # a missing meta file must not hide the page
         pass
     st.html('<div class="ntm-foot">' + "<br>".join(parts) + "</div>")
+
+
+def ensure_frame() -> None:
+    """Make sure a page runs inside the app.py frame.
+
+    Streamlit treats a project with a pages/ folder as a legacy (v1) multipage
+    app until some session has called st.navigation: the very first request of a
+    fresh server for a deep link such as /map then runs pages/map.py on its own,
+    without the frame (no URL state, no sidebar). Each page calls this first: in
+    that case it switches the process to st.navigation mode and reruns, which
+    goes through app.py and lands on the same page."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -1,0 +1,226 @@
+"""The dashboard in headless Chromium (Debian's, never `playwright install`).
+
+Every non-localhost request is blocked and recorded (must be none); console
+errors fail the test. Inside the streamlit-folium iframe we check the polygons,
+their fill colours against metrics, the legend counts, the tooltip, click →
+detail panel, a year change without remount (and its websocket bytes), and
+search → zoom. Screenshots of each page (VI/EN, 1440 px and 390 px) go to
+test-artifacts/screenshots/.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, guard_context, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+SHOTS = REPO / "test-artifacts" / "screenshots"
+PAGES = ["", "map", "progress", "holdouts", "area?district=444", "sources", "data"]
+YEAR = 2022
+
+
+@pytest.fixture(scope="module")
+def ds():
+    from loaders.dataset import load_dataset
+    full = load_dataset()
+    keep = full.status["provenance"].astype(str) != "illustrative"
+    return dataclasses.replace(full, status=full.status[keep].copy())
+
+
+@pytest.fixture(scope="module")
+def expected(ds):
+    from metrics.counts import level_counts
+    from metrics.status import status_as_of
+    st = status_as_of(ds, "42", YEAR)
+    return {"status": st, "counts": level_counts(st).iloc[0]}
+
+
+def map_frame(page):
+    """The streamlit-folium iframe's Frame once the NTM layer shows a year."""
+    deadline = time.time() + 45
+    while time.time() < deadline:
+        for f in page.frames:
+            if "streamlit_folium" in f.url:
+                try:
+                    if f.evaluate("() => !!(window.map && window.map._ntm && window.map._ntm.shown)"):
+                        return f
+                except Exception:   # frame still loading
+                    pass
+        page.wait_for_timeout(250)
+    raise AssertionError("the map never drew its commune layer")
+
+
+FILLS_JS = """() => { const out = {};
+  window.map._ntm.communes.eachLayer(l => { out[l.feature.properties.unit_code] = l._path.getAttribute('fill'); });
+  return out; }"""
+
+
+# ---- the map page --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def map_session(browser, app_server):
+    ctx, guard = guard_context(browser, viewport={"width": 1440, "height": 1100})
+    page = guard.watch(ctx.new_page())
+    frames = []   # (direction, bytes, time)
+
+    def on_ws(ws):
+        ws.on("framereceived", lambda payload: frames.append(("in", len(payload), time.time())))
+        ws.on("framesent", lambda payload: frames.append(("out", len(payload), time.time())))
+    page.on("websocket", on_ws)
+    http = []
+    page.on("response", lambda r: http.append((r.url, r)) if "/app/static/generated/" in r.url else None)
+    t0 = time.time()
+    page.goto(f"{app_server}/map?province=42&year={YEAR}&lang=vi")
+    wait_for_app(page)
+    frame = map_frame(page)
+    first_paint = time.time() - t0
+    yield {"page": page, "frame": frame, "guard": guard, "ws": frames, "http": http, "first_paint": first_paint,
+           "ready_index": len(frames)}
+    ctx.close()
+
+
+def test_commune_polygons_drawn(map_session, expected):
+    n = map_session["frame"].evaluate("() => window.map._ntm.communes.getLayers().length")
+    paths = map_session["frame"].locator(".leaflet-overlay-pane path.leaflet-interactive").count()
+    assert n == len(expected["status"]) == paths
+    print(f"\nmap: {n} commune polygons painted {map_session['first_paint']:.2f} s after navigation")
+
+
+def test_fill_colours_follow_metrics_levels(map_session, expected):
+    from ui.palette import LEVEL_COLOURS
+    fills = map_session["frame"].evaluate(FILLS_JS)
+    st = expected["status"].set_index("unit_code")
+    ha_linh = st.index[st["name"] == "Xã Hà Linh"][0]
+    assert st.loc[ha_linh, "level"] == "none"
+    assert fills[ha_linh] == LEVEL_COLOURS["none"]
+    for code, row in st.iterrows():
+        want = "url(#ntm-hatch)" if row["level"] == "unknown" else LEVEL_COLOURS[row["level"]]
+        assert fills[code] == want, (row["name"], row["level"], fills[code])
+
+
+def test_legend_counts_match_the_map(map_session, expected):
+    from ui.palette import LEVEL_COLOURS
+    page = map_session["page"]
+    fills = list(map_session["frame"].evaluate(FILLS_JS).values())
+    row = expected["counts"]
+    for level in ("model", "advanced", "standard", "none", "unknown", "not_applicable"):
+        shown = page.locator(f'tr[data-level="{level}"] td[data-count]').first.get_attribute("data-count")
+        colour = "url(#ntm-hatch)" if level == "unknown" else LEVEL_COLOURS[level]
+        assert int(shown) == int(row[level]) == fills.count(colour), level
+
+
+def _commune_point(page, frame, name):
+    """Page coordinates of a point inside the named commune's polygon."""
+    box = frame.evaluate("""(name) => { let r = null;
+        window.map._ntm.communes.eachLayer(l => { if (l.feature.properties.name === name) {
+            const c = window.map.latLngToContainerPoint(l.getCenter()); r = [c.x, c.y]; } });
+        return r; }""", name)
+    off = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    return off["x"] + box[0], off["y"] + box[1]
+
+
+def test_tooltip_on_hover(map_session):
+    from ui.i18n import t
+    page, frame = map_session["page"], map_session["frame"]
+    x, y = _commune_point(page, frame, "Xã Hà Linh")
+    page.mouse.move(x, y)
+    tip = frame.locator(".leaflet-tooltip")
+    tip.wait_for(timeout=5000)
+    text = tip.inner_text()
+    for part in ("Xã Hà Linh", "Huyện Hương Khê", t("levels.none", "vi"), t("provenance.reported", "vi")):
+        assert part in text, (part, text)
+
+
+def test_click_opens_detail_panel(map_session):
+    from ui.i18n import t
+    page, frame = map_session["page"], map_session["frame"]
+    x, y = _commune_point(page, frame, "Xã Hà Linh")
+    page.mouse.click(x, y)
+    panel = page.locator(".st-key-ntm_detail")
+    panel.wait_for(timeout=30000)
+    wait_for_app(page)
+    text = panel.inner_text()
+    assert t("detail.title", "vi", name="Xã Hà Linh") in text
+    assert t("detail.history", "vi") in text
+    assert "2023" in text          # its recognition year shows in the history
+
+
+def test_year_change_restyles_without_remount(map_session):
+    page, frame = map_session["page"], map_session["frame"]
+    ws = map_session["ws"]
+    first_in = sum(n for d, n, _ in ws[:map_session["ready_index"]] if d == "in")
+    http_bytes = sum(len(r.body()) for _, r in map_session["http"])
+    frame.evaluate("() => { window.__ntm_marker = 'still here'; window.map.__ntm_marker = 1; }")
+    before = frame.evaluate(FILLS_JS)
+    mark = len(ws)
+    slider = page.locator('.st-key-ntm_w_year input[type="range"]').first
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    frame.wait_for_function(f"() => window.map._ntm.shown && window.map._ntm.shown.year === {YEAR + 1}", timeout=30000)
+    wait_for_app(page)
+    # same window, same Leaflet map object: no remount
+    assert frame.evaluate("() => window.__ntm_marker") == "still here"
+    assert frame.evaluate("() => window.map.__ntm_marker") == 1
+    after = frame.evaluate(FILLS_JS)
+    assert after != before        # the colours did change (2022 → 2023: the last Hương Khê communes)
+    change_in = sum(n for d, n, _ in ws[mark:] if d == "in")
+    ratio = change_in / (first_in + http_bytes)
+    print(f"\nyear change: {change_in:,} B over the websocket; first render {first_in:,} B websocket "
+          f"+ {http_bytes:,} B geometry/status by URL; ratio {ratio:.1%} "
+          f"(websocket only: {change_in / first_in:.1%})")
+    assert ratio <= 0.10
+
+
+def test_search_zooms_to_the_commune(map_session):
+    page, frame = map_session["page"], map_session["frame"]
+    box = page.locator(".st-key-ntm_w_search input")
+    box.fill("huong lam")
+    box.press("Enter")
+    frame.wait_for_function("() => window.map.getZoom() >= 11.9", timeout=30000)
+    wait_for_app(page)
+    centre = frame.evaluate("() => { const c = window.map.getCenter(); return [c.lat, c.lng]; }")
+    inside = frame.evaluate("""(pt) => { let hit = null;
+        window.map._ntm.communes.eachLayer(l => { if (l.getBounds().contains(pt)) {
+            if (l.feature.properties.name === 'Xã Hương Lâm') hit = l.feature.properties.name; } });
+        return hit; }""", centre)
+    assert inside == "Xã Hương Lâm"
+    assert frame.evaluate("() => window.__ntm_marker") == "still here"   # zoom did not remount either
+
+
+def test_map_session_stayed_offline_and_clean(map_session):
+    assert map_session["guard"].blocked == []
+    assert map_session["guard"].console_errors == []
+
+
+# ---- every page, both languages, desktop and phone -----------------------------------------
+
+@pytest.mark.parametrize("width,height,tag", [(1440, 1000, "desktop"), (390, 844, "phone")])
+def test_every_page_opens_and_screenshots(browser, app_server, width, height, tag):
+    from ui.i18n import t
+    ctx, guard = guard_context(browser, viewport={"width": width, "height": height},
+                               is_mobile=(tag == "phone"), has_touch=(tag == "phone"))
+    page = guard.watch(ctx.new_page())
+    try:
+        for lang in ("vi", "en"):
+            for path in PAGES:
+                sep = "&" if "?" in path else "?"
+                page.goto(f"{app_server}/{path}{sep}lang={lang}")
+                wait_for_app(page)
+                slug = (path.split("?")[0] or "overview")
+                title = t(f"{slug}.title", lang)
+                heading = page.locator("h1").first
+                heading.wait_for(timeout=20000)
+                assert heading.inner_text().strip() == title
+                if slug in ("overview", "map", "area"):
+                    map_frame(page)
+                page.screenshot(path=str(SHOTS / f"{slug}-{lang}-{tag}.png"), full_page=True)
+        assert guard.blocked == []
+        assert guard.console_errors == []
+    finally:
+        ctx.close()
