@@ -154,14 +154,25 @@ def test_cli_map_writes_png(tmp_path):
     assert Image.open(out).size == (720, 450)
 
 
-def test_cli_usage_and_data_errors_write_nothing(tmp_path):
-    assert _cli("--help").returncode == 0
-    assert _cli("map", "--help").returncode == 0
+def test_cli_usage_and_data_errors_write_nothing(tmp_path, capsys):
+    from ui.export.__main__ import main
+
+    for argv in (["--help"], ["map", "--help"], ["briefing", "--help"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 0
     bad_suffix = tmp_path / "map.jpg"
-    r = _cli("map", "--province", "42", "--year", "2023", "--out", str(bad_suffix))
-    assert r.returncode == 2 and not bad_suffix.exists()
+    with pytest.raises(SystemExit) as exit_:
+        main(["map", "--province", "42", "--year", "2023", "--out", str(bad_suffix)])
+    assert exit_.value.code == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["map", "--province", "4x", "--year", "2023", "--out", str(tmp_path / "a.png")])
+    assert exit_.value.code == 2
     out = tmp_path / "map.png"
-    r = _cli("map", "--province", "42", "--district", "999", "--year", "2023", "--out", str(out))
-    assert r.returncode == 1, (r.returncode, r.stderr)
-    assert "999" in r.stderr and not out.exists()
-    assert list(tmp_path.iterdir()) == []
+    assert main(["map", "--province", "42", "--district", "999", "--year", "2023",
+                 "--out", str(out)]) == 1
+    assert "999" in capsys.readouterr().err
+    pdf = tmp_path / "pack.pdf"
+    assert main(["briefing", "--province", "42", "--district", "999", "--year", "2023",
+                 "--out", str(pdf)]) == 1
+    assert list(tmp_path.iterdir()) == []          # nothing written on any error
