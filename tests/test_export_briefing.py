@@ -281,3 +281,14 @@ def test_pptx_text_fits_its_boxes_and_the_slide(packs, name):
                              + 0.08 for j, c in enumerate(row.cells)]
                     bottom += max(max(cells), Emu(row.height).inches)
                 assert bottom <= height - 0.55, (number, "table runs into the footer", bottom)
+
+
+def test_sources_slide_has_the_citation_line(packs):
+    import datetime as dt
+
+    from ui.share import format_date
+
+    text = _flat(_slides_text(packs["province-vi"]["pptx"])[-1])
+    assert f"Trích dẫn: NTM Atlas, {format_date(dt.date.today(), 'vi')}, QĐ " in text
+    pdf = _flat(_pdf_pages(packs["district-en"]["pdf"])[-1])
+    assert f"Cite as: NTM Atlas, {dt.date.today().isoformat()}, QĐ " in pdf

@@ -265,7 +265,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
     from metrics.prepare import as_prepared
     from metrics.summary import build_summary
 
-    from ui.share import format_date
+    from ui.share import citation, format_date
 
     summary = build_summary(ds, province, year, district_code=district)
     held = pd.DataFrame(summary["holdouts"].get("a", []) + summary["holdouts"].get("b", []))
@@ -313,6 +313,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         illustrative_note=view.illustrative_note,
         source_line=fonts.nfc(f"{t('source', lang)}: {'; '.join(view.short_sources) or '—'}. "
                               f"{short_attr}"),
-        extra={"set_label": ("Bộ tiêu chí mới từ {year}" if lang == "vi" else "New criteria set from {year}"),
+        extra={"citation": citation(view.short_sources, lang),
+               "set_label": ("Bộ tiêu chí mới từ {year}" if lang == "vi" else "New criteria set from {year}"),
                "map_source_line": view.source_line, "summary": summary, "attribution": attribution},
     )

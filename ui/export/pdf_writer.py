@@ -250,7 +250,10 @@ def _sources(pack: Pack, number: int) -> Page:
         y += page.text(x, y, col_w, f"• {line}", size=12) + 0.04
     y += page.text(x, y, col_w, t("weakest", pack.lang), size=12, colour=GREY) + 0.1
     if pack.illustrative:
-        page.text(x, y, col_w, pack.illustrative_note, size=13, bold=True, colour=RED)
+        y += page.text(x, y, col_w, pack.illustrative_note, size=13, bold=True, colour=RED) + 0.1
+    if pack.extra.get("citation"):
+        label = "Trích dẫn" if pack.lang == "vi" else "Cite as"
+        page.text(x, y, col_w, f"{label}: {pack.extra['citation']}", size=12, colour=GREY, max_lines=4)
     return page
 
 

@@ -256,6 +256,9 @@ def _sources(prs, pack: Pack, number: int):
     right.append((t("weakest", pack.lang), 13, False, GREY))
     if pack.illustrative:
         right.append((pack.illustrative_note, 14, True, RED))
+    if pack.extra.get("citation"):
+        label = "Trích dẫn" if pack.lang == "vi" else "Cite as"
+        right.append((f"{label}: {pack.extra['citation']}", 12, False, GREY))
     add_text(slide, MARGIN + col_w + 0.4, top, col_w, H - 0.75 - top, right, lang=pack.lang)
 
 
