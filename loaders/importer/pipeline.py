@@ -107,6 +107,23 @@ def _diff(out: Outcome, current: dict) -> list:
     return rows
 
 
+def _detect_any_sheet(grid, filename):
+    """The first sheet in a known layout (a cover or notes sheet may come first)."""
+    try:
+        return detect(grid, filename)
+    except ReadError as first_error:
+        for other in grid.others:
+            try:
+                parsed = detect(other, filename)
+            except ReadError:
+                continue
+            # Report rows, formulas and warnings of the sheet actually read.
+            grid.rows, grid.formula_cells, grid.sheet = other.rows, other.formula_cells, other.sheet
+            parsed.warnings.append((f"Đọc trang '{other.sheet}'", f"Read sheet '{other.sheet}'"))
+            return parsed
+        raise first_error
+
+
 def import_file(path: str, engine: Engine, **kw) -> Report:
     name = os.path.basename(path)
     try:
@@ -129,7 +146,7 @@ def import_bytes(data: bytes, filename: str, engine: Engine, *, user: str = "cli
             raise ReadError(f"Tệp quá lớn ({len(data):,} byte; tối đa {max_bytes:,})",
                             f"File too large ({len(data):,} bytes; limit {max_bytes:,})", "Chia nhỏ tệp", "Split the file")
         grid = read_grid(data, filename)
-        parsed = detect(grid, filename)
+        parsed = _detect_any_sheet(grid, filename)
     except ReadError as e:
         return _fail_read(rep, e)
     rep.kind = parsed.kind

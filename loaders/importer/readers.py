@@ -17,6 +17,7 @@ MAX_UNZIPPED = 100 * 1024 * 1024      # total uncompressed XLSX members
 MAX_RATIO = 100                       # compression ratio of one member (zip-bomb shape)
 MAX_ROWS = 200_000
 MAX_COLS = 200
+MAX_SHEETS = 20
 
 VI_LETTERS = set(unicodedata.normalize("NFC", (
     "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")))
@@ -41,6 +42,7 @@ class Grid:
     sheet: str | None = None
     warnings: list = field(default_factory=list)   # [(vi, en)]
     formula_cells: list = field(default_factory=list)  # [(row, col_index, text)]
+    others: list = field(default_factory=list)         # the workbook's other sheets (XLSX)
 
     def col_label(self, idx: int) -> str:
         if self.file_format != "xlsx":
@@ -234,38 +236,51 @@ def read_xlsx(data: bytes) -> Grid:
         sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] or wb.worksheets
         if not sheets:
             raise ReadError("Bảng tính không có trang nào", "The workbook has no sheet", "", "")
-        ws = sheets[0]
-        rows = []
-        formulas = []
-        try:
-            for r_idx, row in enumerate(ws.iter_rows(values_only=False), start=1):
-                if r_idx > MAX_ROWS:
-                    raise ReadError(f"Quá nhiều dòng (> {MAX_ROWS:,})", f"Too many rows (> {MAX_ROWS:,})",
-                                    "Chia nhỏ tệp", "Split the file")
-                vals = []
-                rn = None
-                for cell in row[:MAX_COLS]:
-                    v = getattr(cell, "value", None)
-                    if rn is None and getattr(cell, "row", None):
-                        rn = cell.row
-                    if getattr(cell, "data_type", None) == "f" or (isinstance(v, str) and v.startswith("=")):
-                        formulas.append((rn or r_idx, len(vals), str(v)))
-                    if isinstance(v, str):
-                        v = unicodedata.normalize("NFC", v)
-                        if v.strip() == "":
-                            v = None
-                    vals.append(v)
-                rows.append((rn or r_idx, vals))
-        except ReadError:
-            raise
-        except Exception as e:
-            raise ReadError(f"XLSX bị hỏng khi đọc dữ liệu ({type(e).__name__}: {e})",
-                            f"XLSX damaged while reading cells ({type(e).__name__}: {e})",
-                            "Lưu lại tệp từ Excel rồi tải lên lại", "Save it again from Excel and re-upload") from None
-        merges = _merged_ranges(z, getattr(ws, "_worksheet_path", "") or "")
-        title = ws.title
+        grids, total = [], 0
+        for ws in sheets[:MAX_SHEETS]:
+            g = _read_sheet(ws, z, MAX_ROWS - total)
+            total += len(g.rows)
+            grids.append(g)
     finally:
         wb.close()
+    first = grids[0]
+    first.others = grids[1:]
+    if macros:
+        first.warnings.append(("Tệp có macro (VBA); macro bị bỏ qua, không chạy", "The file has VBA macros; ignored, never run"))
+    if links:
+        first.warnings.append(("Tệp có liên kết ngoài; liên kết bị bỏ qua", "The file has external links; ignored"))
+    return first
+
+
+def _read_sheet(ws, z: zipfile.ZipFile, max_rows: int) -> Grid:
+    rows = []
+    formulas = []
+    try:
+        for r_idx, row in enumerate(ws.iter_rows(values_only=False), start=1):
+            if r_idx > max_rows:
+                raise ReadError(f"Quá nhiều dòng (> {MAX_ROWS:,})", f"Too many rows (> {MAX_ROWS:,})",
+                                "Chia nhỏ tệp", "Split the file")
+            vals = []
+            rn = None
+            for cell in row[:MAX_COLS]:
+                v = getattr(cell, "value", None)
+                if rn is None and getattr(cell, "row", None):
+                    rn = cell.row
+                if getattr(cell, "data_type", None) == "f" or (isinstance(v, str) and v.startswith("=")):
+                    formulas.append((rn or r_idx, len(vals), str(v)))
+                if isinstance(v, str):
+                    v = unicodedata.normalize("NFC", v)
+                    if v.strip() == "":
+                        v = None
+                vals.append(v)
+            rows.append((rn or r_idx, vals))
+    except ReadError:
+        raise
+    except Exception as e:
+        raise ReadError(f"XLSX bị hỏng khi đọc dữ liệu ({type(e).__name__}: {e})",
+                        f"XLSX damaged while reading cells ({type(e).__name__}: {e})",
+                        "Lưu lại tệp từ Excel rồi tải lên lại", "Save it again from Excel and re-upload") from None
+    merges = _merged_ranges(z, getattr(ws, "_worksheet_path", "") or "")
     # Spread each merged value over its range (group headers, merged year/notes cells).
     index = {rn: i for i, (rn, _) in enumerate(rows)}
     for r1, c1, r2, c2 in merges:
@@ -284,12 +299,7 @@ def read_xlsx(data: bytes) -> Grid:
             for c in range(c1, min(c2, MAX_COLS) + 1):
                 if cells[c - 1] is None:
                     cells[c - 1] = v
-    g = Grid("xlsx", rows, sheet=title, formula_cells=formulas)
-    if macros:
-        g.warnings.append(("Tệp có macro (VBA); macro bị bỏ qua, không chạy", "The file has VBA macros; ignored, never run"))
-    if links:
-        g.warnings.append(("Tệp có liên kết ngoài; liên kết bị bỏ qua", "The file has external links; ignored"))
-    return g
+    return Grid("xlsx", rows, sheet=ws.title, formula_cells=formulas)
 
 
 def cell_text(v) -> str:
