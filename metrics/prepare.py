@@ -224,7 +224,7 @@ def _norm_status(st: pd.DataFrame, keys: set) -> tuple[pd.DataFrame, dict]:
     vint = _texts(st["vintage"].tolist()) if "vintage" in st else []
     code = _texts(st["unit_code"].tolist()) if "unit_code" in st else []
     lvl = _texts(st["admin_level"].tolist()) if "admin_level" in st else []
-    mask = [(a, v, c) in keys for a, v, c in zip(lvl, vint, code)]
+    mask = pd.Series([(a, v, c) in keys for a, v, c in zip(lvl, vint, code)], index=st.index, dtype=bool)
     st = st[mask]
     out = _obj(st, TEXT_STATUS)
     out["year"] = [None if _num(y) is None else int(_num(y)) for y in st["year"].tolist()]

@@ -80,6 +80,8 @@ def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str
         u = prep.units[prep.units["admin_level"] == admin_level]
         names = dict(zip(zip(u["vintage"], u["unit_code"]), u["name"]))
         prep._cache[("names", admin_level)] = names
+        prep._cache[("types", admin_level)] = dict(zip(zip(u["vintage"], u["unit_code"]), u["unit_type"]))
+    types = prep._cache[("types", admin_level)]
     rows = []
     for code, m in lin.items():
         direct = [r for v, c in m["direct"] for r in recs.get((admin_level, v, c), ())]
@@ -89,7 +91,12 @@ def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str
             row = _row(d, "record" if d["vintage"] == vintage else "crosswalk")
         merged_unknown = None
         for pv, parts in m["parts"].items():
-            # resolve each part on its own, then combine (lowest level by default)
+            # resolve each part on its own, then combine (lowest level by default); a phường /
+            # thị trấn part has no commune ladder level and takes no part in the combination
+            if admin_level == "commune":
+                parts = [pc for pc in parts if types.get((pv, pc)) == COMMUNE_ELIGIBLE]
+                if not parts:
+                    continue
             got = []
             for pc in parts:
                 precs = recs.get((admin_level, pv, pc), ())
@@ -235,7 +242,7 @@ def reexpress(ds, status: pd.DataFrame, to_vintage: str, rule: str = "lowest") -
     for code in com["unit_code"]:
         m = lin[code]
         d = [c for v, c in m["direct"] if v == from_v and c in src]
-        parts = [c for c in m["parts"].get(from_v, []) if c in src]
+        parts = [c for c in m["parts"].get(from_v, []) if c in src and src[c]["eligible"]]
         row = dict.fromkeys(carry)
         if d:
             row.update({k: src[d[0]][k] for k in carry})
