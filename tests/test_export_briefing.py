@@ -173,7 +173,11 @@ def test_pdf_pages_text_and_numbers(packs, name):
     counts = pack["summary"]["counts"]
     for lv in ("standard", "advanced", "model"):
         assert f"{counts[f'atleast_{lv}']}/{counts['eligible']}" in _flat(pages[1]), lv
-    assert "censusVN2009" in pages[-1] and "censusVN2009" in pages[2]
+    assert "censusVN2009" in pages[-1]
+    from loaders.boundaries import load_meta
+
+    attribution = load_meta("42-2020")[f"attribution_{pack['lang']}"]
+    assert _flat(attribution) in _flat(pages[2])      # the map page carries it whole
 
 
 def test_pdf_embeds_a_truetype_font(packs):

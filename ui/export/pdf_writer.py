@@ -83,13 +83,13 @@ class Page:
 
 
 def _page(pack: Pack, title: str, number: int, footer: str | None = None,
-          footer_lines: int = 2) -> tuple[Page, float]:
+          footer_lines: int = 2, footer_size: float = 10) -> tuple[Page, float]:
     page = Page()
     page.text(MARGIN, 0.35, W - 2 * MARGIN, title, size=28, bold=True, max_lines=1)
     page.rect(MARGIN, 1.05, W - 2 * MARGIN, 0.04, HEADER)
     footer = footer or f"{pack.scope_name} · {pack.year} · {pack.source_line}"
-    page.text(MARGIN, H - 0.12 - 0.19 * footer_lines, W - 2 * MARGIN - 0.8, footer, size=10,
-              colour=GREY, max_lines=footer_lines)
+    page.text(MARGIN, H - 0.12 - footer_size * 1.3 / 72 * footer_lines, W - 2 * MARGIN - 0.8,
+              footer, size=footer_size, colour=GREY, max_lines=footer_lines)
     page.text(W - MARGIN - 0.8, H - 0.5, 0.8, str(number), size=10, colour=GREY, align="right")
     top = 1.3
     if pack.illustrative:
@@ -151,11 +151,13 @@ def _value_colour(level: str) -> str:
 
 def _map(pack: Pack, number: int) -> Page:
     # The map page's footer is the full source line with the boundary attribution.
-    page, top = _page(pack, pack.map_title, number, footer=pack.extra.get("map_source_line"),
-                      footer_lines=3)
+    footer = pack.extra.get("map_source_line") or pack.source_line
+    lines = len(Page().wrap(footer, W - 2 * MARGIN - 0.8, 9))   # never cut the attribution
+    page, top = _page(pack, pack.map_title, number, footer=footer, footer_lines=lines,
+                      footer_size=9)
     used = page.text(MARGIN, top, W - 2 * MARGIN, pack.map_subtitle, size=17, colour=GREY, max_lines=2)
     y = top + used + 0.1
-    h = H - 0.85 - y
+    h = H - 0.25 - 9 * 1.3 / 72 * lines - y
     ax = page.axes(MARGIN, y, (W - 2 * MARGIN) * 0.62, h)
     entries = mapimage.draw_map(ax, pack.communes, pack.districts, pack.map_mode, pack.lang)
     lax = page.axes(MARGIN + (W - 2 * MARGIN) * 0.64, y + 0.1, (W - 2 * MARGIN) * 0.36, h - 0.1)
