@@ -107,8 +107,14 @@ def _dry_run_and_confirm(lang, user, eng, name, data, mb):
     c[1].metric(_t(lang, "read"), rep.rows_read)
     c[2].metric(_t(lang, "valid"), rep.rows_valid)
     c[3].metric(_t(lang, "to_write"), len(rep.diff) if rep.ok and not rep.already_imported else 0)
+    facts = [f"{rep.file}", f"SHA-256 {rep.sha256[:16]}…"]
+    if rep.province:
+        facts.append(("tỉnh " if lang == "vi" else "province ") + rep.province)
+    if rep.report_date:
+        facts.append(("ngày báo cáo " if lang == "vi" else "report date ") + rep.report_date)
     if rep.encoding:
-        st.text(_t(lang, "encoding", e=rep.encoding))
+        facts.append(_t(lang, "encoding", e=rep.encoding))
+    st.text(" · ".join(facts))   # st.text: file names are shown verbatim, never as markdown/HTML
     m = "message_vi" if lang == "vi" else "message_en"
     a = "action_vi" if lang == "vi" else "action_en"
     if rep.errors:
