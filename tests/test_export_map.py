@@ -176,3 +176,19 @@ def test_cli_usage_and_data_errors_write_nothing(tmp_path, capsys):
     assert main(["briefing", "--province", "42", "--district", "999", "--year", "2023",
                  "--out", str(pdf)]) == 1
     assert list(tmp_path.iterdir()) == []          # nothing written on any error
+
+
+@pytest.mark.parametrize("district,lang", [(None, "vi"), ("444", "en")])
+def test_every_text_stays_inside_the_image(ds, district, lang):
+    view = map_view(ds, "42", 2022, district, "advanced", lang)
+    fig = render_view(view, dpi=60)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig.fig).get_renderer()
+    width, height = fig.fig.get_size_inches() * 60
+    for text in fig.fig.texts:
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= width + 1 and box.y0 >= 0 and box.y1 <= height + 1, \
+            text.get_text()[:60]
+    legend = fig.fig.axes[1].get_legend().get_window_extent(renderer)
+    assert legend.x1 <= width + 1 and legend.y0 >= 0, "legend clipped"

@@ -41,3 +41,21 @@ def test_embed_mode_shows_only_map_legend_and_source(app_server, browser):
         assert not guard.blocked, guard.blocked
     finally:
         ctx.close()
+
+
+def test_embed_follows_the_url_state(app_server, browser):
+    """District, level and language from the URL reach the embedded map."""
+    ctx, guard = guard_context(browser, viewport={"width": 900, "height": 700})
+    page = guard.watch(ctx.new_page())
+    try:
+        page.goto(f"{app_server}/?province=42&district=444&year=2022&level=advanced&lang=en&embed=1")
+        img = page.locator('[data-testid="stImage"] img').first
+        img.wait_for(state="visible", timeout=90_000)
+        body = page.locator("body").inner_text()
+        assert "Source:" in body and "Boundaries" in body
+        assert page.locator('[data-testid="stSidebar"]').count() == 0 or \
+            not page.locator('[data-testid="stSidebar"]').first.is_visible()
+        assert not guard.blocked, guard.blocked
+        page.screenshot(path=str(ARTIFACTS / "embed-district-en.png"), full_page=True)
+    finally:
+        ctx.close()

@@ -181,6 +181,13 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(fonts.nfc(text), width=width, break_long_words=False)) or ""
 
 
+def _fit(text: str, size: float, width: float, bold: bool = False, smallest: float = 11) -> float:
+    """Largest font size ≤ ``size`` at which ``text`` fits in ``width`` inches (long names)."""
+    while size > smallest and fonts.text_width(fonts.nfc(text), size, bold) * 1.03 > width:
+        size -= 0.5
+    return size
+
+
 def render_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, *, mode: str,
                title: str, subtitle: str, source_line: str, lang: str,
                illustrative: bool = False, size=(12.0, 7.5), dpi: int = 200) -> MapFigure:
@@ -188,8 +195,11 @@ def render_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, *
     fonts.setup_matplotlib()
     fig = Figure(figsize=size, dpi=dpi, facecolor="white")
     w, h = size
-    fig.text(0.02, 1 - 0.28 / h, fonts.nfc(title), fontsize=20, fontweight="bold", va="top")
-    fig.text(0.02, 1 - 0.72 / h, fonts.nfc(subtitle), fontsize=14, va="top", color="#333333")
+    room = w * 0.96
+    fig.text(0.02, 1 - 0.28 / h, fonts.nfc(title), fontsize=_fit(title, 20, room, True),
+             fontweight="bold", va="top")
+    fig.text(0.02, 1 - 0.72 / h, fonts.nfc(subtitle), fontsize=_fit(subtitle, 14, room),
+             va="top", color="#333333")
     top = 1 - 1.05 / h
     if illustrative:
         fig.text(0.02, top, t("illustrative_label", lang), fontsize=12, fontweight="bold",
