@@ -49,3 +49,4 @@ st.subheader(t("area.table", lang))
 st.dataframe(tables.communes_table(mine, data.dataset(illus), lang, view, illus), hide_index=True,
              use_container_width=True)
 st.caption(t("area.print_hint", lang))
+panels.share_and_export(view, illus, page="area", briefing=True)

@@ -14,18 +14,16 @@ if view.province != "all":
     downloads.render(view, illus)
 downloads.render_all(view, illus)
 
+if view.province != "all":
+    from ui.share import render_embed_snippet
+    render_embed_snippet(view, lang)
+
 try:  # the import developer's panel; absent → nothing for editors here
-    from ui import import_panel
+    from ui import auth, import_panel
 except ImportError:
     import_panel = None
 if import_panel is not None:
-    user = None
-    try:
-        from ui import auth
-        user = auth.current_user() if hasattr(auth, "current_user") else None
-    except ImportError:
-        pass
     st.subheader(t("data.editors", lang))
-    import_panel.render(lang, user)
-    if st.session_state.pop("ntm_import_done", False):
-        data.clear()
+    import_panel.render(lang, auth.current_user())
+    if st.session_state.pop("ntm_import_done", False) or st.session_state.pop("ntm_rollback_done", False):
+        data.clear()   # the next run reads the store again

@@ -17,10 +17,7 @@ ch = layout.choices()
 panels.page_title("map.title", view)
 if view.province == "all":
     panels.national_notice(view)
-    try:  # the national renderer comes from the geometry module when present
-        from ui.national import render_national  # type: ignore
-    except ImportError:
-        st.stop()
+    from ui.national_map import render_national
     render_national(view)
     st.stop()
 
@@ -103,6 +100,7 @@ else:
 layout.illustrative_banner([data.status(view.province, view.year, tok, illus)], lang)
 if view.commune:
     detail.panel(view, illus)
+panels.share_and_export(view, illus, page="map")
 
 if st.session_state.get("ntm_playing"):
     # One step per run: the map updates in place (no remount), then the next year.

@@ -27,3 +27,4 @@ with left:
 with right:
     panels.holdouts_callout(view, illus)
     panels.provenance_summary(view, status, counts)
+panels.share_and_export(view, illus, page="", briefing=True)

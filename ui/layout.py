@@ -102,6 +102,10 @@ def print_css() -> None:
     .ntm-legend td { padding: 4px 6px; border-bottom: 1px solid #eee; vertical-align: middle; }
     .ntm-legend td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     .ntm-caption { font-size: 1.15rem; line-height: 1.5; margin: 0.2rem 0 0.8rem 0; }
+    @media (max-width: 640px) {
+      h1 { font-size: 1.9rem !important; }
+      .ntm-tile .big { font-size: 1.6rem; }
+    }
     .ntm-foot { font-size: 0.85rem; color: #444; border-top: 1px solid #ddd; margin-top: 1.5rem; padding-top: 0.5rem; }
     </style>""")
 
@@ -140,7 +144,9 @@ def ensure_frame() -> None:
     fresh server for a deep link such as /map then runs pages/map.py on its own,
     without the frame (no URL state, no sidebar). Each page calls this first: in
     that case it switches the process to st.navigation mode and reruns, which
-    goes through app.py and lands on the same page."""
+    goes through app.py and lands on the same page. app.py calls it too, before
+    its first widget: widget ids include the page, and a first run in legacy
+    mode would give the sidebar widgets ids that the next run does not reuse."""
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:

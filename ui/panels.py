@@ -265,3 +265,20 @@ def boundary_attribution(view: ViewState) -> None:
             if meta.get("caveats"):
                 st.markdown(f"**{t('sources.caveats', lang)}**")
                 st.markdown("\n".join(f"- {c}" for c in meta["caveats"]))
+
+
+def share_and_export(view: ViewState, illus: bool, page: str, briefing: bool = False) -> None:
+    """Share link, citation and image/briefing downloads (export module), folded away."""
+    if view.province == "all":
+        return
+    with st.expander(t("app.share_export", view.lang), expanded=False):
+        from ui.export_buttons import briefing_buttons, map_buttons
+        from ui.share import render_share
+        ds = data.dataset(illus)
+        status = data.status(view.province, view.year, data.token(illus), illus)
+        ids = status["source_id"].dropna().astype(str).unique().tolist()
+        titles = ds.sources[ds.sources["source_id"].astype(str).isin(ids)]["title"].astype(str).tolist()[:3]
+        render_share(view, titles, view.lang, page=page)
+        map_buttons(view, illustrative=illus)
+        if briefing:
+            briefing_buttons(view, illustrative=illus)

@@ -147,6 +147,16 @@
     map.getContainer().setAttribute("data-ntm-mode", view.opts.mode);
   }
 
+  // Fit the layer to the frame; the frame may still be sizing itself, so size first.
+  function fit(map) {
+    var st = map._ntm;
+    if (!st.communes) { return; }
+    st.fitting = true;
+    map.invalidateSize();
+    map.fitBounds(st.communes.getBounds(), { padding: [8, 8] });
+    st.fitting = false;
+  }
+
   function loadGeometry(map, opts) {
     var st = map._ntm;
     var key = opts.geo.communes + "|" + opts.geo.districts;
@@ -181,8 +191,20 @@
           icon: L.divIcon({ className: "ntm-dlabel", html: "<span>" + esc(f.properties.short_name || f.properties.name) + "</span>", iconSize: null })
         }));
       });
-      st.container.addLayer(st.labels);
-      if (!st.fitted) { map.fitBounds(st.communes.getBounds(), { padding: [8, 8] }); st.fitted = true; }
+      // District names only when there is room for them (not on a phone-sized overview).
+      var showLabels = function () {
+        var on = map.getZoom() >= 8.75;
+        if (on && !st.container.hasLayer(st.labels)) { st.container.addLayer(st.labels); }
+        if (!on && st.container.hasLayer(st.labels)) { st.container.removeLayer(st.labels); }
+      };
+      map.on("zoomend", showLabels);
+      fit(map);
+      showLabels();
+      if (!st.resizeHooked) {
+        st.resizeHooked = true;
+        map.on("zoomstart movestart", function (e) { if (!st.fitting) { st.userMoved = true; } });
+        window.addEventListener("resize", function () { map.invalidateSize(); if (!st.userMoved) { fit(map); } });
+      }
     });
     return st.geoPromise;
   }

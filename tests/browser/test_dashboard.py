@@ -200,6 +200,17 @@ def test_map_session_stayed_offline_and_clean(map_session):
 
 # ---- every page, both languages, desktop and phone -----------------------------------------
 
+def shoot(page, path, width, height):
+    """Whole-page screenshot: Streamlit scrolls inside its main container, so
+    grow the viewport to the content height first, then restore it."""
+    full = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
+        '[data-testid=stMain], [data-testid=stAppScrollToBottomContainer], section.main, .stMain')]
+        .map(e => e.scrollHeight), document.body.scrollHeight)""")
+    page.set_viewport_size({"width": width, "height": min(max(full, height), 7000)})
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": height})
+
 @pytest.mark.parametrize("width,height,tag", [(1440, 1000, "desktop"), (390, 844, "phone")])
 def test_every_page_opens_and_screenshots(browser, app_server, width, height, tag):
     from ui.i18n import t
@@ -219,7 +230,7 @@ def test_every_page_opens_and_screenshots(browser, app_server, width, height, ta
                 assert heading.inner_text().strip() == title
                 if slug in ("overview", "map", "area"):
                     map_frame(page)
-                page.screenshot(path=str(SHOTS / f"{slug}-{lang}-{tag}.png"), full_page=True)
+                shoot(page, SHOTS / f"{slug}-{lang}-{tag}.png", width, height)
         assert guard.blocked == []
         assert guard.console_errors == []
     finally:
