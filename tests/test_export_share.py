@@ -74,3 +74,16 @@ def test_download_file_names_are_safe():
     assert name == "ntm-map-42-444-2023-model-vi.png"
     assert file_name("briefing", {"province": "42/../x", "year": "2023"}, "pdf") == \
         "ntm-briefing-42_.._x-2023-vi.pdf"
+
+
+def test_citation_sources_are_the_views_decisions_and_publishers():
+    from metrics.status import status_as_of
+    from ui.export.build import dataset_for
+
+    ds = dataset_for(False)
+    st = status_as_of(ds, "42", 2023)
+    names = share.citation_sources(ds, st[st["district_code"] == "444"], "vi")
+    decisions = set(st.loc[st["district_code"] == "444", "decision_no"].dropna())
+    assert names and all(any(d in n for n in names) for d in list(decisions)[:3])
+    line = share.citation(names, "vi", dt.date(2026, 11, 22))
+    assert line.startswith("NTM Atlas, 22/11/2026, QĐ ")

@@ -49,7 +49,8 @@ def base_url() -> str:
     if not url:
         return DEFAULT_BASE_URL
     scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
+    prefix = (st.get_option("server.baseUrlPath") or "").strip("/")   # app served under a path
+    return f"{scheme}://{rest.split('/', 1)[0]}" + (f"/{prefix}" if prefix else "")
 
 
 def share_url(url_state, page: str = "map", base: str | None = None) -> str:
@@ -92,6 +93,14 @@ def citation(sources, lang: str = "vi", day: dt.date | None = None) -> str:
     text = f"NTM Atlas, {format_date(day, lang)}, {'; '.join(names)}" if names else \
         f"NTM Atlas, {format_date(day, lang)}"
     return unicodedata.normalize("NFC", text)
+
+
+def citation_sources(ds, status, lang: str = "vi") -> list[str]:
+    """Compact source names of a view's status rows (decision numbers, then publishers),
+    the same list the exports' source lines use — for ``citation``/``render_share``."""
+    from ui.export.build import short_sources
+
+    return short_sources(ds, status, lang)
 
 
 def render_share(url_state, sources, lang: str = "vi", page: str = "map") -> None:
