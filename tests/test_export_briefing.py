@@ -296,3 +296,12 @@ def test_sources_slide_has_the_citation_line(packs):
     assert f"Trích dẫn: NTM Atlas, {format_date(dt.date.today(), 'vi')}, QĐ " in text
     pdf = _flat(_pdf_pages(packs["district-en"]["pdf"])[-1])
     assert f"Cite as: NTM Atlas, {dt.date.today().isoformat()}, QĐ " in pdf
+
+
+def test_export_font_covers_every_vietnamese_letter():
+    from ui.export import fonts
+
+    family, path = fonts.matplotlib_font()
+    assert len(fonts.VIETNAMESE_SAMPLE) == 134          # 67 letters × 2 cases
+    assert fonts.covers(path) and family in ("Noto Sans", "DejaVu Sans")
+    assert not fonts.covers(path, "\U0001F600")         # the check can say no
