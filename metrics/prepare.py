@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .common import DISTRICT_RANK, PROV_RANK, MetricsInputError, default_criteria_set
@@ -79,11 +80,27 @@ class Prepared:
     units: pd.DataFrame          # all vintages of the province
     vintages: pd.DataFrame       # vintage, valid_from, valid_to (Timestamp or NaT), ordered
     crosswalk: pd.DataFrame
-    status: pd.DataFrame         # records of the province's units, normalised
     targets: pd.DataFrame
     aggregates: pd.DataFrame
     records: dict                # (admin_level, vintage, unit_code) -> [record dict], by year
     _cache: dict = field(default_factory=dict)
+
+    @property
+    def status(self) -> pd.DataFrame:
+        """The province's records as one normalised frame (built on first use)."""
+        if "status_df" not in self._cache:
+            rows = [r for lst in self.records.values() for r in lst]
+            cols = STATUS_COLS + ["level_rank", "prov_rank", "criteria_set_default"]
+            df = pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object) for c in cols})
+            df["year"] = df["year"].astype(int)
+            for c in ("criteria_met", "criteria_total"):
+                df[c] = pd.to_numeric(df[c]).astype(float)
+            self._cache["status_df"] = df
+        return self._cache["status_df"]
+
+    def first_record_year(self):
+        years = [lst[0]["year"] for lst in self.records.values() if lst]
+        return min(years) if years else None
 
     # ---- vintages -----------------------------------------------------------------
     def vintage_for(self, year: int) -> tuple[str, str | None]:
@@ -105,11 +122,13 @@ class Prepared:
                               f"(valid to {last.valid_to.date() if pd.notna(last.valid_to) else '?'}); "
                               f"drawn on {last.vintage}")
 
-    def vintage_row(self, vintage: str):
-        r = self.vintages[self.vintages["vintage"] == vintage]
-        if r.empty:
+    def vintage_row(self, vintage: str) -> dict:
+        rows = self._cache.get("vintage_rows")
+        if rows is None:
+            rows = self._cache["vintage_rows"] = {r["vintage"]: r for r in self.vintages.to_dict("records")}
+        if vintage not in rows:
             raise MetricsInputError(f"unknown vintage {vintage!r} for province {self.province_code}")
-        return r.iloc[0]
+        return rows[vintage]
 
     def reported(self, area_code: str, year: int, metric: str) -> list[dict]:
         """Reported aggregates for an area/year/metric (rows as dicts)."""
@@ -203,6 +222,30 @@ class Prepared:
         self._cache[key] = out
         return out
 
+    def code_on(self, vintage_from, code, vintage_to: str, admin_level: str):
+        """A unit code of one vintage on another (1:1, or the unit a part was merged into)."""
+        if not vintage_from or vintage_from == vintage_to:
+            return code
+        key = ("code_on", vintage_to, admin_level)
+        idx = self._cache.get(key)
+        if idx is None:
+            idx = {}
+            for to, m in self.lineage_map(vintage_to, admin_level).items():
+                for v, c in m["direct"]:
+                    idx[(v, c)] = to
+                for v, lst in m["parts"].items():
+                    for c in lst:
+                        idx[(v, c)] = to
+            self._cache[key] = idx
+        return idx.get((vintage_from, code))
+
+    def sources(self, vintage: str, admin_level: str, code: str) -> list:
+        """Every (vintage, code) whose records reach a unit: itself, 1:1 lineages, merged parts."""
+        m = self.lineage_map(vintage, admin_level).get(code)
+        if m is None:
+            return []
+        return list(m["direct"]) + [(v, c) for v, lst in m["parts"].items() for c in lst]
+
     def lineage(self, target: str, admin_level: str) -> pd.DataFrame:
         """The lineage map as a frame: src_vintage, src_code, to_code, kind ('direct'|'part')."""
         key = ("lineage_df", target, admin_level)
@@ -217,39 +260,38 @@ class Prepared:
         return self._cache[key]
 
 
-def _norm_status(st: pd.DataFrame, keys: set) -> tuple[pd.DataFrame, dict]:
-    """Normalised records of the province (object text columns) and records per unit."""
-    if st.empty:
-        st = pd.DataFrame(columns=STATUS_COLS)
-    vint = _texts(st["vintage"].tolist()) if "vintage" in st else []
-    code = _texts(st["unit_code"].tolist()) if "unit_code" in st else []
-    lvl = _texts(st["admin_level"].tolist()) if "admin_level" in st else []
-    mask = pd.Series([(a, v, c) in keys for a, v, c in zip(lvl, vint, code)], index=st.index, dtype=bool)
-    st = st[mask]
-    out = _obj(st, TEXT_STATUS)
-    out["year"] = [None if _num(y) is None else int(_num(y)) for y in st["year"].tolist()]
-    out = out[out["year"].notna()].copy()
-    out["year"] = out["year"].astype(int)
-    for c in ("criteria_met", "criteria_total"):
-        vals = st.loc[out.index, c].tolist() if c in st.columns else [None] * len(out)
-        out[c] = pd.Series([_num(v) for v in vals], index=out.index, dtype=float)
-    out["level_rank"] = [DISTRICT_RANK.get(v, -1) for v in out["level"]]
-    out["prov_rank"] = [PROV_RANK.get(v, len(PROV_RANK)) for v in out["provenance"]]
-    out["criteria_set_default"] = out["criteria_set"].isna()
-    out["criteria_set"] = pd.Series([s if s is not None else default_criteria_set(y)
-                                     for s, y in zip(out["criteria_set"], out["year"])],
-                                    index=out.index, dtype=object)
-    out = out[STATUS_COLS + ["level_rank", "prov_rank", "criteria_set_default"]].reset_index(drop=True)
+def _norm_status(st: pd.DataFrame, keys: set) -> dict:
+    """Records of the province's units, normalised, grouped per (admin_level, vintage, unit_code)
+    and sorted by (year, strongest provenance, level)."""
     recs = defaultdict(list)
-    for r in out.to_dict("records"):
-        if r["criteria_met"] != r["criteria_met"]:
-            r["criteria_met"] = None
-        if r["criteria_total"] != r["criteria_total"]:
-            r["criteria_total"] = None
-        recs[(r["admin_level"], r["vintage"], r["unit_code"])].append(r)
+    if st is None or st.empty:
+        return {}
+    n = len(st)
+    col = {c: (st[c].tolist() if c in st.columns else [None] * n) for c in STATUS_COLS}
+    for vals in zip(*(col[c] for c in STATUS_COLS)):
+        r = dict(zip(STATUS_COLS, vals))
+        for c in TEXT_STATUS:
+            v = r[c]
+            if not (v.__class__ is str and v and v[0] != " " and v[-1] != " "):
+                r[c] = _s(v)
+        key = (r["admin_level"], r["vintage"], r["unit_code"])
+        if key not in keys:
+            continue
+        y = _num(r["year"])
+        if y is None:
+            continue
+        r["year"] = int(y)
+        r["criteria_met"] = _num(r["criteria_met"])
+        r["criteria_total"] = _num(r["criteria_total"])
+        r["level_rank"] = DISTRICT_RANK.get(r["level"], -1)
+        r["prov_rank"] = PROV_RANK.get(r["provenance"], len(PROV_RANK))
+        r["criteria_set_default"] = r["criteria_set"] is None
+        if r["criteria_set"] is None:
+            r["criteria_set"] = default_criteria_set(r["year"])
+        recs[key].append(r)
     for lst in recs.values():
         lst.sort(key=lambda r: (r["year"], -r["prov_rank"], r["level_rank"]))
-    return out, dict(recs)
+    return dict(recs)
 
 
 def prepare(ds, province_code) -> Prepared:
@@ -261,7 +303,7 @@ def prepare(ds, province_code) -> Prepared:
     for c in ("vintage", "unit_code", "admin_level", "name", "unit_type", "parent_code", "province_code"):
         if c not in raw.columns:
             raise MetricsInputError(f"ds.units lacks column {c!r}")
-    raw = raw[raw["province_code"].astype(str).str.strip() == pc]
+    raw = raw[np.array([_s(v) == pc for v in raw["province_code"].tolist()], dtype=bool)]
     if raw.empty:
         raise MetricsInputError(f"unknown province code {pc!r} (not in the unit register)")
     units = _obj(raw, ("vintage", "unit_code", "admin_level", "name", "unit_type", "parent_code",
@@ -293,7 +335,7 @@ def prepare(ds, province_code) -> Prepared:
     cw = cw[cw["from_vintage"].isin(names) & cw["to_vintage"].isin(names)].reset_index(drop=True)
 
     keys = set(zip(units["admin_level"], units["vintage"], units["unit_code"]))
-    st, recs = _norm_status(_frame(ds, "status"), keys)
+    recs = _norm_status(_frame(ds, "status"), keys)
 
     tg = _frame(ds, "targets")
     tcols = ("target_id", "scope", "vintage", "unit_code", "admin_level", "level", "source_id",
@@ -321,7 +363,7 @@ def prepare(ds, province_code) -> Prepared:
     else:
         a = pd.DataFrame(columns=list(acols) + ["year", "value", "denominator"])
 
-    return Prepared(pc, pname, units, vint, cw, st, t, a, recs)
+    return Prepared(pc, pname, units, vint, cw, t, a, recs)
 
 
 def as_prepared(ds, province_code) -> Prepared:

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .common import (
@@ -31,7 +32,7 @@ REC_FIELDS = ("record_id", "vintage", "year", "level", "provenance", "source_id"
 
 def _best(recs, year: int):
     """Latest record with label year <= year: latest year, then strongest provenance, then
-    highest level (the lists are sorted by that key, so the last qualifying one wins)."""
+    highest level. ``recs`` may join several sorted lists, so compare keys."""
     best = None
     key = None
     for r in recs:
@@ -41,6 +42,15 @@ def _best(recs, year: int):
         if key is None or k > key:
             best, key = r, k
     return best
+
+
+def _last_upto(lst, year: int):
+    """The best record <= year of ONE list sorted by (year, -prov_rank, level_rank): its last
+    qualifying element."""
+    for r in reversed(lst):
+        if r["year"] <= year:
+            return r
+    return None
 
 
 def _later_none(recs, year: int):
@@ -63,8 +73,8 @@ def _row(r, basis, **extra):
     return out
 
 
-def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str = "lowest") -> pd.DataFrame:
-    """Resolved record per unit of ``vintage`` (index: unit_code); no unit metadata yet."""
+def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str = "lowest") -> dict:
+    """Resolved record per unit of ``vintage``: {unit_code: row dict}; no unit metadata yet."""
     if rule not in RULES:
         raise MetricsInputError(f"unknown merger rule {rule!r}; use one of {RULES}")
     year = int(year)
@@ -84,8 +94,9 @@ def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str
     types = prep._cache[("types", admin_level)]
     rows = []
     for code, m in lin.items():
-        direct = [r for v, c in m["direct"] for r in recs.get((admin_level, v, c), ())]
-        d = _best(direct, year)
+        lists = [recs[k] for k in ((admin_level, v, c) for v, c in m["direct"]) if k in recs]
+        direct = lists[0] if len(lists) == 1 else [r for lst in lists for r in lst]
+        d = _last_upto(lists[0], year) if len(lists) == 1 else _best(direct, year)
         row = None
         if d is not None:
             row = _row(d, "record" if d["vintage"] == vintage else "crosswalk")
@@ -100,7 +111,7 @@ def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str
             got = []
             for pc in parts:
                 precs = recs.get((admin_level, pv, pc), ())
-                r = _best(precs, year) or _later_none(precs, year)
+                r = _last_upto(precs, year) or _later_none(precs, year)
                 got.append((pc, r))
             desc = "; ".join(f"{names.get((pv, pc), pc)}: " + (f"{r['level']} ({r['year']})" if r else "unknown")
                              for pc, r in got)
@@ -141,10 +152,13 @@ def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str
             row.update(level="unknown", basis="no_record")
         row["unit_code"] = code
         rows.append(row)
-    cols = ["unit_code"] + list(REC_FIELDS) + ["basis", "mixed", "parts"]
-    res = pd.DataFrame(rows, columns=cols, dtype=object).set_index("unit_code")
-    res["mixed"] = [bool(x) and b in ("merger", "merger_unknown_part") for x, b in zip(res["mixed"], res["basis"])]
-    res = res.rename(columns={"year": "record_year", "vintage": "record_vintage"})
+    res = {}
+    for r in rows:
+        r["mixed"] = bool(r.get("mixed")) and r["basis"] in ("merger", "merger_unknown_part")
+        r["record_year"] = r.pop("year")
+        r["record_vintage"] = r.pop("vintage")
+        r.setdefault("parts", None)
+        res[r["unit_code"]] = r
     prep._cache[ck] = res
     return res
 
@@ -173,19 +187,22 @@ def commune_status(prep: Prepared, year, vintage=None, rule="lowest"):
         return prep._cache[ck]
     res = resolve(prep, year, vintage, "commune", rule)
     com = prep.communes(vintage)
-    df = pd.concat([com.reset_index(drop=True),
-                    res.reindex(com["unit_code"].to_numpy()).reset_index(drop=True)], axis=1)
-    df["vintage"] = vintage
-    df["eligible"] = (df["unit_type"] == COMMUNE_ELIGIBLE).astype(bool)
-    df.loc[~df["eligible"], "level"] = "not_applicable"
-    df["illustrative"] = (df["provenance"] == "illustrative").astype(bool)
-    df["mixed"] = df["mixed"].fillna(False).astype(bool)
-    for c in ("record_year",):
-        df[c] = pd.array([None if v is None else int(v) for v in df[c]], dtype="Int64")
-    for c in ("criteria_met", "criteria_total"):
-        df[c] = pd.array([None if v is None else float(v) for v in df[c]], dtype="Float64").astype(float)
-    df["year"] = int(year)
-    df = df[OUT_COLS + ["year", "district_type"]]
+    codes = com["unit_code"].tolist()
+    types = com["unit_type"].tolist()
+    got = [res[c] for c in codes]
+    eligible = [t == COMMUNE_ELIGIBLE for t in types]
+    cols = {"unit_code": codes, "vintage": [vintage] * len(codes), "name": com["name"].tolist(),
+            "unit_type": types, "district_code": com["district_code"].tolist(),
+            "district_name": com["district_name"].tolist(), "eligible": eligible}
+    for f in ("level", "provenance", "source_id", "decision_no", "decision_date", "record_year", "criteria_set",
+              "criteria_met", "criteria_total", "missing_criteria", "mixed", "note", "record_id",
+              "record_vintage", "basis", "parts"):
+        cols[f] = [g[f] for g in got]
+    cols["level"] = [lv if e else "not_applicable" for lv, e in zip(cols["level"], eligible)]
+    cols["illustrative"] = [p == "illustrative" for p in cols["provenance"]]
+    cols["year"] = [int(year)] * len(codes)
+    cols["district_type"] = com["district_type"].tolist()
+    df = make_frame(cols, OUT_COLS + ["year", "district_type"])
     meta = {"province_code": prep.province_code, "province_name": prep.province_name,
             "year": int(year), "vintage": vintage, "vintage_note": note, "rule": rule}
     prep._cache[ck] = (df, meta)
@@ -200,19 +217,43 @@ def district_status_as_of(ds, province_code, year, vintage=None) -> pd.DataFrame
     if vintage is None:
         vintage, note = prep.vintage_for(year)
     res = resolve(prep, year, vintage, "district")
-    d = prep.units_of(vintage, "district")[["unit_code", "vintage", "name", "unit_type"]].reset_index(drop=True)
-    df = pd.concat([d, res.drop(columns=["parts"]).reindex(d["unit_code"].to_numpy()).reset_index(drop=True)],
-                   axis=1)
-    df["vintage"] = vintage
-    df["ladder"] = ["completed_task" if t in DISTRICT_COMPLETED_TYPES else "district_ntm"
-                    for t in df["unit_type"]]
-    df["illustrative"] = (df["provenance"] == "illustrative").astype(bool)
-    df["record_year"] = pd.array([None if v is None else int(v) for v in df["record_year"]], dtype="Int64")
-    df["year"] = int(year)
-    cols = ["unit_code", "vintage", "name", "unit_type", "ladder", "level", "provenance", "source_id",
-            "decision_no", "decision_date", "record_year", "record_id", "basis", "mixed",
-            "illustrative", "note", "year"]
-    return df[cols]
+    d = prep.units_of(vintage, "district")
+    codes = d["unit_code"].tolist()
+    got = [res[c] for c in codes]
+    cols = {"unit_code": codes, "vintage": [vintage] * len(codes), "name": d["name"].tolist(),
+            "unit_type": d["unit_type"].tolist()}
+    cols["ladder"] = ["completed_task" if t in DISTRICT_COMPLETED_TYPES else "district_ntm" for t in cols["unit_type"]]
+    for f in ("level", "provenance", "source_id", "decision_no", "decision_date", "record_year", "record_id",
+              "basis", "mixed", "note"):
+        cols[f] = [g[f] for g in got]
+    cols["illustrative"] = [p == "illustrative" for p in cols["provenance"]]
+    cols["year"] = [int(year)] * len(codes)
+    return make_frame(cols, ["unit_code", "vintage", "name", "unit_type", "ladder", "level", "provenance",
+                             "source_id", "decision_no", "decision_date", "record_year", "record_id", "basis",
+                             "mixed", "illustrative", "note", "year"])
+
+
+BOOL_COLS = {"eligible", "mixed", "illustrative"}
+INT_COLS = {"record_year"}
+FLOAT_COLS = {"criteria_met", "criteria_total"}
+
+
+def make_frame(cols: dict, order: list) -> pd.DataFrame:
+    """A frame from column lists with explicit dtypes: text as object (str/None), flags as bool,
+    record_year as Int64, criteria counts as float."""
+    text = {c: cols[c] for c in order if c not in BOOL_COLS | INT_COLS | FLOAT_COLS and c != "year"}
+    df = pd.DataFrame(text, dtype=object)  # one constructor: text stays object, missing stays None
+    for c in order:
+        v = cols[c]
+        if c in BOOL_COLS:
+            df[c] = np.array([bool(x) for x in v], dtype=bool)
+        elif c in INT_COLS:
+            df[c] = pd.array([None if x is None or x != x else int(x) for x in v], dtype="Int64")
+        elif c in FLOAT_COLS:
+            df[c] = np.array([np.nan if x is None else float(x) for x in v], dtype=float)
+        elif c == "year":
+            df[c] = np.array(v, dtype=int)
+    return df[order]
 
 
 def level_at_least(levels: pd.Series, level: str) -> pd.Series:

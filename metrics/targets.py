@@ -23,17 +23,13 @@ TARGET_COLS = ["target_id", "scope", "area_code", "area_name", "admin_level", "l
 
 def map_code(prep, vintage_from: str, code: str, vintage_to: str, admin_level: str):
     """A unit code of one vintage on another (1:1 or the unit a part was merged into)."""
-    if vintage_from == vintage_to or not vintage_from:
-        return code
-    lin = prep.lineage(vintage_to, admin_level)
-    m = lin[(lin["src_vintage"] == vintage_from) & (lin["src_code"] == code)]
-    return m["to_code"].iloc[0] if len(m) else None
+    return prep.code_on(vintage_from, code, vintage_to, admin_level)
 
 
 def pace_of(prep, year: int, vintage: str, level: str, area_code: str, current: int):
     """(pace per year, 'Y0–Y1') from the at-least counts re-expressed on ``vintage``."""
-    first = prep.status["year"].min() if len(prep.status) else year
-    y0 = max(int(year) - PACE_YEARS, int(first) if pd.notna(first) else int(year))
+    first = prep.first_record_year()
+    y0 = max(int(year) - PACE_YEARS, int(first) if first is not None else int(year))
     if y0 >= year:
         return None, None
     ck = ("counts", y0, vintage)

@@ -1,6 +1,7 @@
 """Transitions between two years (on the later year's vintage) and regressions."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .common import LEVEL_RANK, meta_of
@@ -12,27 +13,40 @@ NEW_SET = "2021-2025"
 
 
 def compare(sa: pd.DataFrame, sb: pd.DataFrame) -> pd.DataFrame:
-    a = sa.set_index("unit_code")
-    b = sb.set_index("unit_code")
-    df = b[["name", "unit_type", "district_code", "district_name", "eligible", "vintage"]].copy()
-    df["level_a"] = a["level"].reindex(df.index)
-    df["level_b"] = b["level"]
-    df["provenance_a"] = a["provenance"].reindex(df.index)
-    df["provenance_b"] = b["provenance"]
-    df["mixed_a"] = a["mixed"].reindex(df.index).fillna(False).astype(bool)
-    ra = df["level_a"].map(LEVEL_RANK)
-    rb = df["level_b"].map(LEVEL_RANK)
-    df["steps"] = (rb - ra).astype("Int64")
-    change = pd.Series("unknown", index=df.index, dtype=object)
-    both = ra.notna() & rb.notna()
-    change[both & (rb > ra)] = "up"
-    change[both & (rb < ra)] = "down"
-    change[both & (rb == ra)] = "same"
-    change[~df["eligible"]] = "not_applicable"
-    df["change"] = change
+    """Per unit of ``sb``'s vintage: level_a (from ``sa``, same vintage), level_b, change."""
+    a_level = dict(zip(sa["unit_code"], sa["level"]))
+    a_prov = dict(zip(sa["unit_code"], sa["provenance"]))
+    a_mixed = dict(zip(sa["unit_code"], sa["mixed"]))
+    codes = sb["unit_code"].tolist()
+    la = [a_level.get(c) for c in codes]
+    lb = sb["level"].tolist()
+    elig = sb["eligible"].tolist()
+    steps, change = [], []
+    for x, y, e in zip(la, lb, elig):
+        rx, ry = LEVEL_RANK.get(x), LEVEL_RANK.get(y)
+        if not e:
+            change.append("not_applicable")
+            steps.append(None)
+        elif rx is None or ry is None:
+            change.append("unknown")
+            steps.append(None)
+        else:
+            change.append("up" if ry > rx else "down" if ry < rx else "same")
+            steps.append(ry - rx)
+    df = pd.DataFrame({
+        "unit_code": pd.Series(codes, dtype=object), "name": pd.Series(sb["name"].tolist(), dtype=object),
+        "unit_type": pd.Series(sb["unit_type"].tolist(), dtype=object),
+        "district_code": pd.Series(sb["district_code"].tolist(), dtype=object),
+        "district_name": pd.Series(sb["district_name"].tolist(), dtype=object),
+        "eligible": pd.Series(elig, dtype=bool), "vintage": np.array(sb["vintage"].tolist(), dtype=object),
+        "level_a": pd.Series(la, dtype=object), "level_b": pd.Series(lb, dtype=object),
+        "provenance_a": pd.Series([a_prov.get(c) for c in codes], dtype=object),
+        "provenance_b": pd.Series(sb["provenance"].tolist(), dtype=object),
+        "mixed_a": np.array([bool(a_mixed.get(c, False)) for c in codes], dtype=bool),
+        "steps": pd.array(steps, dtype="Int64"), "change": pd.Series(change, dtype=object)})
     df["year_a"] = meta_of(sa, "year")
     df["year_b"] = meta_of(sb, "year")
-    return df.reset_index()
+    return df
 
 
 def transitions(ds, province_code, year_a, year_b, vintage=None) -> pd.DataFrame:
@@ -53,39 +67,43 @@ def not_reassessed(prep, cs: pd.DataFrame) -> pd.DataFrame:
     (2016-2020, or 2009) with no record of the 2021-2025 set up to the year."""
     year = int(meta_of(cs, "year"))
     vintage = meta_of(cs, "vintage")
+    cols = ["unit_code", "name", "district_code", "district_name", "level", "criteria_set", "record_year",
+            "provenance", "source_id"]
     if year < 2022:
-        return cs.iloc[0:0]
+        return cs.iloc[0:0][cols]
     rec = cs[cs["eligible"] & cs["level"].isin(["standard", "advanced", "model"])
              & cs["criteria_set"].isin(OLD_SETS) & (cs["basis"] != "merger")]
-    lin = prep.lineage(vintage, "commune")
-    st = prep.status[(prep.status["admin_level"] == "commune") & (prep.status["year"] <= year)
-                     & (prep.status["criteria_set"] == NEW_SET)]
-    new = st.merge(lin, left_on=["vintage", "unit_code"], right_on=["src_vintage", "src_code"])
-    done = set(new["to_code"])
-    out = rec[~rec["unit_code"].isin(done)]
-    return out[["unit_code", "name", "district_code", "district_name", "level", "criteria_set",
-                "record_year", "provenance", "source_id"]].reset_index(drop=True)
+    keep = []
+    for code in rec["unit_code"]:
+        done = any(r["criteria_set"] == NEW_SET and r["year"] <= year
+                   for v, c in prep.sources(vintage, "commune", code)
+                   for r in prep.records.get(("commune", v, c), ()))
+        keep.append(not done)
+    return rec[np.array(keep, dtype=bool)][cols].reset_index(drop=True)
 
 
 def criteria_lost(prep, cs: pd.DataFrame) -> pd.DataFrame:
     """Units whose latest record with criteria data shows fewer criteria met than an earlier
-    record of the same criteria set (up to the year)."""
+    record of the same criteria set (up to the year; the unit's own and 1:1 lineage records)."""
     year = int(meta_of(cs, "year"))
-    lin = prep.lineage(meta_of(cs, "vintage"), "commune")
-    st = prep.status[(prep.status["admin_level"] == "commune") & (prep.status["year"] <= year)
-                     & prep.status["criteria_met"].notna()]
-    st = st.merge(lin[lin["kind"] == "direct"], left_on=["vintage", "unit_code"],
-                  right_on=["src_vintage", "src_code"])
+    lin = prep.lineage_map(meta_of(cs, "vintage"), "commune")
     rows = []
-    for (code, cset), g in st.sort_values("year").groupby(["to_code", "criteria_set"]):
-        if len(g) < 2:
-            continue
-        last = g.iloc[-1]
-        best = g.iloc[:-1]["criteria_met"].max()
-        if last["criteria_met"] < best:
-            rows.append({"unit_code": code, "criteria_set": cset, "criteria_met_before": int(best),
-                         "criteria_met_now": int(last["criteria_met"]), "record_year": int(last["year"]),
-                         "source_id": last["source_id"]})
+    for code, m in lin.items():
+        by_set: dict = {}
+        for v, c in m["direct"]:
+            for r in prep.records.get(("commune", v, c), ()):
+                if r["year"] <= year and r["criteria_met"] is not None:
+                    by_set.setdefault(r["criteria_set"], []).append(r)
+        for cset, lst in by_set.items():
+            if len(lst) < 2:
+                continue
+            lst.sort(key=lambda r: (r["year"], -r["prov_rank"]))
+            last = lst[-1]
+            best = max(r["criteria_met"] for r in lst[:-1])
+            if last["criteria_met"] < best:
+                rows.append({"unit_code": code, "criteria_set": cset, "criteria_met_before": int(best),
+                             "criteria_met_now": int(last["criteria_met"]), "record_year": int(last["year"]),
+                             "source_id": last["source_id"]})
     return pd.DataFrame(rows, columns=["unit_code", "criteria_set", "criteria_met_before",
                                        "criteria_met_now", "record_year", "source_id"])
 
