@@ -215,3 +215,26 @@ def test_illustrative_rows_only_behind_the_toggle(full_ds, ds, latest):
     assert not at.exception
     assert banner in [e.value for e in at.error]
     assert caption_of(at) == expected_caption(full_ds, latest)
+
+
+def test_progress_chart_and_transitions_equal_metrics(ds):
+    import json as _json
+    from metrics.progress import progress_series
+    from metrics.transitions import transitions
+    at = run("pages/progress.py", year=2023)
+    years = sorted(int(y) for y in pd.to_numeric(ds.status["year"]).dropna().unique())
+    series = progress_series(ds, "42", list(range(years[0], years[-1] + 1)))
+    want = series[(series["area_code"] == "42") & (series["metric"] == "count_standard") & (series["basis"] == "computed")]
+    fig = _json.loads(at.get("plotly_chart")[0].proto.spec)
+    name = f"{t('levels.standard', 'vi')} — {t('progress.computed', 'vi')}"
+    trace = next(tr for tr in fig["data"] if tr.get("name") == name)
+    got = dict(zip([int(x) for x in trace["x"]], [float(y) for y in trace["y"]]))
+    assert got == {int(r.year): float(r.value) for r in want.itertuples()}
+    # transitions 2022 → 2023: the matrix counts equal metrics' per-commune changes
+    tr = transitions(ds, "42", 2022, 2023)
+    el = tr[tr["eligible"].astype(bool)]
+    matrix = at.dataframe[0].value
+    assert int(matrix.to_numpy().sum()) == len(el)
+    ups = int((el["change"] == "up").sum())
+    changed = at.dataframe[1].value
+    assert len(changed) == ups + int((el["change"] == "down").sum())

@@ -29,7 +29,7 @@ def level_chart(series: pd.DataFrame, area: str, kind: str, lang: str, targets, 
                 continue
             y = b["value"] if kind == "count" else b["share"] * 100
             fig.add_trace(go.Scatter(
-                x=b["year"], y=y, mode="lines+markers", name=f"{t('levels.' + level, lang)} — {t('progress.' + basis, lang)}",
+                x=[int(v) for v in b["year"]], y=[float(v) for v in y], mode="lines+markers", name=f"{t('levels.' + level, lang)} — {t('progress.' + basis, lang)}",
                 line={"color": palette.level_colour(level if level != "standard" else "standard"), "dash": dash, "width": 3},
                 marker={"symbol": sym, "size": 9},
                 customdata=b[["eligible", "provenance"]].astype(str).values,
@@ -38,7 +38,7 @@ def level_chart(series: pd.DataFrame, area: str, kind: str, lang: str, targets, 
         nat = series[(series["area_code"].astype(str) == "VN") & (series["metric"].astype(str) == "count_standard")]
         if len(nat):
             nat = nat.sort_values("year")
-            fig.add_trace(go.Scatter(x=nat["year"], y=nat["share"] * 100, mode="lines+markers",
+            fig.add_trace(go.Scatter(x=[int(v) for v in nat["year"]], y=[float(v) for v in nat["share"] * 100], mode="lines+markers",
                                      name=t("progress.national", lang), line={"color": "#555", "dash": "dash"}))
     if targets is not None and len(targets):
         for r in targets.itertuples(index=False):
@@ -70,7 +70,7 @@ def criteria_chart(series: pd.DataFrame, area: str, lang: str):
     for basis, dash in (("computed", "solid"), ("reported", "dot")):
         b = s[s["basis"].astype(str) == basis].sort_values("year")
         if len(b):
-            fig.add_trace(go.Scatter(x=b["year"], y=b["value"], mode="lines+markers", name=t("progress." + basis, lang),
+            fig.add_trace(go.Scatter(x=[int(v) for v in b["year"]], y=[float(v) for v in b["value"]], mode="lines+markers", name=t("progress." + basis, lang),
                                      line={"dash": dash, "width": 3, "color": "#2166ac"}))
     fig.update_layout(title=t("progress.criteria_avg", lang), xaxis={"dtick": 1}, height=360,
                       margin={"l": 40, "r": 10, "t": 50, "b": 40}, font={"size": 14},

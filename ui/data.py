@@ -76,8 +76,17 @@ def communes_geo(vintage: str, detail: str = "province"):
 
 @st.cache_resource(show_spinner=False)
 def districts_geo(vintage: str):
+    """District polygons dissolved from the (coverage-clean) commune layer: the
+    raw district files carry hundreds of sliver holes left by the source's
+    thinning, which draw as black specks at outline width."""
     from loaders.boundaries import load_districts
-    return load_districts(vintage)
+    raw = load_districts(vintage)
+    communes = communes_geo(vintage)
+    shapes = communes[["district_code", "geometry"]].dissolve("district_code").reset_index()
+    shapes = shapes.rename(columns={"district_code": "unit_code"})
+    meta_cols = [c for c in raw.columns if c != "geometry"]
+    out = shapes.merge(raw[meta_cols], on="unit_code", how="left")
+    return out[meta_cols + ["geometry"]].set_crs(raw.crs, allow_override=True)
 
 
 @st.cache_data(show_spinner=False)

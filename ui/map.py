@@ -79,9 +79,10 @@ def communes_geojson(gdf) -> dict:
 
 
 def _short(name: str) -> str:
-    for prefix in ("Huyện ", "Thị xã ", "Thành phố ", "Quận "):
+    """Map label: "Huyện Kỳ Anh" → "Kỳ Anh", "Thị xã Kỳ Anh" → "TX Kỳ Anh" (both exist)."""
+    for prefix, short in (("Huyện ", ""), ("Thị xã ", "TX "), ("Thành phố ", "TP "), ("Quận ", "Q. ")):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return short + name[len(prefix):]
     return name
 
 

@@ -104,14 +104,35 @@ def holdouts_table(h: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.rename(columns=rename)
 
 
-def transitions_table(tr: pd.DataFrame, lang: str, ya, yb) -> pd.DataFrame:
+ORDER = ["none", "standard", "advanced", "model", "mixed", "unknown"]
+
+
+def transitions_matrix(tr: pd.DataFrame, lang: str, ya, yb) -> pd.DataFrame:
+    """Eligible communes by level in year A (rows) and year B (columns)."""
     if tr is None or not len(tr):
         return pd.DataFrame()
-    out = tr.copy()
-    for c in out.columns:
-        if c in ("level_a", "level_b", "from_level", "to_level", "level"):
-            out[c] = out[c].map(lambda v: _lv(v, lang))
-    return out
+    el = tr[tr["eligible"].astype(bool)]
+    m = pd.crosstab(el["level_a"].astype(str), el["level_b"].astype(str))
+    rows = [lv for lv in ORDER if lv in m.index] + [lv for lv in m.index if lv not in ORDER]
+    cols = [lv for lv in ORDER if lv in m.columns] + [lv for lv in m.columns if lv not in ORDER]
+    m = m.loc[rows, cols]
+    m.index = [f"{ya}: {_lv(v, lang)}" for v in m.index]
+    m.columns = [f"{yb}: {_lv(v, lang)}" for v in m.columns]
+    return m
+
+
+def transitions_table(tr: pd.DataFrame, lang: str, ya, yb) -> pd.DataFrame:
+    """The communes whose level changed (up or down), with names."""
+    if tr is None or not len(tr):
+        return pd.DataFrame()
+    ch = tr[tr["change"].astype(str).isin(["up", "down"])]
+    return pd.DataFrame({
+        t("cols.commune", lang): ch["name"], t("cols.district", lang): ch["district_name"],
+        t("cols.from", lang, year=ya): ch["level_a"].map(lambda v: _lv(v, lang)),
+        t("cols.to", lang, year=yb): ch["level_b"].map(lambda v: _lv(v, lang)),
+        t("cols.change", lang): ch["change"].map(lambda v: t(f"progress.change_{v}", lang)),
+        t("cols.provenance", lang): ch["provenance_b"].map(lambda v: _pv(v, lang)),
+    })
 
 
 def sources_table(src: pd.DataFrame, lang: str) -> pd.DataFrame:

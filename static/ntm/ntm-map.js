@@ -193,7 +193,7 @@
       });
       // District names only when there is room for them (not on a phone-sized overview).
       var showLabels = function () {
-        var on = map.getZoom() >= 8.75;
+        var on = map.getZoom() >= 9;
         if (on && !st.container.hasLayer(st.labels)) { st.container.addLayer(st.labels); }
         if (!on && st.container.hasLayer(st.labels)) { st.container.removeLayer(st.labels); }
       };

@@ -196,7 +196,7 @@ def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFram
     st = view.status
     cols = ["Xã" if lang == "vi" else "Commune", t("level", lang),
             "Tiêu chí đạt" if lang == "vi" else "Criteria met",
-            "Căn cứ" if lang == "vi" else "Basis", t("provenance", lang)]
+            "Quyết định / năm" if lang == "vi" else "Decision / year", t("provenance", lang)]
     rows = []
     order = {"model": 0, "advanced": 1, "standard": 2, "none": 3, "unknown": 4, "not_applicable": 5}
     st = st.assign(_o=st["level"].map(order).fillna(9)).sort_values(["_o", "name"])
@@ -204,8 +204,8 @@ def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFram
         crit = (f"{int(float(r['criteria_met']))}/{int(float(r['criteria_total']))}"
                 if _s(r.get("criteria_met")) and _s(r.get("criteria_total")) else "—")
         basis = _s(r.get("decision_no"))
-        if not basis and _s(r.get("record_year")):
-            basis = ("bản ghi năm " if lang == "vi" else "record of ") + str(int(float(r["record_year"])))
+        if not basis and _s(r.get("record_year")):   # no decision: the year of the record
+            basis = str(int(float(r["record_year"])))
         basis = basis or "—"
         prov = _s(r.get("provenance"))
         rows.append([fonts.nfc(_s(r["name"])), level_label(_s(r["level"]), lang), crit, basis,

@@ -230,32 +230,40 @@ def _progress(pack: Pack, number: int) -> Page:
 
 
 def _sources(pack: Pack, number: int) -> Page:
+    """Left: sources used, then the citation line. Right: boundary attribution (VI and EN),
+    provenance classes, the illustrative note. Both columns stop above the footer."""
     page, top = _page(pack, t("sources_title", pack.lang), number)
     col_w = (W - 2 * MARGIN - 0.4) / 2
-    bottom = H - 0.75
+    bottom = H - 0.85
+    step = 12 * 1.3 / 72
+    cite = ""
+    if pack.extra.get("citation"):
+        cite = f"{'Trích dẫn' if pack.lang == 'vi' else 'Cite as'}: {pack.extra['citation']}"
+    cite_h = (len(page.wrap(cite, col_w, 12)) * step + 0.15) if cite else 0
     y = top
     y += page.text(MARGIN, y, col_w, t("sources_used", pack.lang), size=17, bold=True)
     for i, src in enumerate(pack.sources):
         lines = len(page.wrap(f"• {src}", col_w, 12))
-        if y + lines * 12 * 1.3 / 72 > bottom - 0.25:
-            page.text(MARGIN, y, col_w, t("more_rows", pack.lang, n=len(pack.sources) - i), size=12,
-                      colour=GREY)
+        if y + (lines + 1) * step + cite_h > bottom:   # keep a line for "and N more"
+            y += page.text(MARGIN, y, col_w, t("more_rows", pack.lang, n=len(pack.sources) - i),
+                           size=12, colour=GREY)
             break
         y += page.text(MARGIN, y, col_w, f"• {src}", size=12) + 0.04
+    if cite:
+        page.text(MARGIN, y + 0.15, col_w, cite, size=12, colour=GREY)
     x = MARGIN + col_w + 0.4
-    y = top
-    y += page.text(x, y, col_w, t("attribution_title", pack.lang), size=17, bold=True)
-    y += page.text(x, y, col_w, pack.attribution_vi, size=12) + 0.04
-    y += page.text(x, y, col_w, pack.attribution_en, size=12, colour=GREY) + 0.15
-    y += page.text(x, y, col_w, t("provenance_title", pack.lang), size=17, bold=True)
-    for line in pack.provenance_lines:
-        y += page.text(x, y, col_w, f"• {line}", size=12) + 0.04
-    y += page.text(x, y, col_w, t("weakest", pack.lang), size=12, colour=GREY) + 0.1
+    blocks = [(t("attribution_title", pack.lang), 16, True, DARK, 0.0),
+              (pack.attribution_vi, 11, False, DARK, 0.04),
+              (pack.attribution_en, 11, False, GREY, 0.12),
+              (t("provenance_title", pack.lang), 16, True, DARK, 0.0)]
+    blocks += [(f"• {line}", 11, False, DARK, 0.03) for line in pack.provenance_lines]
+    blocks.append((t("weakest", pack.lang), 11, False, GREY, 0.08))
     if pack.illustrative:
-        y += page.text(x, y, col_w, pack.illustrative_note, size=13, bold=True, colour=RED) + 0.1
-    if pack.extra.get("citation"):
-        label = "Trích dẫn" if pack.lang == "vi" else "Cite as"
-        page.text(x, y, col_w, f"{label}: {pack.extra['citation']}", size=12, colour=GREY, max_lines=4)
+        blocks.append((pack.illustrative_note, 12, True, RED, 0.0))
+    y = top
+    for text, size, bold, colour, after in blocks:
+        y += page.text(x, y, col_w, text, size=size, bold=bold, colour=colour,
+                       spacing=1.25) + after
     return page
 
 

@@ -238,27 +238,31 @@ def _sources(prs, pack: Pack, number: int):
     slide = _slide(prs, pack, t("sources_title", pack.lang), number)
     top = 1.6 if pack.illustrative else 1.3
     col_w = (W - 2 * MARGIN - 0.4) / 2
+    cite = ""
+    if pack.extra.get("citation"):
+        cite = f"{'Trích dẫn' if pack.lang == 'vi' else 'Cite as'}: {pack.extra['citation']}"
+    step = 13 * 1.2 / 72
     left = [(t("sources_used", pack.lang), 18, True, DARK)]
-    budget = H - 0.75 - top - 0.4 - 18 * 1.2 / 72 - 13 * 1.2 / 72   # room for the "more" line
+    budget = H - 0.75 - top - 0.4 - 18 * 1.2 / 72 - step       # room for the "more" line
+    budget -= _lines(cite, 12, col_w - 0.1) * 12 * 1.2 / 72 if cite else 0
     for i, src in enumerate(pack.sources):
-        need = _lines(f"• {src}", 13, col_w - 0.1) * 13 * 1.2 / 72
+        need = _lines(f"• {src}", 13, col_w - 0.1) * step
         if need > budget:
             left.append((t("more_rows", pack.lang, n=len(pack.sources) - i), 13, False, GREY))
             break
         budget -= need
         left.append((f"• {src}", 13, False, DARK))
+    if cite:
+        left.append((cite, 12, False, GREY))
     add_text(slide, MARGIN, top, col_w, H - 0.75 - top, left, lang=pack.lang)
-    right = [(t("attribution_title", pack.lang), 18, True, DARK),
-             (pack.attribution_vi, 13, False, DARK),
-             (pack.attribution_en, 13, False, GREY),
-             (t("provenance_title", pack.lang), 18, True, DARK)]
-    right += [(f"• {line}", 13, False, DARK) for line in pack.provenance_lines]
-    right.append((t("weakest", pack.lang), 13, False, GREY))
+    right = [(t("attribution_title", pack.lang), 16, True, DARK),
+             (pack.attribution_vi, 11, False, DARK),
+             (pack.attribution_en, 11, False, GREY),
+             (t("provenance_title", pack.lang), 16, True, DARK)]
+    right += [(f"• {line}", 11, False, DARK) for line in pack.provenance_lines]
+    right.append((t("weakest", pack.lang), 11, False, GREY))
     if pack.illustrative:
-        right.append((pack.illustrative_note, 14, True, RED))
-    if pack.extra.get("citation"):
-        label = "Trích dẫn" if pack.lang == "vi" else "Cite as"
-        right.append((f"{label}: {pack.extra['citation']}", 12, False, GREY))
+        right.append((pack.illustrative_note, 12, True, RED))
     add_text(slide, MARGIN + col_w + 0.4, top, col_w, H - 0.75 - top, right, lang=pack.lang)
 
 
