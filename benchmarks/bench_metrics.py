@@ -14,6 +14,7 @@ Median of several runs (fewer with --short).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -35,14 +36,17 @@ from metrics.summary import build_summary  # noqa: E402
 NATIONAL = ROOT / "geodata" / "national" / "vn_adm3_2009.parquet"
 
 
-def timed(fn, runs: int) -> tuple[float, float]:
+def timed(fn, runs: int) -> tuple[float, float, float]:
+    """(median wall time, best wall time, median CPU time of this process). On a shared, loaded
+    machine the CPU time is the better estimate of the wall time on an idle one."""
     fn()  # warm-up (imports, first allocations)
-    ts = []
+    ts, cpu = [], []
     for _ in range(runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
         ts.append(time.perf_counter() - t)
-    return statistics.median(ts), min(ts)
+        cpu.append(time.process_time() - c)
+    return statistics.median(ts), min(ts), statistics.median(cpu)
 
 
 def ms(x: float) -> str:
@@ -105,11 +109,12 @@ def main(short: bool = False) -> None:
     for label, illus in (("sourced records only", False), ("with the illustrative fill", True)):
         ds = real_dataset(illus)
         for year in ((2022,) if short else (2014, 2022, 2023)):
-            med, best = timed(lambda: build_summary(ds, "42", year), runs)
-            print(f"   {label:28s} {year}: median {ms(med)}   best {ms(best)}   ({len(ds.status)} records)")
+            med, best, cpu = timed(lambda: build_summary(ds, "42", year), runs)
+            print(f"   {label:28s} {year}: median {ms(med)}   best {ms(best)}   CPU {ms(cpu)}"
+                  f"   ({len(ds.status)} records)")
     ds = real_dataset(False)
-    prep_med, _ = timed(lambda: prepare(ds, "42"), runs)
-    print(f"   of which prepare(ds, '42'): median {ms(prep_med)}")
+    med, best, cpu = timed(lambda: prepare(ds, "42"), runs)
+    print(f"   of which prepare(ds, '42'):         median {ms(med)}   best {ms(best)}   CPU {ms(cpu)}")
 
     print("\n2. national panel: 11,163 communes of geodata/national/vn_adm3_2009 as one synthetic vintage,"
           " seeded synthetic statuses (target ≤ 1 s)")
@@ -122,10 +127,11 @@ def main(short: bool = False) -> None:
     def panel():
         st = status_as_of(nat, "VN", 2020)
         return level_counts(st)
-    med, best = timed(panel, nruns)
-    print(f"   status_as_of + level_counts, year 2020: median {ms(med)}   best {ms(best)}")
-    med, best = timed(lambda: build_summary(nat, "VN", 2020), 1 if short else 3)
-    print(f"   full build_summary (for information):  median {ms(med)}   best {ms(best)}")
+    med, best, cpu = timed(panel, nruns)
+    print(f"   status_as_of + level_counts, year 2020: median {ms(med)}   best {ms(best)}   CPU {ms(cpu)}")
+    med, best, cpu = timed(lambda: build_summary(nat, "VN", 2020), 1 if short else 3)
+    print(f"   full build_summary (for information):  median {ms(med)}   best {ms(best)}   CPU {ms(cpu)}")
+    print(f"\n   machine load average (1 min) during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

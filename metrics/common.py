@@ -55,8 +55,17 @@ def is_missing(x) -> bool:
         return False
 
 
+_PLAIN = (str, bool, int)
+
+
 def clean(x):
     """A JSON-friendly scalar: NaN/NA -> None, numpy scalars -> Python scalars."""
+    if x is None or x.__class__ in _PLAIN:
+        return x
+    if x.__class__ is float:
+        return None if x != x else x
+    if isinstance(x, (list, dict)):
+        return x
     if is_missing(x):
         return None
     if hasattr(x, "item"):

@@ -7,9 +7,11 @@ xã; figures are always grouped by criteria set (2009 / 2016-2020 / 2021-2025; H
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
-from .common import records_to_json
+from .common import weakest
 
 BELOW = 7  # the 2014 seed's "no commune below 7 criteria"
 
@@ -36,50 +38,66 @@ def commune_gaps(cs: pd.DataFrame) -> pd.DataFrame:
 
 
 def criteria_summary(cs: pd.DataFrame, threshold: int = BELOW, criteria_names: pd.DataFrame | None = None) -> dict:
-    e = _with_criteria(cs)
-    n_elig = int(cs["eligible"].sum())
-    out = {"eligible": n_elig, "with_criteria": int(len(e)), "threshold": threshold,
-           "sets": sorted(set(e["criteria_set"].dropna())), "by_set": []}
-    if len(out["sets"]) > 1:
+    """Per criteria set: communes with data, average, distribution, averages per district, communes
+    below ``threshold``, communes one criterion away, the most common missing criteria per district,
+    and the weakest provenance behind the figures."""
+    cols = ["unit_code", "name", "district_code", "district_name", "eligible", "criteria_set", "criteria_met",
+            "criteria_total", "missing_criteria", "provenance"]
+    rows = [dict(zip(cols, r)) for r in zip(*(cs[c].tolist() for c in cols))]
+    n_elig = sum(1 for r in rows if r["eligible"])
+    rows = [r for r in rows if r["eligible"] and r["criteria_met"] == r["criteria_met"]
+            and r["criteria_met"] is not None]
+    sets = sorted({r["criteria_set"] for r in rows if r["criteria_set"]})
+    out = {"eligible": n_elig, "with_criteria": len(rows), "threshold": threshold, "sets": sets, "by_set": []}
+    if len(sets) > 1:
         out["set_warning"] = "criteria data come from more than one criteria set; figures are per set"
-    gaps = commune_gaps(cs)
     names = {}
     if criteria_names is not None and len(criteria_names):
         names = {(str(r.criteria_set), str(r.criterion_id)): (r.name_vi, r.name_en)
                  for r in criteria_names.itertuples(index=False)}
-    for cset, g in e.groupby("criteria_set"):
-        dist = g["criteria_met"].astype(int).value_counts().sort_index()
-        by_d = g.groupby(["district_code", "district_name"])["criteria_met"].agg(["mean", "count"]).reset_index()
-        gg = gaps[gaps["criteria_set"] == cset]
-        miss = gg[["district_code", "district_name", "missing"]].explode("missing").dropna(subset=["missing"])
+    for cset in sets:
+        g = [r for r in rows if r["criteria_set"] == cset]
+        met = [int(r["criteria_met"]) for r in g]
+        dist = Counter(met)
+        by_d: dict = {}
+        miss_d: dict = {}
+        one_away, below = [], []
+        for r in g:
+            key = (r["district_code"], r["district_name"])
+            by_d.setdefault(key, []).append(r["criteria_met"])
+            missing = _missing_list(r["missing_criteria"])
+            miss_d.setdefault(key, Counter()).update(missing)
+            tot = r["criteria_total"]
+            if tot == tot and tot is not None and tot - r["criteria_met"] == 1:
+                one_away.append({"unit_code": r["unit_code"], "name": r["name"], "criteria_met": int(r["criteria_met"]),
+                                 "criteria_total": int(tot), "missing": missing})
+            if r["criteria_met"] < threshold:
+                below.append({"unit_code": r["unit_code"], "name": r["name"], "criteria_met": int(r["criteria_met"]),
+                              "criteria_total": None if tot != tot or tot is None else int(tot)})
         common = []
-        for (dc, dn), m in miss.groupby(["district_code", "district_name"]):
-            top = m["missing"].value_counts().head(3)
+        for (dc, dn), cnt in sorted(miss_d.items(), key=lambda x: (x[0][0] or "")):
+            if not cnt:
+                continue
+            top = sorted(cnt.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
             common.append({"district_code": dc, "district_name": dn,
-                           "criteria": [{"criterion_id": k, "communes": int(v),
+                           "criteria": [{"criterion_id": k, "communes": v,
                                          "name_vi": names.get((cset, k), (None, None))[0],
-                                         "name_en": names.get((cset, k), (None, None))[1]}
-                                        for k, v in top.items()]})
-        below = g[g["criteria_met"] < threshold]
+                                         "name_en": names.get((cset, k), (None, None))[1]} for k, v in top]})
         out["by_set"].append({
             "criteria_set": cset,
-            "communes": int(len(g)),
-            "criteria_total": sorted({int(x) for x in g["criteria_total"].dropna()}),
-            "average": round(float(g["criteria_met"].mean()), 2),
-            "distribution": {str(int(k)): int(v) for k, v in dist.items()},
-            "districts": [{"district_code": r.district_code, "district_name": r.district_name,
-                           "average": round(float(r.mean), 2), "communes": int(r.count)}
-                          for r in by_d.itertuples(index=False)],
-            "below_threshold": int(len(below)),
-            "below_units": records_to_json(below, ["unit_code", "name", "criteria_met", "criteria_total"]),
-            "one_away": records_to_json(gg[gg["one_away"]], ["unit_code", "name", "criteria_met",
-                                                              "criteria_total", "missing"]),
+            "communes": len(g),
+            "criteria_total": sorted({int(r["criteria_total"]) for r in g
+                                      if r["criteria_total"] == r["criteria_total"] and r["criteria_total"] is not None}),
+            "average": round(sum(met) / len(met), 2),
+            "distribution": {str(k): dist[k] for k in sorted(dist)},
+            "districts": [{"district_code": dc, "district_name": dn, "average": round(sum(v) / len(v), 2),
+                           "communes": len(v)} for (dc, dn), v in sorted(by_d.items(), key=lambda x: x[0][0] or "")],
+            "below_threshold": len(below),
+            "below_units": below,
+            "one_away": one_away,
             "common_missing": common,
-            "provenance": _weakest(g["provenance"]),
+            "provenance": weakest([r["provenance"] for r in g]),
         })
     return out
 
 
-def _weakest(p):
-    from .common import weakest
-    return weakest(list(p))

@@ -41,6 +41,13 @@ def best_reported(prep, year: int, area_code: str, metric: str):
     return max(rows, key=key)
 
 
+def _levels(status) -> dict:
+    """unit_code -> level, from a status frame or from a resolve() mapping."""
+    if isinstance(status, dict):
+        return {c: r["level"] for c, r in status.items()}
+    return dict(zip(status["unit_code"], status["level"]))
+
+
 def _criteria_stats(st: pd.DataFrame):
     e = st[st["eligible"] & st["criteria_met"].notna()]
     return e
@@ -83,10 +90,10 @@ def reported_vs_computed(prep, year, commune_status, counts, district_status=Non
                 note = f"{int((d['level'] == 'unknown').sum())} huyện have no record"
         elif r.metric in ADDED_METRICS and previous_status is not None:
             lvl = RANK[ADDED_METRICS[r.metric]]
-            a = previous_status.set_index("unit_code")["level"].map(RANK)
-            b = commune_status.set_index("unit_code")["level"].map(RANK)
-            el = commune_status.set_index("unit_code")["eligible"]
-            comp = int(((b >= lvl) & ~(a.reindex(b.index) >= lvl) & el).sum())
+            before = _levels(previous_status)
+            comp = sum(1 for c, lv, e in zip(commune_status["unit_code"], commune_status["level"],
+                                             commune_status["eligible"])
+                       if e and RANK.get(lv, -1) >= lvl and RANK.get(before.get(c), -1) < lvl)
             note = "units reaching the level this year, previous year re-expressed on this vintage"
         diff = None
         if comp is not None and pd.notna(r.value):

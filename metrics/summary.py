@@ -9,7 +9,7 @@ from .criteria import criteria_summary
 from .holdouts import holdouts_from
 from .prepare import prepare
 from .progress import reported_vs_computed
-from .status import commune_status, district_status_as_of
+from .status import commune_status, district_status_as_of, resolve
 from .targets import targets_and_gaps
 from .transitions import compare, criteria_lost, not_reassessed
 
@@ -53,13 +53,13 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
     scope = counts[counts["area_code"] == scope_code].iloc[0]
     in_scope = cs if district_code is None else cs[cs["district_code"] == scope_code]
 
-    prev, _ = commune_status(prep, year - 1, vintage)
+    prev = resolve(prep, year - 1, vintage, "commune")  # the previous year on this year's vintage
     rvc = reported_vs_computed(prep, year, cs, counts, dstat, prev)
     tg = targets_and_gaps(prep, year, cs, counts, dstat)
     # the targets that speak to this year: not yet due, or due and unmet
     tg = tg[tg["target_year"].isna() | (tg["target_year"] >= year) | (tg["state"] == "past_due")]
     hold, shares = holdouts_from(prep, year, cs, dstat, counts)
-    trans = compare(prev, cs)
+    trans = compare(prev, cs, year - 1)
     reg_nr = not_reassessed(prep, cs)
     reg_cl = criteria_lost(prep, cs)
     if district_code is not None:

@@ -10,9 +10,8 @@ import math
 
 import pandas as pd
 
-from .common import DISTRICT_RANK, LEVEL_RANK, meta_of
-from .counts import level_counts
-from .status import commune_status
+from .common import COMMUNE_ELIGIBLE, DISTRICT_RANK, LEVEL_RANK, meta_of
+from .status import resolve
 
 PACE_YEARS = 3
 TARGET_COLS = ["target_id", "scope", "area_code", "area_name", "admin_level", "level", "target_year",
@@ -32,14 +31,12 @@ def pace_of(prep, year: int, vintage: str, level: str, area_code: str, current: 
     y0 = max(int(year) - PACE_YEARS, int(first) if first is not None else int(year))
     if y0 >= year:
         return None, None
-    ck = ("counts", y0, vintage)
-    if ck not in prep._cache:
-        st0, _ = commune_status(prep, y0, vintage)
-        prep._cache[ck] = level_counts(st0, prep.province_code, prep.province_name).set_index("area_code")
-    c0 = prep._cache[ck]
-    if area_code not in c0.index:
-        return None, None
-    before = int(c0.loc[area_code, f"atleast_{level}"])
+    res = resolve(prep, y0, vintage, "commune")
+    com = prep.communes(vintage)
+    need = LEVEL_RANK[level]
+    before = sum(1 for c, t, d in zip(com["unit_code"], com["unit_type"], com["district_code"])
+                 if t == COMMUNE_ELIGIBLE and (area_code == prep.province_code or d == area_code)
+                 and LEVEL_RANK.get(res[c]["level"], -1) >= need)
     return (current - before) / (year - y0), f"{y0}–{year}"
 
 
@@ -81,7 +78,9 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
     if tg is None or tg.empty:
         return pd.DataFrame(columns=TARGET_COLS)
     by_area = counts.set_index("area_code")
-    com = dict(zip(commune_status["unit_code"], commune_status.to_dict("records")))
+    com = {c: {"level": lv, "name": n, "eligible": e} for c, lv, n, e in
+           zip(commune_status["unit_code"], commune_status["level"], commune_status["name"],
+               commune_status["eligible"])}
     dis = dict(zip(district_status["unit_code"], district_status.to_dict("records"))) \
         if district_status is not None else {}
     rows = []

@@ -12,11 +12,18 @@ OLD_SETS = ("2009", "2016-2020")
 NEW_SET = "2021-2025"
 
 
-def compare(sa: pd.DataFrame, sb: pd.DataFrame) -> pd.DataFrame:
-    """Per unit of ``sb``'s vintage: level_a (from ``sa``, same vintage), level_b, change."""
-    a_level = dict(zip(sa["unit_code"], sa["level"]))
-    a_prov = dict(zip(sa["unit_code"], sa["provenance"]))
-    a_mixed = dict(zip(sa["unit_code"], sa["mixed"]))
+def compare(sa, sb: pd.DataFrame, year_a=None) -> pd.DataFrame:
+    """Per unit of ``sb``'s vintage: level_a (from ``sa``, a status frame of the same vintage or a
+    ``resolve`` mapping), level_b, change."""
+    if isinstance(sa, dict):
+        a_level = {c: r["level"] for c, r in sa.items()}
+        a_prov = {c: r["provenance"] for c, r in sa.items()}
+        a_mixed = {c: r["mixed"] for c, r in sa.items()}
+    else:
+        a_level = dict(zip(sa["unit_code"], sa["level"]))
+        a_prov = dict(zip(sa["unit_code"], sa["provenance"]))
+        a_mixed = dict(zip(sa["unit_code"], sa["mixed"]))
+        year_a = meta_of(sa, "year")
     codes = sb["unit_code"].tolist()
     la = [a_level.get(c) for c in codes]
     lb = sb["level"].tolist()
@@ -44,7 +51,7 @@ def compare(sa: pd.DataFrame, sb: pd.DataFrame) -> pd.DataFrame:
         "provenance_b": pd.Series(sb["provenance"].tolist(), dtype=object),
         "mixed_a": np.array([bool(a_mixed.get(c, False)) for c in codes], dtype=bool),
         "steps": pd.array(steps, dtype="Int64"), "change": pd.Series(change, dtype=object)})
-    df["year_a"] = meta_of(sa, "year")
+    df["year_a"] = year_a
     df["year_b"] = meta_of(sb, "year")
     return df
 
