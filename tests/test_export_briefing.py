@@ -220,6 +220,7 @@ def test_illustrative_rows_are_labelled(ds):
     if not (illustrative.status["provenance"] == "illustrative").any():
         pytest.skip("no illustrative rows shipped")
     data = build_briefing(illustrative, "42", 2023, "444", lang="vi", fmt="pdf")
+    _assert_fits(build_briefing(illustrative, "42", 2023, "444", lang="vi", fmt="pptx"))
     pages = _pdf_pages(data)
     labelled = ["MINH HỌA" in p.upper() for p in pages]
     from metrics.status import status_as_of
@@ -270,7 +271,11 @@ def _need_inches(paragraphs, width):
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_pptx_text_fits_its_boxes_and_the_slide(packs, name):
-    prs = Presentation(io.BytesIO(packs[name]["pptx"]))
+    _assert_fits(packs[name]["pptx"])
+
+
+def _assert_fits(data: bytes):
+    prs = Presentation(io.BytesIO(data))
     height = Emu(prs.slide_height).inches
     for number, slide in enumerate(prs.slides, 1):
         for shape in slide.shapes:
@@ -281,8 +286,10 @@ def test_pptx_text_fits_its_boxes_and_the_slide(packs, name):
             if shape.has_table:
                 table, bottom = shape.table, Emu(shape.top).inches
                 for row in table.rows:
-                    cells = [_need_inches(c.text_frame.paragraphs, Emu(table.columns[j].width).inches - 0.2)
-                             + 0.08 for j, c in enumerate(row.cells)]
+                    cells = [_need_inches(c.text_frame.paragraphs, Emu(table.columns[j].width).inches
+                                          - Emu(c.margin_left).inches - Emu(c.margin_right).inches)
+                             + Emu(c.margin_top).inches + Emu(c.margin_bottom).inches
+                             for j, c in enumerate(row.cells)]
                     bottom += max(max(cells), Emu(row.height).inches)
                 assert bottom <= height - 0.55, (number, "table runs into the footer", bottom)
 

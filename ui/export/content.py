@@ -208,9 +208,10 @@ def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFram
             basis = str(int(float(r["record_year"])))
         basis = basis or "—"
         prov = _s(r.get("provenance"))
-        rows.append([fonts.nfc(_s(r["name"])), level_label(_s(r["level"]), lang), crit, basis,
+        # Short level names in this long table ("Không áp dụng", without the bracket).
+        rows.append([fonts.nfc(_s(r["name"])), level_label(_s(r["level"]), lang).split(" (")[0], crit, basis,
                      PROVENANCE_LABELS[lang][prov].split(" — ")[0] if prov in PROVENANCE_LABELS[lang] else "—"])
-    widths = [2.8, 2.6, 1.5, 2.4, 2.1]
+    widths = [2.6, 2.6, 1.1, 2.4, 1.9]
     if all(r[2] == "—" for r in rows):       # no criteria counts recorded: drop the column
         cols, widths = cols[:2] + cols[3:], widths[:2] + widths[3:]
         rows = [r[:2] + r[3:] for r in rows]

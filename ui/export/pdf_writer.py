@@ -200,7 +200,7 @@ def _table_page(pack: Pack, title: str, table: Table, empty_text: str, number: i
     size = 15 if len(table.rows) <= 9 else 13
     avail = H - 0.75 - top - 0.5
     if table.split:
-        size = 13          # two half-width tables
+        size = 13 if len(table.columns) <= 4 else 12    # two half-width tables
     halves = table.halves()
     gap = 0.3
     width = (W - 2 * MARGIN - gap * (len(halves) - 1)) / len(halves)

@@ -180,6 +180,7 @@ def _table(slide, table: Table, x, y, w, max_h, lang, size=14):
         for j, value in enumerate(values):
             cell = tbl.cell(i, j)
             cell.margin_top = cell.margin_bottom = Inches(0.03)
+            cell.margin_left = cell.margin_right = Inches(0.06)
             tf = cell.text_frame
             tf.word_wrap = True
             tf.paragraphs[0].text = ""
@@ -206,7 +207,7 @@ def _table_slide(prs, pack: Pack, title: str, table: Table, empty_text: str, num
     avail = H - 0.8 - top - (0.5 if table.note else 0)
     size = 16 if len(table.rows) <= 9 else 14
     if table.split:
-        size = 13          # two half-width tables
+        size = 13 if len(table.columns) <= 4 else 12    # two half-width tables
     halves = table.halves()
     gap = 0.3
     width = (W - 2 * MARGIN - gap * (len(halves) - 1)) / len(halves)
