@@ -47,9 +47,8 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
     if tg is None or tg.empty:
         return rows
     tg = tg[tg["target_year"].notna() & (tg["target_year"] <= year)]
-    com = cs.set_index("unit_code", drop=False)
-    dis = ds_.set_index("unit_code", drop=False)
-    com_rows = dict(zip(cs["unit_code"], _rows(cs)))
+    all_rows = _rows(cs)
+    com_rows = {u["unit_code"]: u for u in all_rows}
     dis_rows = dict(zip(ds_["unit_code"], _rows(ds_)))
     n_xa = cs[cs["eligible"]].groupby("district_code").size().to_dict()
     n_xa[prep.province_code] = int(cs["eligible"].sum())
@@ -70,10 +69,8 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
             full = pd.notna(t.target_share) and float(t.target_share) >= 1.0 - 1e-9
             if not full:
                 continue  # partial share targets are followed as gaps, not per unit
-            units = com[com["eligible"]]
-            if t.scope == "district":
-                units = units[units["district_code"] == area]
-            for u in _rows(units):
+            units = [u for u in all_rows if u["eligible"] and (t.scope != "district" or u["district_code"] == area)]
+            for u in units:
                 if u["level"] == "unknown":
                     rows.append(_unit_row(u, listed_as="no_record", admin_level="commune", **common))
                 elif LEVEL_RANK.get(u["level"], -1) < need:
@@ -133,17 +130,17 @@ def rule_b(prep, year, cs: pd.DataFrame, counts: pd.DataFrame, threshold: float 
     rows = []
     if shares.empty:
         return rows, shares
-    el = cs[cs["eligible"]]
+    el = [u for u in _rows(cs) if u["eligible"]]
     for s in shares.itertuples(index=False):
         if s.share is None or s.share < threshold or s.share >= 1.0:
             continue
-        units = el if s.admin_level == "province" else el[el["district_code"] == s.area_code]
+        units = el if s.admin_level == "province" else [u for u in el if u["district_code"] == s.area_code]
         need = LEVEL_RANK[s.level]
         common = {"rule": "b", "target_level": s.level, "area_code": s.area_code, "area_name": s.area_name,
                   "area_share": s.share, "area_reached": s.reached, "area_denominator": s.denominator,
                   "basis": s.basis, "basis_source": s.basis_source, "basis_provenance": s.basis_provenance,
                   "admin_level": "commune"}
-        for u in _rows(units):
+        for u in units:
             if u["level"] == "unknown":
                 rows.append(_unit_row(u, listed_as="no_record", **common))
             elif LEVEL_RANK.get(u["level"], -1) < need:

@@ -18,16 +18,16 @@ UNIT_COLS = ["unit_code", "name", "district_code", "district_name", "level", "pr
 
 
 def _district_ladder(dstat) -> dict:
-    h = dstat[dstat["ladder"] == "district_ntm"]
-    t = dstat[dstat["ladder"] == "completed_task"]
-    r = h["level"].map(DISTRICT_RANK).fillna(-1)
+    rows = list(zip(dstat["ladder"], dstat["level"], dstat["provenance"]))
+    h = [lv for ladder, lv, _ in rows if ladder == "district_ntm"]
+    t = [lv for ladder, lv, _ in rows if ladder == "completed_task"]
+    r = [DISTRICT_RANK.get(lv, -1) for lv in h]
     return {
-        "huyen": int(len(h)),
-        "huyen_standard": int((r >= 1).sum()), "huyen_advanced": int((r >= 2).sum()),
-        "huyen_model": int((r >= 3).sum()), "huyen_unknown": int((h["level"] == "unknown").sum()),
-        "towns_cities": int(len(t)), "completed": int((t["level"] == "completed").sum()),
-        "towns_cities_unknown": int((t["level"] == "unknown").sum()),
-        "weakest_provenance": weakest(dstat.loc[dstat["level"] != "unknown", "provenance"]),
+        "huyen": len(h),
+        "huyen_standard": sum(x >= 1 for x in r), "huyen_advanced": sum(x >= 2 for x in r),
+        "huyen_model": sum(x >= 3 for x in r), "huyen_unknown": h.count("unknown"),
+        "towns_cities": len(t), "completed": t.count("completed"), "towns_cities_unknown": t.count("unknown"),
+        "weakest_provenance": weakest([p for _, lv, p in rows if lv != "unknown"]),
     }
 
 
