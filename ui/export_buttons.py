@@ -47,9 +47,9 @@ def _button(kind: str, fmt: str, params: dict, lang: str, illustrative: bool, bu
     if st.button(L["prepare"].format(fmt=fmt.upper()), key=f"prep::{store_key}"):
         with st.status(L["building"].format(fmt=fmt.upper()), expanded=False) as status:
             try:
-                st.write(L["step_data"])
-                data = build()
+                st.write(L["step_data"])   # the build computes the figures, then draws
                 st.write(L["step_draw"])
+                data = build()
                 st.session_state[store_key] = data
                 status.update(label=L["done"].format(fmt=fmt.upper()), state="complete")
             except Exception as exc:  # show, never a traceback to the reader
