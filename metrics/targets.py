@@ -17,7 +17,7 @@ PACE_YEARS = 3
 TARGET_COLS = ["target_id", "scope", "area_code", "area_name", "admin_level", "level", "target_year",
                "target_share", "target_count", "required", "current", "eligible", "unknown", "gap",
                "state", "pace", "pace_years", "years_to_target", "on_track", "provenance", "source_id",
-               "note"]
+               "current_provenance", "note"]
 
 
 def map_code(prep, vintage_from: str, code: str, vintage_to: str, admin_level: str):
@@ -78,9 +78,9 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
     if tg is None or tg.empty:
         return pd.DataFrame(columns=TARGET_COLS)
     by_area = counts.set_index("area_code")
-    com = {c: {"level": lv, "name": n, "eligible": e} for c, lv, n, e in
+    com = {c: {"level": lv, "name": n, "eligible": e, "provenance": p} for c, lv, n, e, p in
            zip(commune_status["unit_code"], commune_status["level"], commune_status["name"],
-               commune_status["eligible"])}
+               commune_status["eligible"], commune_status["provenance"])}
     dis = dict(zip(district_status["unit_code"], district_status.to_dict("records"))) \
         if district_status is not None else {}
     rows = []
@@ -112,7 +112,8 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
             req = int(t.target_count) if pd.notna(t.target_count) else int(math.ceil(float(t.target_share) * e - 1e-9))
             gap = max(0, req - cur)
             row = {**base, "area_code": area, "area_name": a["area_name"], "admin_level": "commune",
-                   "required": req, "current": cur, "eligible": e, "unknown": int(a["unknown"]), "gap": gap}
+                   "required": req, "current": cur, "eligible": e, "unknown": int(a["unknown"]), "gap": gap,
+                   "current_provenance": a["weakest_provenance"]}
             if gap == 0:
                 row["state"] = "met"
             else:
@@ -141,7 +142,7 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
                 continue
             lvl, name, rank = u["level"], u["name"], LEVEL_RANK
         row = {**base, "area_code": code, "area_name": name, "admin_level": t.admin_level,
-               "required": 1, "eligible": 1, "unknown": int(lvl == "unknown")}
+               "required": 1, "eligible": 1, "unknown": int(lvl == "unknown"), "current_provenance": u.get("provenance")}
         if lvl == "unknown":
             row.update(state="no_record", current=None, gap=None)
         else:
