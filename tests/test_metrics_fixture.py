@@ -398,3 +398,33 @@ def test_status_frame_contract_columns(ds):
         assert c in st.columns
     assert st.attrs["vintage"] == "99-2020" and st.attrs["province_name"] == "Tỉnh Mẫu"
     assert len(st) == 15
+
+
+def test_targets_that_are_not_xa_counts_are_not_computed(ds):
+    extra = pd.DataFrame([
+        # "2/2 district-level units standard by 2025": the count is not 100 % of the 13 xã
+        {"target_id": "T5", "scope": "province", "vintage": "99-2020", "unit_code": "99", "admin_level": "province",
+         "level": "standard", "target_year": "2025", "target_share": "1.0", "target_count": "2"},
+        {"target_id": "T6", "scope": "province", "vintage": "99-2020", "unit_code": "99", "admin_level": "province",
+         "level": None, "target_year": "2015", "target_share": None, "target_count": "0"},
+        {"target_id": "T7", "scope": "province", "vintage": "99-2020", "unit_code": "99", "admin_level": "province",
+         "level": "completed", "target_year": "2025", "target_share": None, "target_count": None},
+    ])
+    ds.targets = pd.concat([ds.targets, extra], ignore_index=True)
+    t = {x["target_id"]: x for x in build_summary(ds, P, 2022)["targets"]}
+    assert t["T5"]["state"] == "not_computed" and t["T5"]["gap"] is None
+    assert t["T7"]["state"] == "not_computed"
+    assert "T6" not in t  # due in 2015 and not computable: not listed for 2022
+    h = holdouts(ds, P, 2025)  # T5 must not make every xã a 2025 unit target
+    assert "T5" not in set(h["target_id"])
+
+
+def test_number_formatting_vi_en():
+    from metrics.fmt import format_number, format_percent
+    assert format_percent(177 / 181, "vi") == "97,8%" and format_percent(177 / 181, "en") == "97.8%"
+    assert format_percent(0.5625, "vi", 2) == "56,25%" and format_percent(0.5625, "vi") == "56,3%"
+    assert format_number(11163, "vi") == "11.163" and format_number(11163, "en") == "11,163"
+    assert format_number(1234567.891, "vi", 2) == "1.234.567,89"
+    assert format_number(-0.5, "en", 0) == "-1" and format_number(None, "vi") == "—"
+    with pytest.raises(ValueError):
+        format_number(1, "fr")
