@@ -2,7 +2,7 @@
 navigation, notices and the attribution footer. Pages are thin (pages/*.py)."""
 import streamlit as st
 
-st.set_page_config(page_title="NTM Atlas", page_icon="🗺️", layout="wide",
+st.set_page_config(page_title="NTM Atlas", page_icon=":material/map:", layout="wide",
                    initial_sidebar_state="auto")
 
 from ui import layout, state  # noqa: E402  (set_page_config must come first)
@@ -30,13 +30,13 @@ view = state.current()
 layout.notices(bad, lang)
 
 PAGES = [
-    ("pages/overview.py", "overview", "📊", True),
-    ("pages/map.py", "map", "🗺️", False),
-    ("pages/progress.py", "progress", "📈", False),
-    ("pages/holdouts.py", "holdouts", "🚩", False),
-    ("pages/area.py", "area", "🏘️", False),
-    ("pages/sources.py", "sources", "📚", False),
-    ("pages/data.py", "data", "⬇️", False),
+    ("pages/overview.py", "overview", ":material/dashboard:", True),
+    ("pages/map.py", "map", ":material/map:", False),
+    ("pages/progress.py", "progress", ":material/trending_up:", False),
+    ("pages/holdouts.py", "holdouts", ":material/flag:", False),
+    ("pages/area.py", "area", ":material/location_city:", False),
+    ("pages/sources.py", "sources", ":material/menu_book:", False),
+    ("pages/data.py", "data", ":material/download:", False),
 ]
 nav = st.navigation([st.Page(path, title=t(f"pages.{slug}", lang), icon=icon, url_path=slug, default=default)
                      for path, slug, icon, default in PAGES])

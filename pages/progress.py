@@ -28,12 +28,18 @@ area = st.selectbox(t("progress.area", lang), areas, key="ntm_w_prog_area",
                     format_func=lambda a: t("progress.whole_province", lang) if a == view.province else charts.area_name(a, view, illus))
 targets = panels.province_targets(view, illus) if area == view.province else None
 
-st.plotly_chart(charts.level_chart(series, area, "count", lang, targets, view), use_container_width=True, key="prog_counts")
-st.plotly_chart(charts.level_chart(series, area, "share", lang, targets, view), use_container_width=True, key="prog_shares")
+CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+st.subheader(t("progress.counts", lang))
+st.plotly_chart(charts.level_chart(series, area, "count", lang, targets, view), use_container_width=True,
+                key="prog_counts", config=CONFIG)
+st.subheader(t("progress.shares", lang))
+st.plotly_chart(charts.level_chart(series, area, "share", lang, targets, view), use_container_width=True,
+                key="prog_shares", config=CONFIG)
 st.caption(t("progress.criteria_set_note", lang))
 fig = charts.criteria_chart(series, area, lang)
 if fig is not None:
-    st.plotly_chart(fig, use_container_width=True, key="prog_criteria")
+    st.subheader(t("progress.criteria_avg", lang))
+    st.plotly_chart(fig, use_container_width=True, key="prog_criteria", config=CONFIG)
 
 st.subheader(t("progress.transitions", lang))
 a, b = st.columns(2)

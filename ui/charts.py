@@ -50,14 +50,13 @@ def level_chart(series: pd.DataFrame, area: str, kind: str, lang: str, targets, 
                 y = float(r.target_count)
             else:
                 continue
-            fig.add_trace(go.Scatter(x=[int(r.target_year)], y=[y], mode="markers+text",
-                                     marker={"symbol": "star", "size": 15, "color": palette.level_colour(str(r.level)),
+            label = t("progress.target_line", lang, level=t("levels." + str(r.level), lang), year=int(r.target_year))
+            fig.add_trace(go.Scatter(x=[int(r.target_year)], y=[y], mode="markers", name=label,
+                                     marker={"symbol": "star", "size": 16, "color": palette.level_colour(str(r.level)),
                                              "line": {"color": "#000", "width": 1}},
-                                     text=[t("progress.target_line", lang, level=t("levels." + str(r.level), lang), year=int(r.target_year))],
-                                     textposition="top center", showlegend=False))
-    fig.update_layout(title=t("progress.counts" if kind == "count" else "progress.shares", lang),
-                      yaxis_title="%" if kind == "share" else t("cols.count", lang), xaxis_title=t("cols.year", lang),
-                      xaxis={"dtick": 1}, height=420, margin={"l": 40, "r": 10, "t": 50, "b": 40},
+                                     hovertemplate=label + ": %{y}<extra></extra>"))
+    fig.update_layout(yaxis_title="%" if kind == "share" else t("cols.count", lang), xaxis_title=t("cols.year", lang),
+                      xaxis={"dtick": 1}, height=440, margin={"l": 40, "r": 10, "t": 20, "b": 40},
                       legend={"orientation": "h", "y": -0.2}, font={"size": 14})
     return fig
 
@@ -72,7 +71,7 @@ def criteria_chart(series: pd.DataFrame, area: str, lang: str):
         if len(b):
             fig.add_trace(go.Scatter(x=[int(v) for v in b["year"]], y=[float(v) for v in b["value"]], mode="lines+markers", name=t("progress." + basis, lang),
                                      line={"dash": dash, "width": 3, "color": "#2166ac"}))
-    fig.update_layout(title=t("progress.criteria_avg", lang), xaxis={"dtick": 1}, height=360,
-                      margin={"l": 40, "r": 10, "t": 50, "b": 40}, font={"size": 14},
+    fig.update_layout(xaxis={"dtick": 1}, height=360,
+                      margin={"l": 40, "r": 10, "t": 20, "b": 40}, font={"size": 14},
                       legend={"orientation": "h", "y": -0.25})
     return fig

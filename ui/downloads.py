@@ -81,7 +81,7 @@ def render(view, illus: bool) -> None:
     st.subheader(t("data.on_screen", lang, province=prov, year=view.year))
     frame = view_frame(view, illus)
     if illus and "illustrative" in frame.columns and frame["illustrative"].fillna(False).astype(bool).any():
-        st.error(t("app.illustrative_banner", lang), icon="⚠️")
+        st.error(t("app.illustrative_banner", lang), icon=":material/warning:")
     c1, c2 = st.columns(2)
     c1.download_button(t("data.csv_view", lang), safe_csv(frame), file_name=_name(view, "communes", "csv"),
                        mime="text/csv", key="dl_view_csv")

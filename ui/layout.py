@@ -63,7 +63,7 @@ def sidebar(view: ViewState, ch: Choices) -> None:
 
 def notices(bad: list, lang: str) -> None:
     for param, value in bad:
-        st.warning(t("app.bad_param", lang, param=str(param), value=str(value)), icon="⚠️")
+        st.warning(t("app.bad_param", lang, param=str(param), value=str(value)), icon=":material/warning:")
 
 
 def illustrative_banner(frames, lang: str) -> bool:
@@ -78,7 +78,7 @@ def illustrative_banner(frames, lang: str) -> bool:
                 if (vals.astype(str) == "illustrative").any() or (col == "illustrative" and vals.fillna(False).astype(bool).any()):
                     shown = True
     if shown:
-        st.error(t("app.illustrative_banner", lang), icon="⚠️")
+        st.error(t("app.illustrative_banner", lang), icon=":material/warning:")
     return shown
 
 

@@ -157,7 +157,7 @@ def commune_map(view: ViewState, illus: bool, key: str, year: int, mode: str, he
 def small_map(view: ViewState, illus: bool, key: str) -> None:
     st.subheader(t("overview.small_map", view.lang, year=view.year))
     commune_map(view, illus, key, view.year, "level", height=420)
-    st.page_link("pages/map.py", label=t("overview.open_map", view.lang), icon="🗺️",
+    st.page_link("pages/map.py", label=t("overview.open_map", view.lang), icon=":material/map:",
                  query_params=view.as_params())
 
 
@@ -194,7 +194,7 @@ def holdouts_callout(view: ViewState, illus: bool) -> None:
     if len(h) > 8:
         lines.append(f"- … (+{len(h) - 8})")
     st.markdown("\n".join(lines))
-    st.page_link("pages/holdouts.py", label=t("pages.holdouts", lang), icon="🚩", query_params=view.as_params())
+    st.page_link("pages/holdouts.py", label=t("pages.holdouts", lang), icon=":material/flag:", query_params=view.as_params())
 
 
 def provenance_summary(view: ViewState, status: pd.DataFrame, counts: pd.DataFrame) -> None:
@@ -225,7 +225,8 @@ def map_legend(view: ViewState, illus: bool, year: int, mode: str, district: str
     counts = data.counts(view.province, year, tok, illus)
     row = counts[counts["area_code"].astype(str) == district].iloc[0] if district else province_row(counts)
     h = data.holdouts(view.province, year, tok, illus)
-    st.html(legend.level_legend_html(row, year, lang, holdouts=len(holdout_codes(h))))
+    communes_h = h[h["admin_level"].astype(str) == "commune"] if len(h) and "admin_level" in h.columns else h
+    st.html(legend.level_legend_html(row, year, lang, holdouts=len(holdout_codes(communes_h))))
 
 
 def district_targets(view: ViewState, summary: dict) -> None:

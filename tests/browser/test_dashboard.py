@@ -125,32 +125,6 @@ def _commune_point(page, frame, name):
     return off["x"] + box[0], off["y"] + box[1]
 
 
-def test_tooltip_on_hover(map_session):
-    from ui.i18n import t
-    page, frame = map_session["page"], map_session["frame"]
-    x, y = _commune_point(page, frame, "Xã Hà Linh")
-    page.mouse.move(x, y)
-    tip = frame.locator(".leaflet-tooltip")
-    tip.wait_for(timeout=5000)
-    text = tip.inner_text()
-    for part in ("Xã Hà Linh", "Huyện Hương Khê", t("levels.none", "vi"), t("provenance.reported", "vi")):
-        assert part in text, (part, text)
-
-
-def test_click_opens_detail_panel(map_session):
-    from ui.i18n import t
-    page, frame = map_session["page"], map_session["frame"]
-    x, y = _commune_point(page, frame, "Xã Hà Linh")
-    page.mouse.click(x, y)
-    panel = page.locator(".st-key-ntm_detail")
-    panel.wait_for(timeout=30000)
-    wait_for_app(page)
-    text = panel.inner_text()
-    assert t("detail.title", "vi", name="Xã Hà Linh") in text
-    assert t("detail.history", "vi") in text
-    assert "2023" in text          # its recognition year shows in the history
-
-
 def test_year_change_restyles_without_remount(map_session):
     page, frame = map_session["page"], map_session["frame"]
     ws = map_session["ws"]
@@ -175,6 +149,48 @@ def test_year_change_restyles_without_remount(map_session):
           f"+ {http_bytes:,} B geometry/status by URL; ratio {ratio:.1%} "
           f"(websocket only: {change_in / first_in:.1%})")
     assert ratio <= 0.10
+
+
+def test_tooltip_on_hover(map_session, ds):
+    from ui.i18n import t
+    page, frame = map_session["page"], map_session["frame"]
+    x, y = _commune_point(page, frame, "Xã Hà Linh")
+    page.mouse.move(x, y)
+    tip = frame.locator(".leaflet-tooltip")
+    tip.wait_for(timeout=5000)
+    text = tip.inner_text()
+    from metrics.status import status_as_of
+    year = frame.evaluate("() => window.map._ntm.shown.year")
+    row = status_as_of(ds, "42", year).set_index("name").loc["Xã Hà Linh"]
+    for part in ("Xã Hà Linh", "Huyện Hương Khê", f"({year})", t(f"levels.{row['level']}", "vi"),
+                 t(f"provenance.{row['provenance']}", "vi"), str(row["decision_no"])):
+        assert part in text, (part, text)
+
+
+def test_click_opens_detail_panel(map_session):
+    from ui.i18n import t
+    page, frame = map_session["page"], map_session["frame"]
+    x, y = _commune_point(page, frame, "Xã Hà Linh")
+    page.mouse.click(x, y)
+    panel = page.locator(".st-key-ntm_detail")
+    panel.wait_for(timeout=30000)
+    wait_for_app(page)
+    text = panel.inner_text()
+    assert t("detail.title", "vi", name="Xã Hà Linh") in text
+    assert t("detail.history", "vi") in text
+    assert "2023" in text          # its recognition year shows in the history
+
+
+def test_play_steps_through_the_years_in_place(map_session):
+    from ui.i18n import t
+    page, frame = map_session["page"], map_session["frame"]
+    shown = frame.evaluate("() => window.map._ntm.shown.year")
+    page.get_by_role("button", name=t("map.play", "vi")).click()
+    frame.wait_for_function(f"() => window.map._ntm.shown.year === {shown + 1}", timeout=30000)
+    assert frame.evaluate("() => window.__ntm_marker") == "still here"
+    # at the last year it stops by itself and offers "play" again
+    page.get_by_role("button", name=t("map.play", "vi")).wait_for(timeout=30000)
+    wait_for_app(page)
 
 
 def test_search_zooms_to_the_commune(map_session):
@@ -221,6 +237,7 @@ def test_every_page_opens_and_screenshots(browser, app_server, width, height, ta
         for lang in ("vi", "en"):
             for path in PAGES:
                 sep = "&" if "?" in path else "?"
+                t0 = time.time()
                 page.goto(f"{app_server}/{path}{sep}lang={lang}")
                 wait_for_app(page)
                 slug = (path.split("?")[0] or "overview")
@@ -230,6 +247,8 @@ def test_every_page_opens_and_screenshots(browser, app_server, width, height, ta
                 assert heading.inner_text().strip() == title
                 if slug in ("overview", "map", "area"):
                     map_frame(page)
+                    if slug == "map" and lang == "vi":
+                        print(f"\n/map ({tag}, warm server): commune layer drawn {time.time() - t0:.2f} s after navigation")
                 shoot(page, SHOTS / f"{slug}-{lang}-{tag}.png", width, height)
         assert guard.blocked == []
         assert guard.console_errors == []

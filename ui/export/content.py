@@ -281,6 +281,29 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
     districts = pd.DataFrame(summary["district_units"])
     progress, changes, notes = _progress(prep, view, lang)
 
+    holdouts_table = _holdouts_table(ds, view, held, lang)
+    # Communes with no record are not holdouts; say how many so the list is read right.
+    no_record = pd.DataFrame(summary["holdouts"].get("no_record", []))
+    if not no_record.empty and view.district is not None and "district_code" in no_record:
+        no_record = no_record[no_record["district_code"].astype(str) == view.district]
+    if len(no_record):
+        num, _ = _fmt()
+        extra_note = (f"{num(len(no_record), lang)} xã chưa có bản ghi năm {year}: không liệt kê "
+                      "là chậm, cũng không tính là đạt." if lang == "vi" else
+                      f"{num(len(no_record), lang)} communes have no record for {year}: not listed "
+                      "as holdouts, nor counted as attained.")
+        holdouts_table.note = " ".join(x for x in (holdouts_table.note, extra_note) if x)
+
+    c = view.counts
+    num, pct = _fmt()
+    cover_facts = [
+        f"{AT_LEAST[lang]['standard']}: {num(int(c['atleast_standard']), lang)}/"
+        f"{num(int(c['eligible']), lang)} {t('communes', lang)} ({t('basis_computed', lang)})",
+        f"{level_label('unknown', lang)}: {num(int(c['unknown']), lang)} {t('communes', lang)}",
+        (f"Đơn vị chậm so với mục tiêu: {num(len(held), lang)}" if lang == "vi"
+         else f"Holdouts behind their target: {num(len(held), lang)}"),
+    ]
+
     scope = view.scope_name
     title = (f"Nông thôn mới — {scope}, năm {year}" if lang == "vi"
              else f"New Rural Development — {scope}, {year}")
@@ -302,7 +325,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         kpis=_kpis(view, summary, districts, lang),
         map_title=f"{t('map_title', lang)}, {year}", map_subtitle=view.subtitle, map_mode="standard",
         communes=view.communes, districts=view.districts,
-        holdouts=_holdouts_table(ds, view, held, lang), holdouts_title=t("holdouts_title", lang),
+        holdouts=holdouts_table, holdouts_title=t("holdouts_title", lang),
         progress=progress, progress_title=t("progress_title", lang), progress_notes=notes,
         set_changes=changes,
         districts_table=_districts_table(view, counts, districts, lang),
@@ -314,7 +337,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         illustrative_note=view.illustrative_note,
         source_line=fonts.nfc(f"{t('source', lang)}: {'; '.join(view.short_sources) or '—'}. "
                               f"{short_attr}"),
-        extra={"citation": citation(view.short_sources, lang),
+        extra={"citation": citation(view.short_sources, lang), "cover_facts": cover_facts,
                "set_label": ("Bộ tiêu chí mới từ {year}" if lang == "vi" else "New criteria set from {year}"),
                "map_source_line": view.source_line, "summary": summary, "attribution": attribution},
     )

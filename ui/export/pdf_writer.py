@@ -107,9 +107,12 @@ def _cover(pack: Pack) -> Page:
     page.text(MARGIN, max(1.75, 0.4 + used + 0.15), W - 2 * MARGIN,
               f"{t('briefing', pack.lang)} · {t('generated', pack.lang)} {pack.generated_on}",
               size=18, colour="white", max_lines=1)
-    page.text(MARGIN, 3.0, W - 2 * MARGIN, pack.headline, size=26, spacing=1.4, max_lines=6)
+    used = page.text(MARGIN, 3.0, W - 2 * MARGIN, pack.headline, size=26, spacing=1.4, max_lines=5)
+    y = 3.0 + used + 0.25
+    for fact in pack.extra.get("cover_facts", []):
+        y += page.text(MARGIN, y, W - 2 * MARGIN, f"• {fact}", size=18, colour=GREY, max_lines=1) + 0.05
     if pack.illustrative:
-        page.text(MARGIN, 5.9, W - 2 * MARGIN, t("illustrative_label", pack.lang), size=16,
+        page.text(MARGIN, 6.05, W - 2 * MARGIN, t("illustrative_label", pack.lang), size=16,
                   bold=True, colour=RED)
     page.text(MARGIN, H - 0.85, W - 2 * MARGIN, pack.source_line, size=11, colour=GREY, max_lines=3)
     return page
@@ -198,7 +201,7 @@ def _table_page(pack: Pack, title: str, table: Table, empty_text: str, number: i
         page.text(MARGIN, top + 0.3, W - 2 * MARGIN, empty_text, size=22)
         return page
     size = 15 if len(table.rows) <= 9 else 13
-    avail = H - 0.75 - top - 0.5
+    avail = H - 0.75 - top - 0.65
     if table.split:
         size = 13 if len(table.columns) <= 4 else 12    # two half-width tables
     halves = table.halves()
@@ -212,7 +215,7 @@ def _table_page(pack: Pack, title: str, table: Table, empty_text: str, number: i
     if left_out and not note:
         note = t("more_rows", pack.lang, n=left_out)
     if note:
-        page.text(MARGIN, top + used + 0.08, W - 2 * MARGIN, note, size=13, colour=GREY, max_lines=1)
+        page.text(MARGIN, top + used + 0.08, W - 2 * MARGIN, note, size=13, colour=GREY, max_lines=2)
     return page
 
 

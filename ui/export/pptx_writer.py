@@ -97,10 +97,13 @@ def _cover(prs, pack: Pack):
     add_text(slide, MARGIN, 1.75, W - 2 * MARGIN, 0.6,
              f"{t('briefing', pack.lang)} · {t('generated', pack.lang)} {pack.generated_on}",
              size=18, colour=white, lang=pack.lang)
-    add_text(slide, MARGIN, 3.0, W - 2 * MARGIN, 3.0, pack.headline, size=28, bold=False,
-             lang=pack.lang, spacing=1.1)
+    add_text(slide, MARGIN, 2.85, W - 2 * MARGIN, 1.7, pack.headline, size=26, bold=False,
+             lang=pack.lang, spacing=1.05)
+    facts = [(f"• {f}", 18, False, GREY) for f in pack.extra.get("cover_facts", [])]
+    if facts:
+        add_text(slide, MARGIN, 4.6, W - 2 * MARGIN, 1.3, facts, lang=pack.lang)
     if pack.illustrative:
-        add_text(slide, MARGIN, 5.9, W - 2 * MARGIN, 0.5, t("illustrative_label", pack.lang),
+        add_text(slide, MARGIN, 6.0, W - 2 * MARGIN, 0.5, t("illustrative_label", pack.lang),
                  size=16, bold=True, colour=RED, lang=pack.lang)
     add_text(slide, MARGIN, H - 0.9, W - 2 * MARGIN, 0.8, pack.source_line, size=12,
              colour=GREY, lang=pack.lang)
@@ -204,7 +207,7 @@ def _table_slide(prs, pack: Pack, title: str, table: Table, empty_text: str, num
     if not table.rows:
         add_text(slide, MARGIN, top + 0.3, W - 2 * MARGIN, 1.0, empty_text, size=22, lang=pack.lang)
         return
-    avail = H - 0.8 - top - (0.5 if table.note else 0)
+    avail = H - 0.8 - top - (0.75 if table.note else 0)
     size = 16 if len(table.rows) <= 9 else 14
     if table.split:
         size = 13 if len(table.columns) <= 4 else 12    # two half-width tables
@@ -216,7 +219,7 @@ def _table_slide(prs, pack: Pack, title: str, table: Table, empty_text: str, num
         used = max(used, _table(slide, half, MARGIN + i * (width + gap), top, width, avail,
                                 pack.lang, size=size))
     if table.note:
-        add_text(slide, MARGIN, top + used + 0.05, W - 2 * MARGIN, 0.45, table.note, size=14,
+        add_text(slide, MARGIN, top + used + 0.05, W - 2 * MARGIN, 0.7, table.note, size=14,
                  colour=GREY, lang=pack.lang)
 
 
