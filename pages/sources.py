@@ -13,7 +13,7 @@ panels.page_title("sources.title", view)
 st.write(t("sources.intro", lang))
 ds = data.dataset(True)
 st.dataframe(tables.sources_table(ds.sources, lang), hide_index=True, use_container_width=True,
-             column_config=tables.link_config(lang))
+             column_config=tables.link_config(lang), height=min(36 * (len(ds.sources) + 1) + 4, 720))
 
 st.subheader(t("sources.boundaries", lang))
 panels.boundary_attribution(view)

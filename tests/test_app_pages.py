@@ -191,10 +191,17 @@ def test_holdouts_page_lists_the_rule_result(ds):
     at = run("pages/holdouts.py", year=year)
     h = holdouts(ds, "42", year)
     listed = h[h["listed_as"] == "holdout"]
-    table = at.dataframe[0].value
+    table = at.dataframe[1].value        # [0] is the per-year summary
     assert len(table) == len(listed)
     assert set(table[t("cols.unit", "vi")]) == set(listed["name"])
     assert {"Xã Điền Mỹ", "Xã Hà Linh", "Xã Hương Lâm", "Xã Hương Liên", "Huyện Lộc Hà"} <= set(listed["name"])
+    # per-year summary: the 2022 row names the same units
+    per_year = at.dataframe[0].value.set_index(t("cols.year", "vi"))
+    assert set(per_year.loc[year, t("holdouts.units", "vi")].split(", ")) == set(listed["name"])
+    # every unit ever listed has a timeline, Lộc Hà's from the district ladder
+    labels = [e.label for e in at.expander]
+    assert any(lbl.startswith(t("holdouts.timeline", "vi", name="Huyện Lộc Hà")) for lbl in labels)
+    assert any(lbl.startswith(t("holdouts.timeline", "vi", name="Xã Hà Linh")) for lbl in labels)
 
 
 def test_sources_page_lists_every_source(ds):

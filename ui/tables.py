@@ -142,7 +142,13 @@ def sources_table(src: pd.DataFrame, lang: str) -> pd.DataFrame:
     if "doc_date" in out.columns and "published" in src.columns:
         out["doc_date"] = [d if isinstance(d, str) and d else (p if isinstance(p, str) else "")
                            for d, p in zip(src["doc_date"], src["published"])]
+    if "kind" in out.columns:
+        out["kind"] = out["kind"].map(lambda k: t(f"sources.kind.{k}", lang) if str(k) in KINDS else ("" if pd.isna(k) else str(k)))
+    out = out.astype(object).where(out.notna(), "")
     return out.rename(columns=cols)
+
+
+KINDS = {"decision", "news", "report", "plan", "dataset", "seed"}
 
 
 def link_config(lang: str) -> dict:

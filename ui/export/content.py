@@ -296,12 +296,17 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
 
     c = view.counts
     num, pct = _fmt()
+    held_scope = held
+    if view.district is not None and not held.empty:
+        own = held["district_code"].astype(str) == view.district
+        own |= (held["admin_level"] == "district") & (held["unit_code"].astype(str) == view.district)
+        held_scope = held[own]
     cover_facts = [
         f"{AT_LEAST[lang]['standard']}: {num(int(c['atleast_standard']), lang)}/"
         f"{num(int(c['eligible']), lang)} {t('communes', lang)} ({t('basis_computed', lang)})",
         f"{level_label('unknown', lang)}: {num(int(c['unknown']), lang)} {t('communes', lang)}",
-        (f"Đơn vị chậm so với mục tiêu: {num(len(held), lang)}" if lang == "vi"
-         else f"Holdouts behind their target: {num(len(held), lang)}"),
+        (f"Đơn vị chậm so với mục tiêu: {num(len(held_scope), lang)}" if lang == "vi"
+         else f"Holdouts behind their target: {num(len(held_scope), lang)}"),
     ]
 
     scope = view.scope_name

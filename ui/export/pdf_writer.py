@@ -198,7 +198,9 @@ def _table(page: Page, table: Table, x, y, w, max_h, size):
 def _table_page(pack: Pack, title: str, table: Table, empty_text: str, number: int) -> Page:
     page, top = _page(pack, title, number)
     if not table.rows:
-        page.text(MARGIN, top + 0.3, W - 2 * MARGIN, empty_text, size=22)
+        used = page.text(MARGIN, top + 0.3, W - 2 * MARGIN, empty_text, size=22)
+        if table.note:
+            page.text(MARGIN, top + 0.5 + used, W - 2 * MARGIN, table.note, size=16, colour=GREY)
         return page
     size = 15 if len(table.rows) <= 9 else 13
     avail = H - 0.75 - top - 0.65

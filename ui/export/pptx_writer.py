@@ -206,6 +206,9 @@ def _table_slide(prs, pack: Pack, title: str, table: Table, empty_text: str, num
     top = 1.65 if pack.illustrative else 1.35
     if not table.rows:
         add_text(slide, MARGIN, top + 0.3, W - 2 * MARGIN, 1.0, empty_text, size=22, lang=pack.lang)
+        if table.note:
+            add_text(slide, MARGIN, top + 1.4, W - 2 * MARGIN, 1.0, table.note, size=18,
+                     colour=GREY, lang=pack.lang)
         return
     avail = H - 0.8 - top - (0.75 if table.note else 0)
     size = 16 if len(table.rows) <= 9 else 14
