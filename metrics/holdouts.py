@@ -122,23 +122,23 @@ def area_shares(prep, year, counts: pd.DataFrame) -> pd.DataFrame:
                          "level": lvl, "reached": reached, "denominator": den,
                          "share": reached / den if den else None, "basis": basis, "basis_source": src,
                          "basis_provenance": prov, "basis_as_of": as_of, "unknown": int(a.unknown)})
-    return pd.DataFrame(rows)
+    return rows
 
 
 def rule_b(prep, year, cs: pd.DataFrame, counts: pd.DataFrame, threshold: float = THRESHOLD):
     shares = area_shares(prep, year, counts)
     rows = []
-    if shares.empty:
+    if not shares:
         return rows, shares
     el = [u for u in _rows(cs) if u["eligible"]]
-    for s in shares.itertuples(index=False):
-        if s.share is None or s.share < threshold or s.share >= 1.0:
+    for s in shares:
+        if s["share"] is None or s["share"] < threshold or s["share"] >= 1.0:
             continue
-        units = el if s.admin_level == "province" else [u for u in el if u["district_code"] == s.area_code]
-        need = LEVEL_RANK[s.level]
-        common = {"rule": "b", "target_level": s.level, "area_code": s.area_code, "area_name": s.area_name,
-                  "area_share": s.share, "area_reached": s.reached, "area_denominator": s.denominator,
-                  "basis": s.basis, "basis_source": s.basis_source, "basis_provenance": s.basis_provenance,
+        units = el if s["admin_level"] == "province" else [u for u in el if u["district_code"] == s["area_code"]]
+        need = LEVEL_RANK[s["level"]]
+        common = {"rule": "b", "target_level": s["level"], "area_code": s["area_code"], "area_name": s["area_name"],
+                  "area_share": s["share"], "area_reached": s["reached"], "area_denominator": s["denominator"],
+                  "basis": s["basis"], "basis_source": s["basis_source"], "basis_provenance": s["basis_provenance"],
                   "admin_level": "commune"}
         for u in units:
             if u["level"] == "unknown":
@@ -148,17 +148,30 @@ def rule_b(prep, year, cs: pd.DataFrame, counts: pd.DataFrame, threshold: float 
     return rows, shares
 
 
-def holdouts_from(prep, year, cs, dstat, counts, threshold=THRESHOLD) -> pd.DataFrame:
-    rows = rule_a(prep, year, cs, dstat)
-    b, shares = rule_b(prep, year, cs, counts, threshold)
-    df = pd.DataFrame(rows + b, columns=HOLDOUT_COLS)
-    # a unit below a level in both the province and its district is listed once (province first)
-    df = df.drop_duplicates(subset=["rule", "listed_as", "unit_code", "admin_level", "target_level"], keep="first")
-    df = df.reset_index(drop=True)
+def holdout_rows(prep, year, cs, dstat, counts, threshold=THRESHOLD) -> tuple[list[dict], list[dict]]:
+    """(holdout rows, area shares) as plain dicts; a unit below a level in both the province and
+    its district is listed once (province first)."""
+    seen = set()
+    out = []
+    for r in rule_a(prep, year, cs, dstat) + (b := rule_b(prep, year, cs, counts, threshold))[0]:
+        k = (r["rule"], r["listed_as"], r["unit_code"], r["admin_level"], r["target_level"])
+        if k in seen:
+            continue
+        seen.add(k)
+        row = dict.fromkeys(HOLDOUT_COLS)
+        row.update(r)
+        row["year"] = int(year)
+        out.append(row)
+    return out, b[1]
+
+
+def holdouts_from(prep, year, cs, dstat, counts, threshold=THRESHOLD):
+    """(holdouts frame, area shares frame)."""
+    rows, shares = holdout_rows(prep, year, cs, dstat, counts, threshold)
+    df = pd.DataFrame(rows, columns=HOLDOUT_COLS + ["year"])
     for c in ("target_year", "years_overdue", "record_year", "area_reached", "area_denominator"):
         df[c] = df[c].astype("Int64")
-    df["year"] = int(year)
-    return df, shares
+    return df, pd.DataFrame(shares)
 
 
 def holdouts(ds, province_code, year, threshold=THRESHOLD) -> pd.DataFrame:

@@ -6,8 +6,8 @@ from .captions import headline
 from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED, MetricsInputError, clean, records_to_json, weakest
 from .counts import level_counts
 from .criteria import criteria_summary
-from .holdouts import holdouts_from
-from .prepare import prepare
+from .holdouts import THRESHOLD, holdout_rows
+from .prepare import as_prepared
 from .progress import reported_vs_computed
 from .status import commune_status, district_status_as_of, resolve
 from .targets import targets_and_gaps
@@ -39,7 +39,9 @@ def _row(df, **match) -> dict | None:
 
 
 def build_summary(ds, province_code, year, district_code=None) -> dict:
-    prep = prepare(ds, province_code)
+    """The summary of one province (or one of its districts) for a year. ``ds`` is a Dataset or a
+    ``Prepared`` of the province (reusing one skips the preparation; its caches are per year)."""
+    prep = as_prepared(ds, province_code)
     pc = prep.province_code
     year = int(year)
     cs, meta = commune_status(prep, year)
@@ -58,7 +60,7 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
     tg = targets_and_gaps(prep, year, cs, counts, dstat)
     # the targets that speak to this year: not yet due, or due and unmet
     tg = tg[tg["target_year"].isna() | (tg["target_year"] >= year) | (tg["state"] == "past_due")]
-    hold, shares = holdouts_from(prep, year, cs, dstat, counts)
+    hold, shares = holdout_rows(prep, year, cs, dstat, counts)
     trans = compare(prev, cs, year - 1)
     reg_nr = not_reassessed(prep, cs)
     reg_cl = criteria_lost(prep, cs)
@@ -66,42 +68,41 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
         codes = set(in_scope["unit_code"])
         rvc = rvc[rvc["area_code"] == scope_code]
         tg = tg[(tg["area_code"] == scope_code) | tg["area_code"].isin(codes)]
-        hold = hold[(hold["unit_code"].isin(codes) & (hold["admin_level"] == "commune"))
-                    | (hold["unit_code"] == scope_code)]
+        hold = [h for h in hold if (h["unit_code"] in codes and h["admin_level"] == "commune")
+                or h["unit_code"] == scope_code]
         trans = trans[trans["district_code"] == scope_code]
         reg_nr = reg_nr[reg_nr["unit_code"].isin(codes)]
         reg_cl = reg_cl[reg_cl["unit_code"].isin(codes)]
 
     # captions: one per level, on the basis the holdout rule uses for this area
     captions = {"vi": None, "en": None, "levels": {}}
-    el = in_scope[in_scope["eligible"]]
-    for lvl in RECOGNISED:
-        sh = shares[(shares["area_code"] == scope_code) & (shares["level"] == lvl)] if len(shares) else shares
-        if sh is None or sh.empty:
+    el = [(lv, dn, dt) for lv, dn, dt, e in zip(in_scope["level"], in_scope["district_name"],
+                                                in_scope["district_type"], in_scope["eligible"]) if e]
+    area = None if district_code is None else (scope["area_name"], in_scope["district_type"].iloc[0])
+    for sh in shares:
+        if sh["area_code"] != scope_code:
             continue
-        s = sh.iloc[0]
-        below_df = el[el["level"].map(LEVEL_RANK).fillna(99) < LEVEL_RANK[lvl]]
-        below = list(zip(below_df["district_name"], below_df["district_type"]))
-        area = None if district_code is None else (scope["area_name"], in_scope["district_type"].iloc[0])
-        c = {lang: headline(year, vintage, int(s["reached"]), int(s["denominator"]), s["basis"],
-                            s["basis_provenance"], below, int(scope["unknown"]), lang, lvl, area,
-                            s["basis_as_of"])
+        lvl = sh["level"]
+        below = [(dn, dt) for lv, dn, dt in el if LEVEL_RANK.get(lv, 99) < LEVEL_RANK[lvl]]
+        c = {lang: headline(year, vintage, int(sh["reached"]), int(sh["denominator"]), sh["basis"],
+                            sh["basis_provenance"], below, int(scope["unknown"]), lang, lvl, area,
+                            sh["basis_as_of"])
              for lang in ("vi", "en")}
-        c.update({"basis": s["basis"], "basis_source": clean(s["basis_source"]),
-                  "basis_as_of": clean(s["basis_as_of"]),
-                  "provenance": clean(s["basis_provenance"])})
+        c.update({"basis": sh["basis"], "basis_source": clean(sh["basis_source"]),
+                  "basis_as_of": clean(sh["basis_as_of"]), "provenance": clean(sh["basis_provenance"])})
         captions["levels"][lvl] = c
     if "standard" in captions["levels"]:
         captions["vi"] = captions["levels"]["standard"]["vi"]
         captions["en"] = captions["levels"]["standard"]["en"]
 
     tcounts = trans[trans["eligible"]]["change"].value_counts()
+    js = lambda rows: [{k: clean(v) for k, v in r.items()} for r in rows]  # noqa: E731
     holdouts = {
-        "a": records_to_json(hold[(hold["rule"] == "a") & (hold["listed_as"] == "holdout")]),
-        "b": records_to_json(hold[(hold["rule"] == "b") & (hold["listed_as"] == "holdout")]),
-        "no_record": records_to_json(hold[hold["listed_as"] == "no_record"]),
-        "threshold": 0.9,
-        "areas": records_to_json(shares[shares["area_code"] == scope_code] if district_code else shares),
+        "a": js(h for h in hold if h["rule"] == "a" and h["listed_as"] == "holdout"),
+        "b": js(h for h in hold if h["rule"] == "b" and h["listed_as"] == "holdout"),
+        "no_record": js(h for h in hold if h["listed_as"] == "no_record"),
+        "threshold": THRESHOLD,
+        "areas": js(sh for sh in shares if not district_code or sh["area_code"] == scope_code),
     }
     notes = []
     if meta["vintage_note"]:
