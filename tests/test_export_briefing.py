@@ -312,3 +312,10 @@ def test_export_font_covers_every_vietnamese_letter():
     assert len(fonts.VIETNAMESE_SAMPLE) == 134          # 67 letters × 2 cases
     assert fonts.covers(path) and family in ("Noto Sans", "DejaVu Sans")
     assert not fonts.covers(path, "\U0001F600")         # the check can say no
+
+
+def test_cover_and_holdouts_say_how_many_communes_have_no_record(packs):
+    counts = packs["province-vi"]["summary"]["counts"]
+    slides = [_flat(s) for s in _slides_text(packs["province-vi"]["pptx"])]
+    assert f"Chưa có dữ liệu: {counts['unknown']} xã" in slides[0]
+    assert f"{counts['unknown']} xã chưa có bản ghi năm 2023" in slides[3]

@@ -284,6 +284,8 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
     holdouts_table = _holdouts_table(ds, view, held, lang)
     # Communes with no record are not holdouts; say how many so the list is read right.
     no_record = pd.DataFrame(summary["holdouts"].get("no_record", []))
+    if not no_record.empty:   # communes only (a district with no record is another matter)
+        no_record = no_record[no_record["admin_level"] == "commune"].drop_duplicates("unit_code")
     if not no_record.empty and view.district is not None and "district_code" in no_record:
         no_record = no_record[no_record["district_code"].astype(str) == view.district]
     if len(no_record):
