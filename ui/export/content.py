@@ -268,14 +268,15 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
 
     from ui.share import citation, format_date
 
-    summary = build_summary(ds, province, year, district_code=district)
+    # One preparation shared by the summary, the map and the progress series (its status
+    # cache is reused across them).
+    prep = as_prepared(ds, province)
+    summary = build_summary(prep, province, year, district_code=district)
     held = pd.DataFrame(summary["holdouts"].get("a", []) + summary["holdouts"].get("b", []))
     codes = set()
     if not held.empty:
         held = held[held["listed_as"] == "holdout"]
         codes = set(held.loc[held["admin_level"] == "commune", "unit_code"].astype(str))
-    # One preparation shared by the map and the progress series (its status cache is reused).
-    prep = as_prepared(ds, province)
     view = map_view(ds, province, year, district, "standard", lang, prep=prep, holdout_codes=codes)
     counts = pd.DataFrame([summary["counts"]] + list(summary["districts"]))
     districts = pd.DataFrame(summary["district_units"])
