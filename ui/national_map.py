@@ -36,12 +36,14 @@ LEGEND_LEVELS = ("none", "standard", "advanced", "model", "not_applicable")
 _TEXT = {
     "vi": {"title": "Toàn quốc — lớp ranh giới điều tra dân số 2009 (11.163 đơn vị cấp xã)",
            "no_record": "chưa có dữ liệu trong hệ thống", "code": "Mã",
+           "preparing": "Đang chuẩn bị lớp ranh giới toàn quốc (chỉ lần đầu, khoảng một phút)…",
            "back": "← Toàn quốc", "hint": "Di chuột để xem, bấm để phóng to tỉnh.",
            "caption": "Bản đồ dùng lớp ranh giới năm 2009 (đơn vị hành chính 2008–2009), chỉ mang tính "
                       "minh họa. Trạng thái chỉ hiển thị ở các xã khớp với hồ sơ của chúng tôi "
                       "(Hà Tĩnh, Triệu Sơn, Lào Cai); xã sáp nhập sau 2019 mang trạng thái của đơn vị mới."},
     "en": {"title": "Whole country — 2009 census boundary layer (11,163 commune-level units)",
            "no_record": "no record in our data", "code": "Code",
+           "preparing": "Preparing the national boundary layer (first time only, about a minute)…",
            "back": "← Whole country", "hint": "Hover to read, click to zoom to the province.",
            "caption": "Drawn on the 2009 boundary layer (units as of 2008–2009), illustrative only. Status is "
                       "shown only where a commune matches our records (Hà Tĩnh, Triệu Sơn, Lào Cai); a 2009 "
@@ -237,7 +239,8 @@ def render(lang: str, year: int, ds=None, years=None, key: str = "ntm_national",
     """Draw the national map; returns the clicked unit code (national layer) or None."""
     from streamlit_folium import st_folium
 
-    geo = _geometry_urls()
+    with st.spinner(text("preparing", lang)):   # about a minute once per checkout, then cached
+        geo = _geometry_urls()
     years = tuple(int(y) for y in (years or [year]))
     if ds is None:
         from ui import data
