@@ -34,12 +34,16 @@ def _unit_row(u, **kw):
             "record_year": u["record_year"], "mixed": bool(u.get("mixed", False)), "vintage": u["vintage"], **kw}
 
 
+UNIT_FIELDS = ["unit_code", "name", "unit_type", "district_code", "district_name", "level", "provenance",
+               "source_id", "record_year", "mixed", "vintage", "eligible"]
+
+
 def _rows(df: pd.DataFrame) -> list[dict]:
-    cols = list(df.columns)
+    cols = [c for c in UNIT_FIELDS if c in df.columns]
     return [dict(zip(cols, row)) for row in zip(*(df[c].tolist() for c in cols))]
 
 
-def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
+def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame, all_rows=None) -> list[dict]:
     year = int(year)
     vintage = meta_of(cs, "vintage")
     tg = prep.targets
@@ -47,7 +51,7 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame) -> list[dict]:
     if tg is None or tg.empty:
         return rows
     tg = tg[tg["target_year"].notna() & (tg["target_year"] <= year)]
-    all_rows = _rows(cs)
+    all_rows = all_rows if all_rows is not None else _rows(cs)
     com_rows = {u["unit_code"]: u for u in all_rows}
     dis_rows = dict(zip(ds_["unit_code"], _rows(ds_)))
     n_xa = cs[cs["eligible"]].groupby("district_code").size().to_dict()
@@ -125,12 +129,12 @@ def area_shares(prep, year, counts: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def rule_b(prep, year, cs: pd.DataFrame, counts: pd.DataFrame, threshold: float = THRESHOLD):
+def rule_b(prep, year, cs: pd.DataFrame, counts: pd.DataFrame, threshold: float = THRESHOLD, all_rows=None):
     shares = area_shares(prep, year, counts)
     rows = []
     if not shares:
         return rows, shares
-    el = [u for u in _rows(cs) if u["eligible"]]
+    el = [u for u in (all_rows if all_rows is not None else _rows(cs)) if u["eligible"]]
     for s in shares:
         if s["share"] is None or s["share"] < threshold or s["share"] >= 1.0:
             continue
@@ -153,7 +157,8 @@ def holdout_rows(prep, year, cs, dstat, counts, threshold=THRESHOLD) -> tuple[li
     its district is listed once (province first)."""
     seen = set()
     out = []
-    for r in rule_a(prep, year, cs, dstat) + (b := rule_b(prep, year, cs, counts, threshold))[0]:
+    rows = _rows(cs)
+    for r in rule_a(prep, year, cs, dstat, rows) + (b := rule_b(prep, year, cs, counts, threshold, rows))[0]:
         k = (r["rule"], r["listed_as"], r["unit_code"], r["admin_level"], r["target_level"])
         if k in seen:
             continue

@@ -77,7 +77,7 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
     tg = prep.targets
     if tg is None or tg.empty:
         return pd.DataFrame(columns=TARGET_COLS)
-    by_area = counts.set_index("area_code")
+    by_area = {r["area_code"]: r for r in counts.to_dict("records")}
     com = {c: {"level": lv, "name": n, "eligible": e, "provenance": p} for c, lv, n, e, p in
            zip(commune_status["unit_code"], commune_status["level"], commune_status["name"],
                commune_status["eligible"], commune_status["provenance"])}
@@ -96,17 +96,17 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
         if t.scope in ("province", "district"):
             area = prep.province_code if t.scope == "province" else map_code(prep, t.vintage, t.unit_code,
                                                                                vintage, "district")
-        elig = int(by_area.loc[area, "eligible"]) if area in by_area.index else None
+        elig = int(by_area[area]["eligible"]) if area in by_area else None
         kind = target_kind(t, elig)
         if kind == "not_computed":
             rows.append({**base, "area_code": area or t.unit_code, "admin_level": t.admin_level,
-                         "area_name": by_area.loc[area, "area_name"] if area in by_area.index else None,
+                         "area_name": by_area[area]["area_name"] if area in by_area else None,
                          "state": "not_computed", "note": f"{base['note'] or ''} [not computed: {NOT_COMPUTED_WHY}]"})
             continue
         if kind == "xa_share":
-            if area not in by_area.index:
+            if area not in by_area:
                 continue
-            a = by_area.loc[area]
+            a = by_area[area]
             e = int(a["eligible"])
             cur = int(a[f"atleast_{t.level}"])
             req = int(t.target_count) if pd.notna(t.target_count) else int(math.ceil(float(t.target_share) * e - 1e-9))
