@@ -2,7 +2,7 @@
 navigation, notices and the attribution footer. Pages are thin (pages/*.py)."""
 import streamlit as st
 
-st.set_page_config(page_title="NTM Atlas", page_icon=":material/map:", layout="wide",
+st.set_page_config(page_title="NTM Atlas", page_icon="static/ntm/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
 
 from ui import layout, state  # noqa: E402  (set_page_config must come first)

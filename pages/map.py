@@ -25,6 +25,7 @@ tok = data.token(illus)
 mode = "criteria" if view.level == "criteria" else ("district" if view.layer == "district" else "level")
 
 # --- controls -----------------------------------------------------------------
+layout.year_picker(view, ch, "ntm_w_year_map")
 c1, c2, c3 = st.columns([2, 2, 3])
 with c1:
     layer_options = ["commune", "district", "criteria"]

@@ -9,6 +9,11 @@ lang = view.lang
 illus = layout.show_illustrative()
 
 panels.page_title("overview.title", view)
+c1, c2 = st.columns([1, 2])
+with c1:
+    layout.province_picker(view, "ntm_w_province_main")
+with c2:
+    layout.year_picker(view, layout.choices(), "ntm_w_year_main")
 if view.province == "all":
     panels.national_notice(view)
     st.stop()

@@ -61,6 +61,22 @@ def sidebar(view: ViewState, ch: Choices) -> None:
                       help=t("app.illustrative_help", lang))
 
 
+def province_picker(view: ViewState, key: str) -> None:
+    """The province choice on a page itself (the sidebar is folded away on phones)."""
+    lang = view.lang
+    st.session_state[key] = view.province
+    st.selectbox(t("app.province", lang), options=list(PROVINCE_OPTIONS), key=key,
+                 format_func=lambda code: t(f"provinces.{code}", lang),
+                 on_change=lambda: state.update(province=st.session_state[key], district=None, commune=None))
+
+
+def year_picker(view: ViewState, ch: Choices, key: str) -> None:
+    """The year on a page itself, bound to the same URL state as the sidebar slider."""
+    st.session_state[key] = view.year
+    st.select_slider(t("app.year", view.lang), options=list(ch.years), key=key,
+                     on_change=lambda: state.update(year=int(st.session_state[key]), compare=None))
+
+
 def notices(bad: list, lang: str) -> None:
     for param, value in bad:
         st.warning(t("app.bad_param", lang, param=str(param), value=str(value)), icon=":material/warning:")

@@ -64,6 +64,12 @@
   function attach(map, container) {
     map._ntm = { container: container, communes: null, districts: null, province: null,
                  geoKey: null, view: null, status: null, shown: null, seq: 0 };
+    // On touch phones one finger scrolls the page, not the map (pinch and the
+    // +/- buttons still zoom; dragging comes back once zoomed in).
+    if (L.Browser.mobile) {
+      map.dragging.disable();
+      map.on("zoomend", function () { if (map.getZoom() > 10) { map.dragging.enable(); } else { map.dragging.disable(); } });
+    }
     if (!map.getPane("ntmOutlines")) {
       var pane = map.createPane("ntmOutlines");
       pane.style.zIndex = 450;            // above communes (overlayPane = 400)

@@ -156,7 +156,7 @@ def test_tooltip_on_hover(map_session, ds):
     page, frame = map_session["page"], map_session["frame"]
     x, y = _commune_point(page, frame, "Xã Hà Linh")
     page.mouse.move(x, y)
-    tip = frame.locator(".leaflet-tooltip")
+    tip = frame.locator(".leaflet-tooltip", has_text="Xã Hà Linh")
     tip.wait_for(timeout=5000)
     text = tip.inner_text()
     from metrics.status import status_as_of
@@ -165,6 +165,29 @@ def test_tooltip_on_hover(map_session, ds):
     for part in ("Xã Hà Linh", "Huyện Hương Khê", f"({year})", t(f"levels.{row['level']}", "vi"),
                  t(f"provenance.{row['provenance']}", "vi"), str(row["decision_no"])):
         assert part in text, (part, text)
+
+
+def test_tooltip_escapes_names(map_session):
+    """Names may come from uploads: markup in a name is shown as text, never run."""
+    page, frame = map_session["page"], map_session["frame"]
+    evil = '<img src=x onerror="window.__pwned=1">Xã <b>Thử</b>'
+    frame.evaluate("""(evil) => window.map._ntm.communes.eachLayer(l => {
+        if (l.feature.properties.name === 'Xã Hương Lâm') { l.feature.properties._real = l.feature.properties.name;
+                                                           l.feature.properties.name = evil; } })""", evil)
+    try:
+        page.mouse.move(5, 5)
+        x, y = _commune_point(page, frame, evil)
+        page.mouse.move(x, y)
+        tip = frame.locator(".leaflet-tooltip", has_text="Thử")
+        tip.wait_for(timeout=5000)
+        assert evil in tip.inner_text()
+        assert tip.locator("img").count() == 0
+        assert frame.evaluate("() => window.__pwned") is None
+    finally:
+        frame.evaluate("""() => window.map._ntm.communes.eachLayer(l => {
+            if (l.feature.properties._real) { l.feature.properties.name = l.feature.properties._real;
+                                              delete l.feature.properties._real; } })""")
+        page.mouse.move(5, 5)
 
 
 def test_click_opens_detail_panel(map_session):
@@ -252,5 +275,25 @@ def test_every_page_opens_and_screenshots(browser, app_server, width, height, ta
                 shoot(page, SHOTS / f"{slug}-{lang}-{tag}.png", width, height)
         assert guard.blocked == []
         assert guard.console_errors == []
+    finally:
+        ctx.close()
+
+
+def test_district_view_prints_clean(browser, app_server):
+    """Browser print of /area: no sidebar, header or toolbar; the table and map stay."""
+    ctx, guard = guard_context(browser, viewport={"width": 1200, "height": 1000})
+    page = guard.watch(ctx.new_page())
+    try:
+        page.goto(f"{app_server}/area?district=444&year={YEAR}&lang=vi")
+        wait_for_app(page)
+        map_frame(page)
+        page.emulate_media(media="print")
+        hidden = page.evaluate("""() => ['stSidebar', 'stHeader', 'stToolbar'].map(id => {
+            const e = document.querySelector(`[data-testid=${id}]`);
+            return !e || getComputedStyle(e).display === 'none'; })""")
+        assert hidden == [True, True, True]
+        assert page.locator('[data-testid="stDataFrame"]').first.is_visible()
+        page.pdf(path=str(SHOTS / "area-vi-print.pdf"))
+        assert guard.blocked == [] and guard.console_errors == []
     finally:
         ctx.close()
