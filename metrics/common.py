@@ -88,6 +88,13 @@ def _str(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), None).map(lambda v: None if v is None else str(v).strip())
 
 
+def rows_of(df: pd.DataFrame) -> list:
+    """Rows as namespaces (attribute access like itertuples, without its per-row pandas cost)."""
+    from types import SimpleNamespace
+    cols = [str(c) for c in df.columns]
+    return [SimpleNamespace(**dict(zip(cols, vals))) for vals in zip(*(df[c].tolist() for c in df.columns))]
+
+
 def meta_of(df: pd.DataFrame, key: str):
     """A frame-wide value (``vintage``, ``year``...) from ``attrs`` or from its constant column."""
     v = df.attrs.get(key) if df.attrs else None

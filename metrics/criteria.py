@@ -11,7 +11,7 @@ from collections import Counter
 
 import pandas as pd
 
-from .common import weakest
+from .common import rows_of, weakest
 
 BELOW = 7  # the 2014 seed's "no commune below 7 criteria"
 
@@ -54,7 +54,7 @@ def criteria_summary(cs: pd.DataFrame, threshold: int = BELOW, criteria_names: p
     names = {}
     if criteria_names is not None and len(criteria_names):
         names = {(str(r.criteria_set), str(r.criterion_id)): (r.name_vi, r.name_en)
-                 for r in criteria_names.itertuples(index=False)}
+                 for r in rows_of(criteria_names)}
     for cset in sets:
         g = [r for r in rows if r["criteria_set"] == cset]
         met = [int(r["criteria_met"]) for r in g]

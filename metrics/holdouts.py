@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED, meta_of
+from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED, meta_of, rows_of
 from .counts import level_counts
 from .prepare import as_prepared
 from .progress import best_reported
@@ -56,7 +56,7 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame, all_rows=None) -> li
     dis_rows = dict(zip(ds_["unit_code"], _rows(ds_)))
     n_xa = cs[cs["eligible"]].groupby("district_code").size().to_dict()
     n_xa[prep.province_code] = int(cs["eligible"].sum())
-    for t in tg.itertuples(index=False):
+    for t in rows_of(tg):
         if t.level not in DISTRICT_RANK:
             continue
         need = DISTRICT_RANK[t.level]
@@ -107,7 +107,7 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame, all_rows=None) -> li
 def area_shares(prep, year, counts: pd.DataFrame) -> pd.DataFrame:
     """Share reached per area and level, with the basis used (see module doc)."""
     rows = []
-    for a in counts.itertuples(index=False):
+    for a in rows_of(counts):
         if not a.eligible:
             continue
         for lvl in RECOGNISED:

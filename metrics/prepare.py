@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .common import DISTRICT_RANK, PROV_RANK, MetricsInputError, default_criteria_set
+from .common import DISTRICT_RANK, PROV_RANK, MetricsInputError, default_criteria_set, rows_of
 
 STATUS_COLS = ["record_id", "vintage", "unit_code", "admin_level", "year", "level", "criteria_set",
                "criteria_met", "criteria_total", "missing_criteria", "decision_no", "decision_date",
@@ -109,7 +109,7 @@ class Prepared:
         if v.empty:
             raise MetricsInputError(f"no boundary vintage for province {self.province_code}")
         day = pd.Timestamp(year=int(year), month=12, day=31)
-        for row in v.itertuples(index=False):
+        for row in rows_of(v):
             lo_ok = pd.isna(row.valid_from) or row.valid_from <= day
             hi_ok = pd.isna(row.valid_to) or row.valid_to >= day
             if lo_ok and hi_ok:

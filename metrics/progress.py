@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import PROV_RANK, weakest
+from .common import PROV_RANK, rows_of, weakest
 from .counts import level_counts
 from .prepare import as_prepared
 from .status import commune_status
@@ -60,7 +60,7 @@ def reported_vs_computed(prep, year, commune_status, counts, district_status=Non
     rep = reported_for(prep, year)
     rows = []
     by_area = counts.set_index("area_code")
-    for r in rep.itertuples(index=False):
+    for r in rows_of(rep):
         comp, comp_den, note = None, None, None
         area = by_area.loc[r.area_code] if r.area_code in by_area.index else None
         if r.metric in COUNT_METRICS and area is not None:
@@ -124,7 +124,7 @@ def progress_series(ds, province_code, years) -> pd.DataFrame:
         st, meta = commune_status(prep, y)
         c = level_counts(st, prep.province_code, prep.province_name)
         v = meta["vintage"]
-        for a in c.itertuples(index=False):
+        for a in rows_of(c):
             for lvl in ("standard", "advanced", "model"):
                 rows.append({"year": y, "area_code": a.area_code, "area_name": a.area_name,
                              "metric": f"count_{lvl}", "value": getattr(a, f"atleast_{lvl}"),
@@ -138,7 +138,7 @@ def progress_series(ds, province_code, years) -> pd.DataFrame:
                          "eligible": int(len(g)), "share": None,
                          "provenance": weakest(g["provenance"]), "basis": "computed",
                          "vintage": v, "unknown": None, "criteria_set": cs, "source_id": None})
-        for r in reported_for(prep, y).itertuples(index=False):
+        for r in rows_of(reported_for(prep, y)):
             share = (float(r.value) / float(r.denominator)
                      if pd.notna(r.denominator) and r.denominator and r.metric.startswith("count_")
                      else None)

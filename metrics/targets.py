@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from .common import COMMUNE_ELIGIBLE, DISTRICT_RANK, LEVEL_RANK, meta_of
+from .common import COMMUNE_ELIGIBLE, DISTRICT_RANK, LEVEL_RANK, meta_of, rows_of
 from .status import resolve
 
 PACE_YEARS = 3
@@ -32,11 +32,15 @@ def pace_of(prep, year: int, vintage: str, level: str, area_code: str, current: 
     if y0 >= year:
         return None, None
     res = resolve(prep, y0, vintage, "commune")
-    com = prep.communes(vintage)
+    key = ("xa_list", vintage)
+    if key not in prep._cache:
+        com = prep.communes(vintage)
+        prep._cache[key] = [(c, d) for c, t, d in zip(com["unit_code"].tolist(), com["unit_type"].tolist(),
+                                                      com["district_code"].tolist()) if t == COMMUNE_ELIGIBLE]
     need = LEVEL_RANK[level]
-    before = sum(1 for c, t, d in zip(com["unit_code"], com["unit_type"], com["district_code"])
-                 if t == COMMUNE_ELIGIBLE and (area_code == prep.province_code or d == area_code)
-                 and LEVEL_RANK.get(res[c]["level"], -1) >= need)
+    whole = area_code == prep.province_code
+    before = sum(1 for c, d in prep._cache[key]
+                 if (whole or d == area_code) and LEVEL_RANK.get(res[c]["level"], -1) >= need)
     return (current - before) / (year - y0), f"{y0}–{year}"
 
 
@@ -84,7 +88,8 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
     dis = dict(zip(district_status["unit_code"], district_status.to_dict("records"))) \
         if district_status is not None else {}
     rows = []
-    for t in tg.sort_values(["target_year", "target_id"]).itertuples(index=False):
+    for t in sorted(rows_of(tg), key=lambda t: (t.target_year if t.target_year == t.target_year else 9999,
+                                                  t.target_id or "")):
         base = {"target_id": t.target_id, "scope": t.scope, "level": t.level,
                 "target_year": int(t.target_year) if pd.notna(t.target_year) else None,
                 "target_share": None if pd.isna(t.target_share) else float(t.target_share),
