@@ -3,7 +3,7 @@ JSON-able dict. Pure: takes the dataset frames, reads no file."""
 from __future__ import annotations
 
 from .captions import headline
-from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED, MetricsInputError, clean, records_to_json, weakest
+from .common import DISTRICT_RANK, LEVEL_RANK, MetricsInputError, clean, records_to_json, weakest
 from .counts import level_counts
 from .criteria import criteria_summary
 from .holdouts import THRESHOLD, holdout_rows
