@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 
 from .common import MetricsInputError
@@ -118,8 +119,12 @@ def main(argv=None) -> int:
     except MetricsInputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(s, ensure_ascii=False, indent=2))
-    else:
-        print(_text(s, args.lang))
+    try:
+        if args.json:
+            print(json.dumps(s, ensure_ascii=False, indent=2))
+        else:
+            print(_text(s, args.lang))
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
