@@ -10,7 +10,7 @@ from .holdouts import THRESHOLD, holdout_rows
 from .prepare import as_prepared
 from .progress import reported_vs_computed
 from .status import commune_status, district_status_as_of, resolve
-from .targets import targets_and_gaps
+from .targets import target_rows
 from .transitions import compare, criteria_lost, not_reassessed
 
 UNIT_COLS = ["unit_code", "name", "district_code", "district_name", "level", "provenance", "source_id",
@@ -57,9 +57,9 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
 
     prev = resolve(prep, year - 1, vintage, "commune")  # the previous year on this year's vintage
     rvc = reported_vs_computed(prep, year, cs, counts, dstat, prev)
-    tg = targets_and_gaps(prep, year, cs, counts, dstat)
+    tg = target_rows(prep, year, cs, counts, dstat)
     # the targets that speak to this year: not yet due, or due and unmet
-    tg = tg[tg["target_year"].isna() | (tg["target_year"] >= year) | (tg["state"] == "past_due")]
+    tg = [t for t in tg if t["target_year"] is None or t["target_year"] >= year or t["state"] == "past_due"]
     hold, shares = holdout_rows(prep, year, cs, dstat, counts)
     trans = compare(prev, cs, year - 1)
     reg_nr = not_reassessed(prep, cs)
@@ -67,7 +67,7 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
     if district_code is not None:
         codes = set(in_scope["unit_code"])
         rvc = rvc[rvc["area_code"] == scope_code]
-        tg = tg[(tg["area_code"] == scope_code) | tg["area_code"].isin(codes)]
+        tg = [t for t in tg if t["area_code"] == scope_code or t["area_code"] in codes]
         hold = [h for h in hold if (h["unit_code"] in codes and h["admin_level"] == "commune")
                 or h["unit_code"] == scope_code]
         trans = trans[trans["district_code"] == scope_code]
@@ -124,7 +124,7 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
                                            "source_id", "decision_no", "record_year", "basis"]),
         "district_ladder": _district_ladder(dstat),
         "reported_vs_computed": records_to_json(rvc),
-        "targets": records_to_json(tg),
+        "targets": [{k: clean(v) for k, v in t.items()} for t in tg],
         "holdouts": holdouts,
         "criteria": criteria_summary(in_scope, criteria_names=getattr(ds, "criteria", None)),
         "transitions": {

@@ -76,11 +76,21 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
                      district_status: pd.DataFrame | None = None, with_pace: bool = True) -> pd.DataFrame:
     """One row per target of the province: required, current, gap (units still needed), state
     (met | open | past_due | no_record | not_computed), pace, years to target and on track."""
+    rows = target_rows(prep, year, commune_status, counts, district_status, with_pace)
+    out = pd.DataFrame(rows, columns=TARGET_COLS)
+    for c in ("target_year", "target_count", "required", "current", "eligible", "unknown", "gap"):
+        out[c] = pd.array([None if pd.isna(v) else int(v) for v in out[c]], dtype="Int64")
+    return out
+
+
+def target_rows(prep, year: int, commune_status: pd.DataFrame, counts: pd.DataFrame,
+                district_status: pd.DataFrame | None = None, with_pace: bool = True) -> list[dict]:
+    """The rows of ``targets_and_gaps`` as dicts (every TARGET_COLS key present)."""
     year = int(year)
     vintage = meta_of(commune_status, "vintage")
     tg = prep.targets
     if tg is None or tg.empty:
-        return pd.DataFrame(columns=TARGET_COLS)
+        return []
     by_area = {r["area_code"]: r for r in counts.to_dict("records")}
     com = {c: {"level": lv, "name": n, "eligible": e, "provenance": p} for c, lv, n, e, p in
            zip(commune_status["unit_code"], commune_status["level"], commune_status["name"],
@@ -155,7 +165,9 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
             row.update(current=int(met), gap=0 if met else 1,
                        state="met" if met else ("past_due" if due is not None and year >= due else "open"))
         rows.append(row)
-    out = pd.DataFrame(rows, columns=TARGET_COLS)
-    for c in ("target_year", "target_count", "required", "current", "eligible", "unknown", "gap"):
-        out[c] = pd.array([None if pd.isna(v) else int(v) for v in out[c]], dtype="Int64")
+    out = []
+    for r in rows:
+        full = dict.fromkeys(TARGET_COLS)
+        full.update(r)
+        out.append(full)
     return out
