@@ -245,3 +245,20 @@ def test_progress_chart_and_transitions_equal_metrics(ds):
     ups = int((el["change"] == "up").sum())
     changed = at.dataframe[1].value
     assert len(changed) == ups + int((el["change"] == "down").sum())
+
+
+@pytest.mark.parametrize("province", ["38", "10"])
+def test_other_provinces_show_their_own_figures(ds, latest, province):
+    at = run(province=province)
+    caps = build_summary(ds, province, latest)["captions"]
+    assert caption_of(at) == caps["levels"]["standard"]["vi"]
+    at = run("pages/map.py", province=province)
+    legend = next(b for b in html_bodies(at) if "ntm-legend" in b)
+    row = level_counts(status_as_of(ds, province, latest)).iloc[0]
+    m = re.search(r'<tr data-level="standard">.*?data-count="(\d+)"', legend, re.S)
+    assert int(m.group(1)) == int(row["standard"])
+
+
+def test_national_map_page():
+    at = run("pages/map.py", province="all")
+    assert t("map.national_note", "vi") in [i.value for i in at.info]

@@ -92,10 +92,38 @@ def render(view, illus: bool) -> None:
     st.caption(t("data.csv_note", lang))
 
 
+def province_geojson_all_years(view, illus: bool) -> bytes:
+    """Every commune of the province on each of its vintages, with the level and
+    provenance of every year drawn on that vintage (level_2019, provenance_2019, …)."""
+    from ui.layout import choices
+    tok = data.token(illus)
+    by_vintage: dict = {}
+    for y in choices().years:
+        by_vintage.setdefault(data.vintage_for(view.province, y), []).append(y)
+    features = []
+    for vintage, years in by_vintage.items():
+        geo = data.communes_geo(vintage)
+        gj = ntm_map.communes_geojson(geo)
+        frames = {y: data.status(view.province, y, tok, illus).set_index("unit_code") for y in years}
+        for f in gj["features"]:
+            code = f["properties"]["unit_code"]
+            f["properties"]["vintage"] = vintage
+            for y, fr in frames.items():
+                if code in fr.index:
+                    f["properties"][f"level_{y}"] = ntm_map._clean(fr.at[code, "level"])
+                    f["properties"][f"provenance_{y}"] = ntm_map._clean(fr.at[code, "provenance"])
+            features.append(f)
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+
+
 def render_all(view, illus: bool) -> None:
     lang = view.lang
     ds = data.dataset(illus)
     st.subheader(t("data.everything", lang))
+    if view.province != "all":
+        st.download_button(t("data.geojson_all", lang), province_geojson_all_years(view, illus),
+                           file_name=f"ntm-{view.province}-all-years.geojson", mime="application/geo+json",
+                           key="dl_all_geojson")
     c1, c2, c3 = st.columns(3)
     c1.download_button(t("data.csv_all", lang), safe_csv(ds.status), file_name="ntm-status-all.csv",
                        mime="text/csv", key="dl_all_status")
