@@ -76,6 +76,9 @@ def _text(s: dict, lang: str) -> str:
             if t["pace"] is not None:
                 extra = f"; pace {t['pace']}/year over {t['pace_years']}; years to target {t['years_to_target']}; " \
                         f"on track {t['on_track']}"
+            if t.get("reported_current") is not None:
+                extra += (f"; reported {t['reported_current']}/{t['reported_denominator']}, gap {t['reported_gap']} "
+                          f"[{t['reported_source']}]")
             out.append(f"  {t['target_id']} {t['area_name']} {t['level']} by {t['target_year']}: "
                        f"{t['current']}/{t['required']} gap {t['gap']} ({t['state']}){extra}")
     h = s["holdouts"]

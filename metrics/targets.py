@@ -11,13 +11,15 @@ import math
 import pandas as pd
 
 from .common import COMMUNE_ELIGIBLE, DISTRICT_RANK, LEVEL_RANK, meta_of, rows_of
+from .progress import best_reported
 from .status import resolve
 
 PACE_YEARS = 3
 TARGET_COLS = ["target_id", "scope", "area_code", "area_name", "admin_level", "level", "target_year",
                "target_share", "target_count", "required", "current", "eligible", "unknown", "gap",
                "state", "pace", "pace_years", "years_to_target", "on_track", "provenance", "source_id",
-               "current_provenance", "note"]
+               "current_provenance", "reported_current", "reported_denominator", "reported_gap",
+               "reported_source", "note"]
 
 
 def map_code(prep, vintage_from: str, code: str, vintage_to: str, admin_level: str):
@@ -129,6 +131,15 @@ def target_rows(prep, year: int, commune_status: pd.DataFrame, counts: pd.DataFr
             row = {**base, "area_code": area, "area_name": a["area_name"], "admin_level": "commune",
                    "required": req, "current": cur, "eligible": e, "unknown": int(a["unknown"]), "gap": gap,
                    "current_provenance": a["weakest_provenance"]}
+            if a["unknown"]:
+                # the records are incomplete: give the reported figure of that area/year beside them
+                rep = best_reported(prep, year, area, f"count_{t.level}")
+                if rep is not None:
+                    den = rep["denominator"] if rep["denominator"] == rep["denominator"] and rep["denominator"] else e
+                    rreq = int(t.target_count) if pd.notna(t.target_count) else \
+                        int(math.ceil(float(t.target_share) * den - 1e-9))
+                    row.update(reported_current=int(rep["value"]), reported_denominator=int(den),
+                               reported_gap=max(0, rreq - int(rep["value"])), reported_source=rep["aggregate_id"])
             if gap == 0:
                 row["state"] = "met"
             else:

@@ -224,6 +224,9 @@ def test_targets_and_gaps_with_pace(ds):
     # pace: 2019 re-expressed on 99-2020 has 10 at least standard -> (11 - 10) / 3 per year
     assert t3["pace_years"] == "2019–2022" and t3["pace"] == pytest.approx(1 / 3, abs=1e-3)
     assert t3["years_to_target"] == pytest.approx(6.0) and t3["on_track"] is False
+    # one xã has no record: the reported 12/13 of that year is given beside the computed gap
+    assert (t3["reported_current"], t3["reported_denominator"], t3["reported_gap"], t3["reported_source"]) == \
+        (12, 13, 1, "AG2")
     t4 = t["T4"]
     assert (t4["required"], t4["current"], t4["gap"], t4["state"]) == (7, 1, 6, "open")
     assert t4["on_track"] is False
