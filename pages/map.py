@@ -71,7 +71,7 @@ with c3:
 center = zoom = None
 if view.commune and view.commune != st.session_state.get("ntm_clicked"):
     # zoom to a searched (or linked) commune; a click on the map only selects it
-    center, zoom = detail.commune_center(view, view.year), 12
+    center, zoom = detail.commune_center(view, view.year), 11
 
 if view.compare is not None:
     left, right = st.columns(2)

@@ -75,7 +75,8 @@ def panel(view: ViewState, illus: bool) -> None:
             st.markdown(f"**{t('detail.history', lang)}**")
             hist = data.history(str(view.commune), vintage, tok, illus)
             if len(hist):
-                st.dataframe(_history_table(hist, lang), hide_index=True, use_container_width=True)
+                from ui.tables import history_table
+                st.dataframe(history_table(hist, ds, lang), hide_index=True, use_container_width=True)
         with b:
             met, total = r.get("criteria_met"), r.get("criteria_total")
             missing = _split(r.get("missing_criteria"))
@@ -98,19 +99,3 @@ def panel(view: ViewState, illus: bool) -> None:
         if pd.notna(r.get("source_id")):
             sids.insert(0, str(r["source_id"]))
         st.html(source_links(ds, sids))
-
-
-def _history_table(hist: pd.DataFrame, lang: str) -> pd.DataFrame:
-    cols = {"year": t("cols.year", lang), "level": t("cols.level", lang),
-            "criteria_met": t("cols.criteria_met", lang), "decision_no": t("cols.decision", lang),
-            "provenance": t("cols.provenance", lang), "source_id": t("cols.source", lang)}
-    h = hist[[c for c in cols if c in hist.columns]].copy()
-    if "level" in h.columns:
-        h["level"] = h["level"].astype(str).map(lambda v: t(f"levels.{v}", lang) if v in _LEVELS else v)
-    if "provenance" in h.columns:
-        h["provenance"] = h["provenance"].astype(str).map(lambda v: t(f"provenance.{v}", lang) if v in _PROVS else v)
-    return h.rename(columns=cols)
-
-
-_LEVELS = {"none", "standard", "advanced", "model", "completed", "mixed", "unknown", "not_applicable"}
-_PROVS = {"official", "reported", "derived", "illustrative"}

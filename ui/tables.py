@@ -58,8 +58,8 @@ def communes_table(status: pd.DataFrame, ds, lang: str, view, illus) -> pd.DataF
             t("cols.missing", lang): criteria_names(ds, getattr(r, "criteria_set", None), getattr(r, "missing_criteria", None), lang),
             t("cols.target", lang): "; ".join(f"{_lv(lv, lang)} {y or ''}".strip() for lv, y in tg),
             t("cols.year_recognised", lang): _num(getattr(r, "record_year", None)) if str(r.level) in ("standard", "advanced", "model") else None,
-            t("cols.decision", lang): r.decision_no if isinstance(getattr(r, "decision_no", None), str) else "",
-            t("cols.source", lang): r.source_id if isinstance(getattr(r, "source_id", None), str) else "",
+            t("cols.decision", lang): _txt(getattr(r, "decision_no", None)),
+            t("cols.source", lang): _txt(getattr(r, "source_id", None)),
             t("cols.provenance", lang): _pv(getattr(r, "provenance", None), lang),
         })
     return pd.DataFrame(rows)
@@ -74,11 +74,15 @@ def history_table(hist: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
             t("cols.criteria_met", lang): (f"{_num(r.criteria_met)}/{_num(r.criteria_total)}"
                                            if _num(getattr(r, "criteria_met", None)) is not None else ""),
             t("cols.missing", lang): criteria_names(ds, getattr(r, "criteria_set", None), getattr(r, "missing_criteria", None), lang),
-            t("cols.decision", lang): getattr(r, "decision_no", "") or "",
+            t("cols.decision", lang): _txt(getattr(r, "decision_no", None)),
             t("cols.provenance", lang): _pv(getattr(r, "provenance", None), lang),
-            t("cols.source", lang): getattr(r, "source_id", "") or "",
+            t("cols.source", lang): _txt(getattr(r, "source_id", None)),
         })
     return pd.DataFrame(rows)
+
+
+def _txt(v) -> str:
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
 def holdouts_table(h: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -221,7 +221,7 @@ def test_search_zooms_to_the_commune(map_session):
     box = page.locator(".st-key-ntm_w_search input")
     box.fill("huong lam")
     box.press("Enter")
-    frame.wait_for_function("() => window.map.getZoom() >= 11.9", timeout=30000)
+    frame.wait_for_function("() => window.map.getZoom() >= 10.9", timeout=30000)
     wait_for_app(page)
     centre = frame.evaluate("() => { const c = window.map.getCenter(); return [c.lat, c.lng]; }")
     inside = frame.evaluate("""(pt) => { let hit = null;
