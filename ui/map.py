@@ -238,12 +238,18 @@ def js_palette() -> dict:
             "district": palette.DISTRICT_OUTLINE_COLOUR}
 
 
+def style_url(lang: str) -> str:
+    """Tooltip labels (one language) and the palette, fetched once by the browser."""
+    return _write_once(f"style-{lang}", {"labels": js_labels(lang), "palette": js_palette()})
+
+
 def view_group(geo: dict, status: str, year: int, mode: str, lang: str,
                highlight: str | None = None) -> folium.FeatureGroup:
-    """The small, changing part of the map (year, mode, language, highlight)."""
+    """The small, changing part of the map (year, mode, language, highlight):
+    only URLs and a few values, so a change costs a few hundred bytes."""
     fg = folium.FeatureGroup(name="ntm-view")
-    _Show({"geo": geo, "status": status, "year": int(year), "mode": mode,
-           "labels": js_labels(lang), "palette": js_palette(), "highlight": highlight}).add_to(fg)
+    _Show({"geo": geo, "status": status, "style": style_url(lang), "year": int(year), "mode": mode,
+           "highlight": highlight}).add_to(fg)
     return fg
 
 

@@ -215,12 +215,16 @@
     return st.geoPromise;
   }
 
-  // Show one view: geometry URLs (fetched once), status URL (all years), year, mode, labels.
+  // Show one view: geometry URLs (fetched once), status URL (all years), style URL
+  // (labels of one language + palette), year, mode, highlighted commune.
   function show(map, opts) {
     if (!map || !map._ntm) { return; }
     var st = map._ntm, seq = ++st.seq;
-    Promise.all([loadGeometry(map, opts), fetchJson(opts.status)]).then(function (parts) {
+    Promise.all([loadGeometry(map, opts), fetchJson(opts.status),
+                 opts.style ? fetchJson(opts.style) : Promise.resolve({})]).then(function (parts) {
       if (seq !== st.seq) { return; }            // superseded by a newer call
+      opts.labels = opts.labels || parts[2].labels;
+      opts.palette = opts.palette || parts[2].palette;
       st.view = { opts: opts, year: opts.year, statusData: parts[1] };
       restyle(map);
       if (opts.highlight && st.communes) {
