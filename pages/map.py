@@ -67,6 +67,15 @@ with c3:
             if pick and state.changed("search_pick", pick):
                 view = state.update(commune=pick)
 
+# The metrics caption for the level in focus (the map always shows the whole ladder).
+if mode == "level":
+    focus = view.level if view.level in ("standard", "advanced", "model") else "standard"
+    st.session_state["ntm_w_focus"] = focus
+    st.segmented_control(t("map.focus", lang), ["standard", "advanced", "model"], key="ntm_w_focus",
+                         format_func=lambda lv: t(f"levels.at_least_{lv}", lang),
+                         on_change=lambda: state.update(level=st.session_state.get("ntm_w_focus") or "standard"))
+    panels.caption(data.summary(view.province, view.year, None, tok, illus), lang, focus)
+
 # --- map(s) and legend --------------------------------------------------------------
 center = zoom = None
 if view.commune and view.commune != st.session_state.get("ntm_clicked"):

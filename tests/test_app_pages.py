@@ -262,3 +262,12 @@ def test_other_provinces_show_their_own_figures(ds, latest, province):
 def test_national_map_page():
     at = run("pages/map.py", province="all")
     assert t("map.national_note", "vi") in [i.value for i in at.info]
+
+
+def test_map_focus_level_caption_and_url(ds, latest):
+    at = run("pages/map.py")
+    assert caption_of(at) == expected_caption(ds, latest)
+    at.button_group(key="ntm_w_focus").set_value("advanced").run()
+    assert not at.exception
+    assert caption_of(at) == expected_caption(ds, latest, level="advanced")
+    assert at.query_params["level"] in ("advanced", ["advanced"])
