@@ -177,10 +177,19 @@ class Probe:
         """Sleep while letting Playwright deliver events (time.sleep would not)."""
         self.page.wait_for_timeout(int(seconds * 1000))
 
-    def settle(self, quiet: float = 1.5, cap: float = 60.0) -> None:
+    def settle(self, quiet: float = 1.5, cap: float = 90.0) -> None:
+        """Wait until the script run is over and the websocket has been quiet for `quiet` s."""
         t0 = time.time()
         self.pause(0.1)
-        while time.time() - t0 < cap and time.time() - self.ws_last < quiet:
+        while time.time() - t0 < cap:
+            try:
+                running = self.page.evaluate(
+                    "() => { const a = document.querySelector('.stApp');"
+                    " return !!a && a.getAttribute('data-test-script-state') === 'running'; }")
+            except Exception:
+                running = False
+            if not running and time.time() - self.ws_last >= quiet:
+                return
             self.pause(0.1)
 
 
@@ -394,6 +403,8 @@ def main(short: bool = False) -> dict:
         nat_script = "app.py" if _national_page_wired() else "benchmarks/ours_national_app.py"
         spawned = {"app": spawn_server("app.py"), "prov": spawn_server("benchmarks/ours_province_app.py"),
                    "base": spawn_server("benchmarks/baseline_app.py")}
+        if not short:
+            spawned["natmap"] = spawn_server("benchmarks/ours_national_app.py")
         if nat_script != "app.py":
             spawned["nat"] = spawn_server(nat_script)
         for k, v in spawned.items():   # started together, then waited for
@@ -406,15 +417,20 @@ def main(short: bool = False) -> dict:
         nat_url = servers["nat"][1] + ("/map?province=all" if nat_script == "app.py" else "/")
         base_p = servers["base"][1] + "/?layer=province"
         base_n = servers["base"][1] + "/?layer=national"
+        natmap_url = servers["natmap"][1] + "/" if "natmap" in servers else None
         print(f"national map served by {nat_script}")
 
         with sync_playwright() as pw:
             # warm each server once (caches, geometry files), as a running app would be
-            for url, sel, to in ((prov_url, SVG_POLY, 60), (nat_url, CANVAS_READY, 120), (base_p, SVG_POLY, 60)):
+            warm = [(prov_url, SVG_POLY, 90), (nat_url, CANVAS_READY, 180), (base_p, SVG_POLY, 90)]
+            if not short:
+                warm += [(page_url, SVG_POLY, 180), (natmap_url, CANVAS_READY, 180)]
+            for url, sel, to in warm:
                 first_render(pw, url, sel, to)
             fr = {"prov_ours": first_render(pw, prov_url, SVG_POLY, 30),
                   "prov_base": first_render(pw, base_p, SVG_POLY, 60),
                   "nat_ours": first_render(pw, nat_url, CANVAS_READY, 60),
+                  "nat_alone": first_render(pw, natmap_url, CANVAS_READY, 60) if natmap_url else None,
                   "nat_base": first_render(pw, base_n, SVG_POLY, nat_timeout)}
             results["first_render"] = fr
             for layer, o, b, budget in (("province", fr["prov_ours"], fr["prov_base"], 0.40),
@@ -431,13 +447,17 @@ def main(short: bool = False) -> dict:
                 ok = os_ is not None and os_ <= budget and (layer == "province" or bs is None or bs >= 3 * os_)
                 print(f"first paint {layer:8s}: ours {os_ if os_ is None else f'{os_:.2f} s'} | baseline {bs_txt} | "
                       f"{speed} (budget ≤ {budget:.0f} s{', ≥ 3x' if layer == 'national' else ''}: {'OK' if ok else 'MISS'})")
+            if fr["nat_alone"]:
+                na = fr["nat_alone"]["paint_s"]
+                print(f"first paint national, map alone (benchmarks/ours_national_app.py, no dashboard around it): "
+                      f"{'n/a' if na is None else f'{na:.2f} s'}")
             print(f"  (baseline map HTML built server-side: province {_mb(sb['province']['base_html_bytes'])}, "
                   f"national {_mb(sb['national']['base_html_bytes'])})")
             for k, v in fr.items():
-                if v["errors"] or v["blocked"]:
+                if v and (v["errors"] or v["blocked"]):
                     print(f"  note {k}: {len(v['errors'])} page errors, {v['blocked']} non-local requests blocked")
 
-            yc = {"page_province": year_changes(pw, page_url, SVG_POLY, 1 if short else 3, 60),
+            yc = {"page_province": year_changes(pw, page_url, SVG_POLY, 1 if short else 3, 180),
                   "national": year_changes(pw, nat_url, CANVAS_READY, 1 if short else 3, 60),
                   "base_province": year_changes(pw, base_p, SVG_POLY, 1 if short else 3, 60)}
             if not short:
