@@ -221,6 +221,21 @@ def prepared_layer(vintage: str, detail: str = "province") -> gpd.GeoDataFrame:
     return build_layer(vintage, detail)
 
 
+@functools.lru_cache(maxsize=32)
+def layer_text(vintage: str, detail: str = "province", fmt: str = "topojson",
+               properties: tuple = ("name", "district_code", "district_name")) -> str:
+    """The prepared layer as compact text for the browser: quantised TopoJSON (id =
+    unit code, only `properties`) or GeoJSON (`unit_code` + `properties`), coordinates
+    on the detail's grid. Cached per process; the UI serves it as a static file."""
+    gdf = prepared_layer(vintage, detail)
+    decimals = DETAILS[detail].decimals
+    if fmt == "topojson":
+        return topojson_text(gdf, decimals, properties={k: gdf[k].tolist() for k in properties})
+    if fmt == "geojson":
+        return geojson_text(gdf, ["unit_code", *properties], decimals)
+    raise ValueError(f"fmt must be 'topojson' or 'geojson', got {fmt!r}")
+
+
 # ---- checks ---------------------------------------------------------------------
 
 def _km2(geoms) -> np.ndarray:

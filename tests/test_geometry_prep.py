@@ -155,3 +155,15 @@ def test_topojson_round_trip_and_shared_arcs(detail):
     # Quantised TopoJSON is much smaller than the same layer as GeoJSON.
     geojson = G.geojson_text(prepared, ["unit_code"], G.DETAILS[detail].decimals)
     assert len(text) < 0.75 * len(geojson)
+
+
+def test_layer_text_formats():
+    topo = json.loads(G.layer_text("38-2020", "province", "topojson"))
+    geo = json.loads(G.layer_text("38-2020", "province", "geojson"))
+    assert topo["type"] == "Topology" and geo["type"] == "FeatureCollection"
+    codes = G.prepared_layer("38-2020", "province")["unit_code"].tolist()
+    assert [g["id"] for g in topo["objects"]["communes"]["geometries"]] == codes
+    assert [f["properties"]["unit_code"] for f in geo["features"]] == codes
+    assert set(topo["objects"]["communes"]["geometries"][0]["properties"]) == {"name", "district_code", "district_name"}
+    with pytest.raises(ValueError, match="fmt"):
+        G.layer_text("38-2020", "province", "kml")
