@@ -60,10 +60,43 @@
     return colours[Math.min(Math.floor(share * colours.length), colours.length - 1)];
   }
 
+  // Ray casting over a polygon layer's rings (holes and multipolygons included).
+  function contains(layer, ll) {
+    if (!layer.getBounds().contains(ll)) { return false; }
+    var inside = false;
+    (function walk(rings) {
+      if (!rings.length) { return; }
+      if (rings[0] instanceof L.LatLng) {
+        for (var i = 0, j = rings.length - 1; i < rings.length; j = i++) {
+          var a = rings[i], b = rings[j];
+          if ((a.lat > ll.lat) !== (b.lat > ll.lat) &&
+              ll.lng < (b.lng - a.lng) * (ll.lat - a.lat) / (b.lat - a.lat) + a.lng) { inside = !inside; }
+        }
+      } else { rings.forEach(walk); }
+    })(layer.getLatLngs());
+    return inside;
+  }
+
+  // A click whose mousedown and mouseup land on different elements (the pointer
+  // crossing a tooltip or an outline) reaches the map, not the polygon; find the
+  // commune under it and fire the click there, so streamlit-folium reports it.
+  function clickFallback(map, e) {
+    var st = map._ntm, t = e.originalEvent && e.originalEvent.target;
+    if (!st.communes || (t && t.tagName === "path")) { return; }
+    var best = null, bestArea = Infinity;      // an enclave sits inside its neighbour's bounds
+    st.communes.eachLayer(function (l) {
+      if (!contains(l, e.latlng)) { return; }
+      var b = l.getBounds(), area = (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+      if (area < bestArea) { best = l; bestArea = area; }
+    });
+    if (best) { best.fire("click", { latlng: e.latlng, originalEvent: e.originalEvent }, true); }
+  }
+
   // State per map: the container made by the base script, loaded layers, current view.
   function attach(map, container) {
     map._ntm = { container: container, communes: null, districts: null, province: null,
                  geoKey: null, view: null, status: null, shown: null, seq: 0 };
+    map.on("click", function (e) { clickFallback(map, e); });
     // On touch phones one finger scrolls the page, not the map (pinch and the
     // +/- buttons still zoom; dragging comes back once zoomed in).
     if (L.Browser.mobile) {
@@ -178,7 +211,10 @@
         style: function (f) { return communeStyle(st.view, f); },
         onEachFeature: function (f, layer) {
           layer.bindTooltip(function (l) { return communeTooltip(st.view, l); }, { sticky: true, direction: "top", className: "ntm-tooltip" });
-          layer.on("mouseover", function () { layer.setStyle({ weight: 3 }); layer.bringToFront(); });
+          // Hover: a heavier outline only. Re-ordering the element under the pointer
+          // (bringToFront) makes the browser retarget the click to the parent <g>,
+          // and Leaflet then never reports which commune was clicked.
+          layer.on("mouseover", function () { layer.setStyle({ weight: 3 }); });
           layer.on("mouseout", function () { layer.setStyle(communeStyle(st.view, f)); });
         }
       });

@@ -116,12 +116,25 @@ def test_legend_counts_match_the_map(map_session, expected):
 
 
 def _commune_point(page, frame, name):
-    """Page coordinates of a point inside the named commune's polygon."""
-    box = frame.evaluate("""(name) => { let r = null;
-        window.map._ntm.communes.eachLayer(l => { if (l.feature.properties.name === name) {
-            const c = window.map.latLngToContainerPoint(l.getCenter()); r = [c.x, c.y]; } });
+    """Page coordinates of a point inside the named commune's polygon (a point on
+    its surface: Leaflet's getCenter() is a centroid and can fall in a neighbour)."""
+    from shapely.geometry import shape
+    feature = frame.evaluate("""(name) => { let r = null;
+        window.map._ntm.communes.eachLayer(l => { if (l.feature.properties.name === name) r = l.toGeoJSON(); });
         return r; }""", name)
-    off = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    pt = shape(feature["geometry"]).representative_point()
+    box = frame.evaluate("""(ll) => { const c = window.map.latLngToContainerPoint(ll);
+        const r = window.map.getContainer().getBoundingClientRect(); return [c.x + r.left, c.y + r.top]; }""",
+                         [pt.y, pt.x])
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    # a map partly below the fold scrolls into view when clicked (focus), which
+    # would move the polygon under the pointer between mousedown and mouseup
+    iframe.scroll_into_view_if_needed()
+    off, prev = iframe.bounding_box(), None
+    while prev != off:                     # wait until the page layout has settled
+        prev = off
+        page.wait_for_timeout(300)
+        off = iframe.bounding_box()
     return off["x"] + box[0], off["y"] + box[1]
 
 
@@ -193,6 +206,9 @@ def test_tooltip_escapes_names(map_session):
 def test_click_opens_detail_panel(map_session):
     from ui.i18n import t
     page, frame = map_session["page"], map_session["frame"]
+    x, y = _commune_point(page, frame, "Xã Hà Linh")
+    page.mouse.move(5, 5)                # come from outside, as a person would
+    wait_for_app(page)
     x, y = _commune_point(page, frame, "Xã Hà Linh")
     page.mouse.click(x, y)
     panel = page.locator(".st-key-ntm_detail")
