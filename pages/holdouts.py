@@ -68,7 +68,8 @@ if len(ever):
                         dr = d.iloc[0]
                         dist_rows.append({"year": y, "level": dr["level"], "provenance": dr.get("provenance"),
                                           "decision_no": dr.get("decision_no"), "source_id": dr.get("source_id")})
-                hist = pd.DataFrame(dist_rows)
+                known = [i for i, dr in enumerate(dist_rows) if dr["level"] != "unknown"]
+                hist = pd.DataFrame(dist_rows[known[0]:] if known else dist_rows)   # from its first record on
                 st.dataframe(tables.history_table(hist, ds, lang), hide_index=True, use_container_width=True)
                 st.html(detail.source_links(ds, hist["source_id"].dropna().astype(str).tolist()))
 
