@@ -17,7 +17,7 @@ from .status import resolve
 PACE_YEARS = 3
 TARGET_COLS = ["target_id", "scope", "area_code", "area_name", "admin_level", "level", "target_year",
                "target_share", "target_count", "required", "current", "eligible", "unknown", "gap",
-               "state", "pace", "pace_years", "years_to_target", "on_track", "provenance", "source_id",
+               "gap_min", "state", "pace", "pace_years", "years_to_target", "on_track", "provenance", "source_id",
                "current_provenance", "reported_current", "reported_denominator", "reported_gap",
                "reported_source", "note"]
 
@@ -77,10 +77,10 @@ NOT_COMPUTED_WHY = "no level on the ladder, a province-level target, or a count 
 def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.DataFrame,
                      district_status: pd.DataFrame | None = None, with_pace: bool = True) -> pd.DataFrame:
     """One row per target of the province: required, current, gap (units still needed), state
-    (met | open | past_due | no_record | not_computed), pace, years to target and on track."""
+    (met | open | past_due | unverified | no_record | not_computed), pace, years to target and on track."""
     rows = target_rows(prep, year, commune_status, counts, district_status, with_pace)
     out = pd.DataFrame(rows, columns=TARGET_COLS)
-    for c in ("target_year", "target_count", "required", "current", "eligible", "unknown", "gap"):
+    for c in ("target_year", "target_count", "required", "current", "eligible", "unknown", "gap", "gap_min"):
         out[c] = pd.array([None if pd.isna(v) else int(v) for v in out[c]], dtype="Int64")
     return out
 
@@ -140,8 +140,13 @@ def target_rows(prep, year: int, commune_status: pd.DataFrame, counts: pd.DataFr
                         int(math.ceil(float(t.target_share) * den - 1e-9))
                     row.update(reported_current=int(rep["value"]), reported_denominator=int(den),
                                reported_gap=max(0, rreq - int(rep["value"])), reported_source=rep["aggregate_id"])
+            # the smallest gap the records allow if every xã without a record had reached the level
+            row["gap_min"] = max(0, gap - int(a["unknown"]))
             if gap == 0:
                 row["state"] = "met"
+            elif row["gap_min"] == 0:
+                # the whole gap lies in xã with no record: the records cannot say it is missed
+                row["state"] = "unverified"
             else:
                 row["state"] = "past_due" if due is not None and year >= due else "open"
                 if with_pace:

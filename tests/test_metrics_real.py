@@ -145,3 +145,11 @@ def test_cli_summary_json_and_exit_codes(tmp_path):
     assert run("summary", "--province", "42", "--year", "abc").returncode == 2
     h = run("summary", "--help")
     assert h.returncode == 0 and "--district" in h.stdout
+
+
+def test_a_gap_made_only_of_communes_without_record_is_not_called_missed(real):
+    # Hà Tĩnh 2024: every xã with a record is standard; the rest have no record.
+    # The "100% standard by 2025" target cannot be called missed on that basis.
+    t = {x["target_id"]: x for x in build_summary(real, "42", 2024)["targets"]}["T-42-2025-standard-share"]
+    assert t["gap"] == t["unknown"] > 0
+    assert t["gap_min"] == 0 and t["state"] == "unverified" and t["on_track"] is None

@@ -77,10 +77,20 @@ def target_text(tg: dict | None, lang: str) -> str:
     else:
         goal = str(int(tg["target_year"]))
     text = t("overview.kpi_target", lang, target=goal)
-    gap = tg.get("gap")
-    if gap is not None:
-        text += " · " + (t("overview.kpi_met", lang) if float(gap) <= 0 else
-                         t("overview.kpi_gap", lang, gap=format_number(int(gap), lang)))
+    gap, unknown = tg.get("gap"), int(tg.get("unknown") or 0)
+    if gap is None:
+        return text
+    if float(gap) <= 0:
+        text += " · " + t("overview.kpi_met", lang)
+    elif tg.get("state") == "unverified":
+        # the whole gap lies in communes without a record: never call it "short"
+        text += " · " + t("overview.kpi_gap_unverified", lang, unknown=format_number(unknown, lang))
+    elif unknown:
+        low = int(tg.get("gap_min") if tg.get("gap_min") is not None else max(0, int(gap) - unknown))
+        text += " · " + t("overview.kpi_gap_range", lang, low=format_number(low, lang),
+                          high=format_number(int(gap), lang), unknown=format_number(unknown, lang))
+    else:
+        text += " · " + t("overview.kpi_gap", lang, gap=format_number(int(gap), lang))
     return text
 
 
@@ -242,7 +252,7 @@ def district_targets(view: ViewState, summary: dict) -> None:
     for r in sorted(rows, key=lambda r: (int(r.get("target_year") or 0), str(r.get("level")))):
         what = t("area.target_communes" if r.get("admin_level") == "commune" else "area.target_district", lang,
                  level=t(f"levels.{r['level']}", lang), year=int(r["target_year"]))
-        state = t(f"area.state.{r.get('state')}", lang) if r.get("state") in ("met", "past_due", "open", "not_met", "no_record") else ""
+        state = t(f"area.state.{r.get('state')}", lang) if r.get("state") in ("met", "past_due", "open", "not_met", "no_record", "unverified") else ""
         detail = ""
         if r.get("admin_level") == "commune" and r.get("required") is not None:
             detail = t("area.target_progress", lang, current=format_number(int(r.get("current") or 0), lang),

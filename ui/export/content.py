@@ -65,10 +65,20 @@ def _target_text(target: dict | None, lang: str) -> tuple[str, str]:
     gap = target.get("gap")
     if gap is None or pd.isna(gap):
         return text, ""
+    unknown = int(target.get("unknown") or 0)
+    if target.get("state") == "unverified":
+        # the whole gap lies in communes without a record: never print it as a shortfall
+        return text, (f"{num(unknown, lang)} xã chưa có dữ liệu" if lang == "vi"
+                      else f"{num(unknown, lang)} communes without record")
     late = ""
     if target.get("state") == "past_due":
         late = " — quá hạn" if lang == "vi" else " — past due"
-    return text, f"{t('gap', lang)} {num(int(gap), lang)} {t('communes', lang)}{late}"
+    amount = num(int(gap), lang)
+    if unknown:
+        low = target.get("gap_min")
+        low = max(0, int(gap) - unknown) if low is None or pd.isna(low) else int(low)
+        amount = f"{num(low, lang)}–{amount}"
+    return text, f"{t('gap', lang)} {amount} {t('communes', lang)}{late}"
 
 
 def _kpis(view: MapView, summary: dict, districts: pd.DataFrame, lang: str) -> list[Kpi]:
