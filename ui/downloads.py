@@ -59,15 +59,9 @@ def view_geojson(view, illus: bool) -> bytes:
 
 
 def citation_line(view, illus: bool) -> str:
-    from ui.share import citation
-    frame = view_frame(view, illus)
-    ds = data.dataset(illus)
-    ids = frame["source_id"].dropna().astype(str).unique().tolist() if "source_id" in frame.columns else []
-    src = ds.sources[ds.sources["source_id"].astype(str).isin(ids)]
-    titles = [str(x) for x in src["title"].tolist()[:3]]
-    if len(src) > 3:
-        titles.append(f"+{len(src) - 3}")
-    return citation(titles, view.lang)
+    """The citation of the view: the same short source list the exports print."""
+    from ui.share import citation, citation_sources
+    return citation(citation_sources(data.dataset(illus), view_frame(view, illus), view.lang), view.lang)
 
 
 def _name(view, kind: str, ext: str) -> str:
