@@ -25,8 +25,6 @@ if embed.embed_requested():   # ?embed=1: the map image, legend and source line 
     layout.notices(bad, lang)
     embed.render_embed(view, illustrative=False)
     st.stop()
-layout.sidebar(view, choices)
-view = state.current()
 layout.notices(bad, lang)
 
 PAGES = [
@@ -40,5 +38,7 @@ PAGES = [
 ]
 nav = st.navigation([st.Page(path, title=t(f"pages.{slug}", lang), icon=icon, url_path=slug, default=default)
                      for path, slug, icon, default in PAGES])
+# the map page has its own year control beside the map (its body reruns alone)
+layout.sidebar(view, choices, year_control=nav.url_path != "map")
 nav.run()
 layout.footer(state.current())

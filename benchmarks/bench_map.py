@@ -335,8 +335,7 @@ def server_build(repeat: int) -> dict:
 
     communes = G.prepared_layer("42-2020", "province")
     center = ntm_map.bounds_center(communes)
-    geo_p = {"communes": "/app/static/generated/communes.json", "districts": "/app/static/generated/d.json",
-             "province": "/app/static/generated/p.json"}
+    geo_p = {"topology": "/app/static/generated/topo.json"}
 
     def ours_province():
         m = ntm_map.base_map(center)

@@ -11,7 +11,7 @@ import pytest
 
 from ui import i18n
 from ui.downloads import safe_csv
-from ui.map import _Show, status_payload
+from ui.map import _Show, expand_table, status_payload
 from ui.search import fold, search
 from ui.state import Choices, ViewState, parse_params
 
@@ -106,7 +106,25 @@ def test_status_payload_rows():
     dist = pd.DataFrame([{"unit_code": "9", "level": "completed", "provenance": "official"}])
     p = status_payload({2021: frame}, {2021: dist}, {2021: {"1"}})
     assert p["years"] == [2021]
-    assert p["units"]["1"]["2021"] == ["standard", 19, 19, "12/QĐ-UBND (2021-03-01)", "official", "s", 0, 1]
-    assert p["units"]["2"]["2021"] == ["not_applicable", None, None, None, None, None, 0, 0]
-    assert p["districts"]["9"]["2021"] == ["completed", "official", 0]
+    units, districts = expand_table(p["units"], p["years"]), expand_table(p["districts"], p["years"])
+    assert units["1"]["2021"] == ["standard", 19, 19, "12/QĐ-UBND (2021-03-01)", "official", "s", 0, 1]
+    assert units["2"]["2021"] == ["not_applicable", None, None, None, None, None, 0, 0]
+    assert districts["9"]["2021"] == ["completed", "official", 0]
     json.dumps(p)   # JSON-able
+
+
+def test_status_payload_stores_repeated_rows_once():
+    def frame(level):
+        return pd.DataFrame([{"unit_code": c, "eligible": True, "level": level, "criteria_met": None,
+                              "criteria_total": None, "decision_no": None, "decision_date": None,
+                              "provenance": "official", "source_id": "s", "mixed": False} for c in "abc"])
+    dist = pd.DataFrame([{"unit_code": "9", "level": "none", "provenance": "official"}])
+    years = [2019, 2020, 2021]
+    p = status_payload({y: frame("standard" if y > 2019 else "none") for y in years}, {y: dist for y in years},
+                       {2021: {"b"}})
+    # three units x three years, but only three distinct rows: none, standard, standard + holdout
+    assert len(p["units"]["rows"]) == 3
+    units = expand_table(p["units"], years)
+    assert [units["b"][str(y)][0] for y in years] == ["none", "standard", "standard"]
+    assert units["b"]["2021"][7] == 1 and units["a"]["2021"][7] == 0
+    assert expand_table(p["districts"], years)["9"]["2020"] == ["none", "official", 0]

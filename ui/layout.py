@@ -39,7 +39,7 @@ def show_illustrative() -> bool:
     return bool(st.session_state.get(ILLUSTRATIVE_KEY, False))
 
 
-def sidebar(view: ViewState, ch: Choices) -> None:
+def sidebar(view: ViewState, ch: Choices, year_control: bool = True) -> None:
     lang = view.lang
     with st.sidebar:
         st.markdown(f"### {html.escape(t('app.title', lang))}")
@@ -52,10 +52,11 @@ def sidebar(view: ViewState, ch: Choices) -> None:
                      format_func=lambda code: t(f"provinces.{code}", lang),
                      on_change=lambda: state.update(province=st.session_state["ntm_w_province"],
                                                     district=None, commune=None))
-        st.session_state["ntm_w_year"] = view.year
-        st.select_slider(t("app.year", lang), options=list(ch.years), key="ntm_w_year",
-                         on_change=lambda: state.update(year=int(st.session_state["ntm_w_year"]),
-                                                        compare=None))
+        if year_control:
+            st.session_state["ntm_w_year"] = view.year
+            st.select_slider(t("app.year", lang), options=list(ch.years), key="ntm_w_year",
+                             on_change=lambda: state.update(year=int(st.session_state["ntm_w_year"]),
+                                                            compare=None))
         if data.has_illustrative():
             st.toggle(t("app.illustrative_toggle", lang), key=ILLUSTRATIVE_KEY,
                       help=t("app.illustrative_help", lang))
@@ -116,6 +117,7 @@ def print_css() -> None:
     .ntm-hatch { background: repeating-linear-gradient(45deg, #fff 0 3px, #8c8c8c 3px 5px); }
     .ntm-legend { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
     .ntm-legend td { padding: 4px 6px; border-bottom: 1px solid #eee; vertical-align: middle; }
+    .ntm-legend-foot { font-size: 0.88rem; color: #333; margin-top: 4px; }
     .ntm-legend td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     .ntm-caption { font-size: 1.15rem; line-height: 1.5; margin: 0.2rem 0 0.8rem 0; }
     @media (max-width: 640px) {

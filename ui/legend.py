@@ -51,7 +51,7 @@ def level_legend_html(row: pd.Series, year: int, lang: str, holdouts: int = 0) -
     return (f'<div class="ntm-legend-box"><b>{html.escape(t("map.legend_title", lang, year=year))}</b>'
             f'<table class="ntm-legend"><tr><td></td><td></td><td class="num">{html.escape(t("map.legend_count", lang))}</td>'
             f'<td class="num">{html.escape(t("map.legend_share", lang))}</td></tr>{"".join(body)}</table>'
-            f'<div style="font-size:0.88rem;color:#333;margin-top:4px">{"<br>".join(foot)}</div></div>')
+            f'<div class="ntm-legend-foot">{"<br>".join(foot)}</div></div>')
 
 
 def district_legend_html(dstatus: pd.DataFrame, year: int, lang: str) -> str:

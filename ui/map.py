@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.template import Template as FoliumTemplate  # has the tojavascript filter
 from jinja2 import Template
 
 from ui import palette
@@ -48,7 +49,10 @@ def static_url(rel: str) -> str:
 def _write_once(stem: str, payload: dict) -> str:
     """Write JSON under static/generated/<stem>-<hash>.json (content-addressed, so
     the browser may cache it forever) and return its URL."""
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return _write_text_once(stem, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+
+
+def _write_text_once(stem: str, text: str) -> str:
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
     name = f"{stem}-{digest}.json"
     path = GENERATED / name
@@ -72,6 +76,7 @@ def _features(gdf, props: list[dict]) -> dict:
 
 
 def communes_geojson(gdf) -> dict:
+    """Commune polygons with their names as GeoJSON (the data downloads)."""
     props = [{"unit_code": str(r.unit_code), "name": str(r.name), "district_name": str(r.district_name),
               "district_code": str(r.district_code), "eligible": str(r.unit_type) == "xã"}
              for r in gdf.itertuples(index=False)]
@@ -86,33 +91,38 @@ def _short(name: str) -> str:
     return name
 
 
-def districts_geojson(gdf) -> dict:
-    pts = shapely.point_on_surface(np.asarray(gdf.geometry.values, dtype=object))
-    props = [{"unit_code": str(r.unit_code), "name": str(r.name), "short_name": _short(str(r.name)),
-              "label_lat": round(float(p.y), 4), "label_lng": round(float(p.x), 4)}
-             for r, p in zip(gdf.itertuples(index=False), pts)]
-    return _features(gdf, props)
+def district_table(districts_gdf) -> list:
+    """One row per district: [code, name, short label, label lat, label lng]."""
+    pts = shapely.point_on_surface(np.asarray(districts_gdf.geometry.values, dtype=object))
+    return [[str(r.unit_code), str(r.name), _short(str(r.name)), round(float(p.y), 4), round(float(p.x), 4)]
+            for r, p in zip(districts_gdf.itertuples(index=False), pts)]
 
 
-def province_geojson(districts_gdf) -> dict:
-    outline = shapely.union_all(np.asarray(districts_gdf.geometry.values, dtype=object))
-    geom = _rounded([outline])[0]
-    return {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": geom}]}
+def topology_text(communes_gdf, districts_gdf, outline: bool) -> str:
+    """The map's whole geometry as one quantised TopoJSON: communes (id = unit code,
+    name, district code, eligible 1/0) on the prepared layer's grid. District
+    polygons and the province outline are not sent: the client derives them from
+    the shared arcs (topojson.merge per district, topojson.mesh of the outer
+    edges), so every border travels once. `ntm.districts` holds the district names
+    and label points; `ntm.outline` says whether to draw the province outline."""
+    from loaders.geometry import DETAILS, topojson_text
+    props = {"name": communes_gdf["name"].astype(str).tolist(),
+             "district_code": communes_gdf["district_code"].astype(str).tolist(),
+             "eligible": [1 if str(t) == "xã" else 0 for t in communes_gdf["unit_type"]]}
+    return topojson_text(communes_gdf, DETAILS["province"].decimals, properties=props,
+                         extra={"ntm": {"districts": district_table(districts_gdf), "outline": outline}})
 
 
 def geometry_urls(vintage: str, communes_gdf, districts_gdf, district: str | None = None) -> dict:
-    """Write (once) and return the URLs of the commune, district and province layers.
-    With `district`, only that district's communes are drawn (the district view)."""
+    """Write (once) and return the URL of the map's topology. With `district`, only
+    that district's communes are drawn (the district view)."""
     tag = vintage if district is None else f"{vintage}-{district}"
     c = communes_gdf
     d = districts_gdf
     if district is not None:
         c = c[c["district_code"].astype(str) == str(district)]
         d = d[d["unit_code"].astype(str) == str(district)]
-    return {"communes": _write_once(f"communes-{tag}", communes_geojson(c)),
-            "districts": _write_once(f"districts-{tag}", districts_geojson(d)),
-            "province": _write_once(f"province-{vintage}", province_geojson(districts_gdf))
-            if district is None else None}
+    return {"topology": _write_text_once(f"topo-{tag}", topology_text(c, d, outline=district is None))}
 
 
 def _clean(v):
@@ -138,21 +148,49 @@ def decision_text(row) -> str | None:
     return f"{no} ({str(date)[:10]})" if date else str(no)
 
 
+def _table(rows_per_year: dict, years: list) -> dict:
+    """{code: {year: row}} as a compact table: each distinct row once (`rows`), unit
+    codes once (`codes`), and per unit the index of its row for each of `years`
+    (`grid`, -1 = no row that year). Levels carry forward, so most units repeat the
+    same row year after year and the table is a fraction of the expanded form."""
+    rows: list = []
+    index: dict = {}
+    codes = sorted(rows_per_year)
+    grid = []
+    for code in codes:
+        per = rows_per_year[code]
+        line = []
+        for y in years:
+            r = per.get(y)
+            if r is None:
+                line.append(-1)
+                continue
+            k = json.dumps(r, ensure_ascii=False)
+            if k not in index:
+                index[k] = len(rows)
+                rows.append(r)
+            line.append(index[k])
+        grid.append(line)
+    return {"codes": codes, "rows": rows, "grid": grid}
+
+
 def status_payload(per_year: dict, district_per_year: dict, holdouts_per_year: dict) -> dict:
-    """Compact per-year statuses for the browser.
+    """Compact per-year statuses for the browser (see `_table`; `expand_table` is the
+    inverse, and the map client does the same).
 
     per_year: year -> metrics.status.status_as_of frame; district_per_year: year ->
     district_status_as_of frame; holdouts_per_year: year -> set of unit codes.
     Commune row: [level, criteria_met, criteria_total, decision, provenance,
     source_id, mixed(0/1), holdout(0/1)]; district row: [level, provenance, holdout].
     """
+    years = sorted(int(y) for y in per_year)
     units: dict = {}
     for year, frame in per_year.items():
         held = holdouts_per_year.get(year, set())
         for r in frame.itertuples(index=False):
             code = str(r.unit_code)
             level = str(r.level) if bool(getattr(r, "eligible", True)) else "not_applicable"
-            units.setdefault(code, {})[str(year)] = [
+            units.setdefault(code, {})[int(year)] = [
                 level, _clean(getattr(r, "criteria_met", None)), _clean(getattr(r, "criteria_total", None)),
                 decision_text(r), _clean(getattr(r, "provenance", None)), _clean(getattr(r, "source_id", None)),
                 1 if bool(_clean(getattr(r, "mixed", False)) or False) else 0, 1 if code in held else 0]
@@ -161,9 +199,17 @@ def status_payload(per_year: dict, district_per_year: dict, holdouts_per_year: d
         held = holdouts_per_year.get(year, set())
         for r in frame.itertuples(index=False):
             code = str(r.unit_code)
-            districts.setdefault(code, {})[str(year)] = [
+            districts.setdefault(code, {})[int(year)] = [
                 str(r.level), _clean(getattr(r, "provenance", None)), 1 if code in held else 0]
-    return {"years": sorted(int(y) for y in per_year), "units": units, "districts": districts}
+    return {"years": years, "units": _table(units, years), "districts": _table(districts, years)}
+
+
+def expand_table(table: dict, years: list) -> dict:
+    """{code: {"year": row}} from a `_table` (what the map client builds in the browser)."""
+    out = {}
+    for code, line in zip(table["codes"], table["grid"]):
+        out[code] = {str(y): table["rows"][i] for y, i in zip(years, line) if i >= 0}
+    return out
 
 
 def status_url(stem: str, payload: dict) -> str:
@@ -177,12 +223,10 @@ class _Container(MacroElement):
     it, and streamlit-folium's click handler (attached at mount) reports clicks on
     any polygon inside it (`last_active_drawing.properties.unit_code`)."""
 
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
-        NtmAtlas.attach({{ this._parent.get_name() }}, {{ this.get_name() }});
-        {% endmacro %}
-    """)
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "var {{ this.get_name() }}=L.featureGroup().addTo({{ this._parent.get_name() }});"
+                         "NtmAtlas.attach({{ this._parent.get_name() }},{{ this.get_name() }});"
+                         "{% endmacro %}")
 
     def __init__(self):
         super().__init__()
@@ -190,23 +234,52 @@ class _Container(MacroElement):
 
 
 class _Show(MacroElement):
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        NtmAtlas.show(window.map, {{ this.opts_json }});
-        {% endmacro %}
-    """)
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "NtmAtlas.show(window.map,{{ this.opts_json }});"
+                         "{% endmacro %}")
 
     def __init__(self, opts: dict):
         super().__init__()
         self._name = "NtmShow"
         # JSON inside a <script>: escape "</" so no string can close the tag.
-        self.opts_json = json.dumps(opts, ensure_ascii=False).replace("</", "<\\/")
+        self.opts_json = json.dumps(opts, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+class _CompactMap(folium.Map):
+    """folium's Map with its templates written without indentation: the same page,
+    but streamlit-folium re-sends these strings on every rerun, so their size is
+    part of what each year change costs."""
+
+    _template = FoliumTemplate(
+        "{% macro header(this, kwargs) %}"
+        '<meta name="viewport" content="width=device-width,initial-scale=1.0,maximum-scale=1.0,user-scalable=no"/>'
+        "<style>#{{ this.get_name() }}{position:relative;width:100%;height:100%;left:0;top:0}"
+        ".leaflet-container{font-size:{{ this.font_size }}}"
+        "html,body{width:100%;height:100%;margin:0;padding:0}"
+        "#map{position:absolute;top:0;bottom:0;right:0;left:0}</style>"
+        "<script>L_NO_TOUCH={{ this.global_switches.no_touch|tojson }};"
+        "L_DISABLE_3D={{ this.global_switches.disable_3d|tojson }};</script>"
+        "{% endmacro %}"
+        "{% macro html(this, kwargs) %}"
+        '<div class="folium-map" id={{ this.get_name()|tojson }} ></div>'
+        "{% endmacro %}"
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }}=L.map({{ this.get_name()|tojson }},"
+        "{center:{{ this.location|tojson }},crs:L.CRS.{{ this.crs }},...{{ this.options|tojavascript }}});"
+        "{% if this.control_scale %}L.control.scale().addTo({{ this.get_name() }});{% endif %}"
+        "{% endmacro %}")
+
+
+class _ViewGroup(folium.FeatureGroup):
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "var {{ this.get_name() }}=L.featureGroup({});"
+                         "{% endmacro %}")
 
 
 def base_map(center: tuple[float, float], zoom: int = 9) -> folium.Map:
     """An empty map: no basemap unless NTM_TILE_URL is set; local assets only."""
     tile_url = (os.environ.get("NTM_TILE_URL") or "").strip()
-    m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True,
+    m = _CompactMap(location=list(center), zoom_start=zoom, tiles=None, control_scale=True,
                    zoom_snap=0.25, zoom_delta=0.5)
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr=os.environ.get("NTM_TILE_ATTRIBUTION", "© map tiles"),
@@ -214,6 +287,7 @@ def base_map(center: tuple[float, float], zoom: int = 9) -> folium.Map:
     # Replace folium's CDN assets (Leaflet, jQuery, Bootstrap, awesome-markers,
     # Font Awesome) by the files served from static/: only Leaflet is needed.
     m.default_js = [("leaflet", static_url("leaflet/leaflet.js")),
+                    ("topojson", static_url("national/vendor/topojson-client.min.js")),
                     ("ntm_map", static_url("ntm/ntm-map.js"))]
     m.default_css = [("leaflet_css", static_url("leaflet/leaflet.css")),
                      ("ntm_map_css", static_url("ntm/ntm-map.css"))]
@@ -247,7 +321,7 @@ def view_group(geo: dict, status: str, year: int, mode: str, lang: str,
                highlight: str | None = None) -> folium.FeatureGroup:
     """The small, changing part of the map (year, mode, language, highlight):
     only URLs and a few values, so a change costs a few hundred bytes."""
-    fg = folium.FeatureGroup(name="ntm-view")
+    fg = _ViewGroup(name="ntm-view")
     _Show({"geo": geo, "status": status, "style": style_url(lang), "year": int(year), "mode": mode,
            "highlight": highlight}).add_to(fg)
     return fg

@@ -279,10 +279,16 @@ def boundary_attribution(view: ViewState) -> None:
 
 
 def share_and_export(view: ViewState, illus: bool, page: str, briefing: bool = False) -> None:
-    """Share link, citation and image/briefing downloads (export module), folded away."""
+    """Share link, citation and image/briefing downloads (export module), folded away.
+    Its content is built only while the expander is open (it depends on the year, so
+    a closed one would otherwise be rebuilt and re-sent on every year change)."""
     if view.province == "all":
         return
-    with st.expander(t("app.share_export", view.lang), expanded=False):
+    box = st.expander(t("app.share_export", view.lang), expanded=False, key=f"ntm_share_open_{page}",
+                      on_change="rerun")
+    if not box.open:
+        return
+    with box:
         from ui.export_buttons import briefing_buttons, map_buttons
         from ui.share import render_share
         ds = data.dataset(illus)

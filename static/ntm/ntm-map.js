@@ -3,7 +3,8 @@
  * Why this exists: streamlit-folium remounts the map whenever the generated map
  * script changes, and re-sends that whole script over the websocket on every
  * change. So the base map script stays small and fixed (map + an empty layer
- * container), geometry and per-year statuses are fetched once by URL from
+ * container), geometry (one TopoJSON) and every year's statuses (a compact
+ * table) are fetched once by URL from
  * Streamlit's static serving (browser-cached), and a year / level change only
  * sends a tiny `NtmAtlas.show(...)` call through `feature_group_to_add`.
  */
@@ -196,16 +197,58 @@
     st.fitting = false;
   }
 
+  // The topology (one file, every border once) as the three GeoJSON layers drawn:
+  // communes, districts (communes merged per district) and the province outline
+  // (arcs used by one commune only: the outer edge).
+  function layersOf(topo) {
+    var obj = topo.objects.communes, meta = topo.ntm || { districts: [], outline: false };
+    var names = {};
+    meta.districts.forEach(function (d) { names[d[0]] = d[1]; });
+    var communes = topojson.feature(topo, obj);
+    communes.features.forEach(function (f) {
+      var p = f.properties;
+      p.unit_code = String(f.id);
+      p.eligible = p.eligible === 1;
+      p.district_name = names[p.district_code] || "";
+    });
+    var districts = { type: "FeatureCollection", features: meta.districts.map(function (d) {
+      return { type: "Feature",
+               properties: { unit_code: d[0], name: d[1], short_name: d[2], label_lat: d[3], label_lng: d[4] },
+               geometry: topojson.merge(topo, obj.geometries.filter(function (g) { return g.properties.district_code === d[0]; })) };
+    }) };
+    var outline = meta.outline ? topojson.mesh(topo, obj, function (a, b) { return a === b; }) : null;
+    return [communes, districts, outline];
+  }
+
+  // Statuses as sent (distinct rows once, a row index per unit and year) expanded
+  // to code -> year -> row, the form the styles and tooltips read.
+  function expand(table, years) {
+    var out = {};
+    table.codes.forEach(function (code, i) {
+      var per = out[code] = {};
+      table.grid[i].forEach(function (k, j) { if (k >= 0) { per[String(years[j])] = table.rows[k]; } });
+    });
+    return out;
+  }
+
+  function fetchStatus(url) {
+    var key = "status|" + url;
+    if (!cache[key]) {
+      cache[key] = fetchJson(url).then(function (s) {
+        return { years: s.years, units: expand(s.units, s.years), districts: expand(s.districts, s.years) };
+      });
+    }
+    return cache[key];
+  }
+
   function loadGeometry(map, opts) {
     var st = map._ntm;
-    var key = opts.geo.communes + "|" + opts.geo.districts;
+    var key = opts.geo.topology;
     if (st.geoKey === key && st.geoPromise) { return st.geoPromise; }
     st.geoKey = key;
-    st.geoPromise = Promise.all([
-      fetchJson(opts.geo.communes), fetchJson(opts.geo.districts),
-      opts.geo.province ? fetchJson(opts.geo.province) : Promise.resolve(null)
-    ]).then(function (parts) {
+    st.geoPromise = fetchJson(opts.geo.topology).then(function (topo) {
       if (st.geoKey !== key) { return; }          // a newer vintage was asked for meanwhile
+      var parts = layersOf(topo);
       [st.communes, st.districts, st.province, st.labels].forEach(function (l) { if (l) { st.container.removeLayer(l); } });
       st.communes = L.geoJSON(parts[0], {
         style: function (f) { return communeStyle(st.view, f); },
@@ -256,7 +299,7 @@
   function show(map, opts) {
     if (!map || !map._ntm) { return; }
     var st = map._ntm, seq = ++st.seq;
-    Promise.all([loadGeometry(map, opts), fetchJson(opts.status),
+    Promise.all([loadGeometry(map, opts), fetchStatus(opts.status),
                  opts.style ? fetchJson(opts.style) : Promise.resolve({})]).then(function (parts) {
       if (seq !== st.seq) { return; }            // superseded by a newer call
       opts.labels = opts.labels || parts[2].labels;

@@ -142,7 +142,7 @@ def test_click_drills_down_to_province_detail(national, expected):
 def test_year_change_restyles_without_remount(national):
     page, frame, _, _ = national
     frame.evaluate("() => { window.__ntmTestMark = 42; }")
-    slider = page.locator('.st-key-ntm_w_year input[type="range"]').first
+    slider = page.locator('.st-key-ntm_w_year_map input[type="range"]').first
     slider.focus()
     page.keyboard.press("ArrowLeft")
     frame.wait_for_selector(f"[data-ntm-year='{YEAR - 1}']", timeout=30_000)
