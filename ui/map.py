@@ -287,7 +287,8 @@ def base_map(center: tuple[float, float], zoom: int = 9) -> folium.Map:
     # Replace folium's CDN assets (Leaflet, jQuery, Bootstrap, awesome-markers,
     # Font Awesome) by the files served from static/: only Leaflet is needed.
     m.default_js = [("leaflet", static_url("leaflet/leaflet.js")),
-                    ("topojson", static_url("national/vendor/topojson-client.min.js")),
+                    ("topojson_client", static_url("vendor/topojson-client.min.js")),
+                    ("ntm_common", static_url("ntm/ntm-common.js")),
                     ("ntm_map", static_url("ntm/ntm-map.js"))]
     m.default_css = [("leaflet_css", static_url("leaflet/leaflet.css")),
                      ("ntm_map_css", static_url("ntm/ntm-map.css"))]

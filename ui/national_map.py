@@ -213,7 +213,8 @@ def base_map() -> folium.Map:
         folium.TileLayer(tiles=tile_url, attr=os.environ.get("NTM_TILE_ATTRIBUTION", "© map tiles"),
                          name="basemap").add_to(m)
     m.default_js = [("leaflet", static_url("leaflet/leaflet.js")),
-                    ("topojson_client", static_url("national/vendor/topojson-client.min.js")),
+                    ("topojson_client", static_url("vendor/topojson-client.min.js")),
+                    ("ntm_common", static_url("ntm/ntm-common.js")),
                     ("ntm_national", static_url("national/ntm-national.js"))]
     m.default_css = [("leaflet_css", static_url("leaflet/leaflet.css"))]
     _Container().add_to(m)

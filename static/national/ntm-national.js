@@ -11,23 +11,7 @@
   "use strict";
   if (window.NtmNational) { return; }
 
-  var cache = {};
-  function fetchJson(url) {
-    if (!cache[url]) {
-      cache[url] = fetch(url).then(function (r) {
-        if (!r.ok) { throw new Error("NTM Atlas: cannot load " + url + " (" + r.status + ")"); }
-        return r.json();
-      });
-    }
-    return cache[url];
-  }
-
-  function esc(value) {
-    if (value === null || value === undefined) { return ""; }
-    return String(value)
-      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-  }
+  var fetchJson = NtmCommon.fetchJson, esc = NtmCommon.esc;
 
   function attach(map, container) {
     map._ntmn = { container: container, renderer: L.canvas({ padding: 0.3, tolerance: 2 }),

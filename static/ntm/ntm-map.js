@@ -12,24 +12,8 @@
   "use strict";
   if (window.NtmAtlas) { return; }
 
-  var cache = {};   // url -> Promise of parsed JSON (one fetch per URL)
-
-  function fetchJson(url) {
-    if (!cache[url]) {
-      cache[url] = fetch(url).then(function (r) {
-        if (!r.ok) { throw new Error("NTM Atlas: cannot load " + url + " (" + r.status + ")"); }
-        return r.json();
-      });
-    }
-    return cache[url];
-  }
-
-  function esc(value) {
-    if (value === null || value === undefined) { return ""; }
-    return String(value)
-      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-  }
+  var fetchJson = NtmCommon.fetchJson, esc = NtmCommon.esc;
+  var cache = {};   // expanded status tables, per URL
 
   function ensureHatch(map) {
     // An SVG pattern for "unknown" (white with grey hatching), added to every
