@@ -73,14 +73,26 @@ def clean(x):
     return x
 
 
+def dict_rows(df: pd.DataFrame, columns=None) -> list[dict]:
+    """Rows as dicts of Python values (one ``tolist`` per column: far cheaper than
+    ``to_dict('records')`` on small frames). Missing cells stay as the frame holds them."""
+    cols = list(df.columns) if columns is None else [c for c in columns if c in df.columns]
+    return [dict(zip(cols, row)) for row in zip(*(df[c].tolist() for c in cols))]
+
+
+def json_rows(rows, columns=None) -> list[dict]:
+    """Row dicts as JSON-friendly dicts (only ``columns`` when given, in that order)."""
+    if columns is not None:
+        rows = ({c: r[c] for c in columns if c in r} for r in rows)
+    # plain str / bool / int / None cells need no cleaning: skip the call for them
+    return [{c: v if v is None or v.__class__ in _PLAIN else clean(v) for c, v in r.items()} for r in rows]
+
+
 def records_to_json(df: pd.DataFrame, columns=None) -> list[dict]:
     """Rows as JSON-friendly dicts (NaN/NA -> None, numpy scalars -> Python)."""
     if df is None or len(df) == 0:
         return []
-    if columns is not None:
-        df = df[[c for c in columns if c in df.columns]]
-    cols = list(df.columns)
-    return [{c: clean(v) for c, v in zip(cols, row)} for row in zip(*(df[c].tolist() for c in cols))]
+    return json_rows(dict_rows(df, columns))
 
 
 def _str(s: pd.Series) -> pd.Series:

@@ -40,18 +40,16 @@ def _finish(code, name, admin_level, t: dict) -> dict:
     return out
 
 
-def level_counts(commune_status: pd.DataFrame, province_code=None, province_name=None) -> pd.DataFrame:
-    """One row per area: the province first, then each district (sorted by code). The province
-    code and name come from the arguments or from the status frame's ``attrs``."""
-    df = commune_status
-    province_code = province_code or df.attrs.get("province_code")
-    province_name = province_name or df.attrs.get("province_name", province_code)
+_IN = ("district_code", "district_name", "eligible", "level", "mixed", "provenance")
+
+
+def _count(units, province_code, province_name) -> list[dict]:
+    """The COUNT_COLS dicts from (district_code, district_name, eligible, level, mixed,
+    provenance) tuples, one per commune."""
     prov = _empty()
     dist: dict = {}
     names: dict = {}
-    cols = [df[c].tolist() for c in ("district_code", "district_name", "eligible", "level", "mixed",
-                                      "provenance")]
-    for dcode, dname, elig, level, mixed, p in zip(*cols):
+    for dcode, dname, elig, level, mixed, p in units:
         d = dist.get(dcode)
         if d is None:
             d = dist[dcode] = _empty()
@@ -68,7 +66,22 @@ def level_counts(commune_status: pd.DataFrame, province_code=None, province_name
             if level != "unknown" and p in PROV_RANK:
                 t["prov_rank"] = max(t["prov_rank"], PROV_RANK[p])
                 t["illustrative"] = t["illustrative"] or p == "illustrative"
-    rows = [_finish(province_code, province_name, "province", prov)]
+    out = [_finish(province_code, province_name, "province", prov)]
     for code in sorted(dist, key=lambda c: (c is None, c or "")):
-        rows.append(_finish(code, names[code], "district", dist[code]))
+        out.append(_finish(code, names[code], "district", dist[code]))
+    return [{c: r[c] for c in COUNT_COLS} for r in out]
+
+
+def count_rows(rows, province_code, province_name) -> list[dict]:
+    """``level_counts`` as dicts (COUNT_COLS keys) from commune status rows (dicts)."""
+    return _count(([r[c] for c in _IN] for r in rows), province_code, province_name)
+
+
+def level_counts(commune_status: pd.DataFrame, province_code=None, province_name=None) -> pd.DataFrame:
+    """One row per area: the province first, then each district (sorted by code). The province
+    code and name come from the arguments or from the status frame's ``attrs``."""
+    df = commune_status
+    province_code = province_code or df.attrs.get("province_code")
+    province_name = province_name or df.attrs.get("province_name", province_code)
+    rows = _count(zip(*(df[c].tolist() for c in _IN)), province_code, province_name)
     return pd.DataFrame(rows, columns=COUNT_COLS)

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pandas as pd
 
-from .common import rows_of, weakest
+from .common import dict_rows, weakest
 
 BELOW = 7  # the 2014 seed's "no commune below 7 criteria"
 
@@ -37,13 +37,20 @@ def commune_gaps(cs: pd.DataFrame) -> pd.DataFrame:
               "provenance", "source_id"]].reset_index(drop=True)
 
 
+CRITERIA_COLS = ["unit_code", "name", "district_code", "district_name", "eligible", "criteria_set", "criteria_met",
+                 "criteria_total", "missing_criteria", "provenance"]
+
+
 def criteria_summary(cs: pd.DataFrame, threshold: int = BELOW, criteria_names: pd.DataFrame | None = None) -> dict:
     """Per criteria set: communes with data, average, distribution, averages per district, communes
     below ``threshold``, communes one criterion away, the most common missing criteria per district,
     and the weakest provenance behind the figures."""
-    cols = ["unit_code", "name", "district_code", "district_name", "eligible", "criteria_set", "criteria_met",
-            "criteria_total", "missing_criteria", "provenance"]
-    rows = [dict(zip(cols, r)) for r in zip(*(cs[c].tolist() for c in cols))]
+    return criteria_summary_rows(dict_rows(cs, CRITERIA_COLS), threshold, criteria_names)
+
+
+def criteria_summary_rows(rows: list[dict], threshold: int = BELOW,
+                          criteria_names: pd.DataFrame | None = None) -> dict:
+    """``criteria_summary`` from commune status rows (dicts with the CRITERIA_COLS)."""
     n_elig = sum(1 for r in rows if r["eligible"])
     rows = [r for r in rows if r["eligible"] and r["criteria_met"] == r["criteria_met"]
             and r["criteria_met"] is not None]
@@ -53,8 +60,8 @@ def criteria_summary(cs: pd.DataFrame, threshold: int = BELOW, criteria_names: p
         out["set_warning"] = "criteria data come from more than one criteria set; figures are per set"
     names = {}
     if criteria_names is not None and len(criteria_names):
-        names = {(str(r.criteria_set), str(r.criterion_id)): (r.name_vi, r.name_en)
-                 for r in rows_of(criteria_names)}
+        names = {(str(cs), str(cid)): (vi, en) for cs, cid, vi, en in zip(
+            *(criteria_names[k].tolist() for k in ("criteria_set", "criterion_id", "name_vi", "name_en")))}
     for cset in sets:
         g = [r for r in rows if r["criteria_set"] == cset]
         met = [int(r["criteria_met"]) for r in g]

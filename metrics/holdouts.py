@@ -11,9 +11,11 @@
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
-from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED, meta_of, rows_of
+from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED, dict_rows, meta_of
 from .counts import level_counts
 from .prepare import as_prepared
 from .progress import best_reported
@@ -38,25 +40,15 @@ UNIT_FIELDS = ["unit_code", "name", "unit_type", "district_code", "district_name
                "source_id", "record_year", "mixed", "vintage", "eligible"]
 
 
-def _rows(df: pd.DataFrame) -> list[dict]:
-    cols = [c for c in UNIT_FIELDS if c in df.columns]
-    return [dict(zip(cols, row)) for row in zip(*(df[c].tolist() for c in cols))]
-
-
-def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame, all_rows=None) -> list[dict]:
+def rule_a(prep, year, vintage: str, communes: list[dict], districts: list[dict]) -> list[dict]:
     year = int(year)
-    vintage = meta_of(cs, "vintage")
-    tg = prep.targets
     rows = []
-    if tg is None or tg.empty:
-        return rows
-    tg = tg[tg["target_year"].notna() & (tg["target_year"] <= year)]
-    all_rows = all_rows if all_rows is not None else _rows(cs)
-    com_rows = {u["unit_code"]: u for u in all_rows}
-    dis_rows = dict(zip(ds_["unit_code"], _rows(ds_)))
-    n_xa = cs[cs["eligible"]].groupby("district_code").size().to_dict()
-    n_xa[prep.province_code] = int(cs["eligible"].sum())
-    for t in rows_of(tg):
+    due = [t for t in prep.rows("targets") if t.target_year == t.target_year and t.target_year <= year]
+    com_rows = {u["unit_code"]: u for u in communes}
+    dis_rows = {u["unit_code"]: u for u in districts}
+    n_xa = Counter(u["district_code"] for u in communes if u["eligible"] and u["district_code"] is not None)
+    n_xa[prep.province_code] = sum(1 for u in communes if u["eligible"])
+    for t in due:
         if t.level not in DISTRICT_RANK:
             continue
         need = DISTRICT_RANK[t.level]
@@ -73,7 +65,7 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame, all_rows=None) -> li
             full = pd.notna(t.target_share) and float(t.target_share) >= 1.0 - 1e-9
             if not full:
                 continue  # partial share targets are followed as gaps, not per unit
-            units = [u for u in all_rows if u["eligible"] and (t.scope != "district" or u["district_code"] == area)]
+            units = [u for u in communes if u["eligible"] and (t.scope != "district" or u["district_code"] == area)]
             for u in units:
                 if u["level"] == "unknown":
                     rows.append(_unit_row(u, listed_as="no_record", admin_level="commune", **common))
@@ -104,37 +96,38 @@ def rule_a(prep, year, cs: pd.DataFrame, ds_: pd.DataFrame, all_rows=None) -> li
     return rows
 
 
-def area_shares(prep, year, counts: pd.DataFrame) -> pd.DataFrame:
-    """Share reached per area and level, with the basis used (see module doc)."""
+def area_shares(prep, year, counts: list[dict]) -> list[dict]:
+    """Share reached per area and level, with the basis used (see module doc), from the
+    ``count_rows`` of the areas."""
     rows = []
-    for a in rows_of(counts):
-        if not a.eligible:
+    for a in counts:
+        if not a["eligible"]:
             continue
         for lvl in RECOGNISED:
-            reached, den = int(getattr(a, f"atleast_{lvl}")), int(a.eligible)
-            basis, src, prov, as_of = "computed", None, a.weakest_provenance, None
-            if a.unknown:
-                rep = best_reported(prep, year, a.area_code, f"count_{lvl}")
+            reached, den = int(a[f"atleast_{lvl}"]), int(a["eligible"])
+            basis, src, prov, as_of = "computed", None, a["weakest_provenance"], None
+            if a["unknown"]:
+                rep = best_reported(prep, year, a["area_code"], f"count_{lvl}")
                 if rep is not None:
                     reached = int(rep["value"])
                     den = int(rep["denominator"]) if rep["denominator"] == rep["denominator"] \
-                        and rep["denominator"] is not None else int(a.eligible)
+                        and rep["denominator"] is not None else int(a["eligible"])
                     basis, src, prov, as_of = "reported", rep["aggregate_id"], rep["provenance"], rep["as_of"]
                 else:
                     basis = "computed_incomplete"
-            rows.append({"area_code": a.area_code, "area_name": a.area_name, "admin_level": a.admin_level,
+            rows.append({"area_code": a["area_code"], "area_name": a["area_name"], "admin_level": a["admin_level"],
                          "level": lvl, "reached": reached, "denominator": den,
                          "share": reached / den if den else None, "basis": basis, "basis_source": src,
-                         "basis_provenance": prov, "basis_as_of": as_of, "unknown": int(a.unknown)})
+                         "basis_provenance": prov, "basis_as_of": as_of, "unknown": int(a["unknown"])})
     return rows
 
 
-def rule_b(prep, year, cs: pd.DataFrame, counts: pd.DataFrame, threshold: float = THRESHOLD, all_rows=None):
+def rule_b(prep, year, communes: list[dict], counts: list[dict], threshold: float = THRESHOLD):
     shares = area_shares(prep, year, counts)
     rows = []
     if not shares:
         return rows, shares
-    el = [u for u in (all_rows if all_rows is not None else _rows(cs)) if u["eligible"]]
+    el = [u for u in communes if u["eligible"]]
     for s in shares:
         if s["share"] is None or s["share"] < threshold or s["share"] >= 1.0:
             continue
@@ -152,13 +145,15 @@ def rule_b(prep, year, cs: pd.DataFrame, counts: pd.DataFrame, threshold: float 
     return rows, shares
 
 
-def holdout_rows(prep, year, cs, dstat, counts, threshold=THRESHOLD) -> tuple[list[dict], list[dict]]:
-    """(holdout rows, area shares) as plain dicts; a unit below a level in both the province and
-    its district is listed once (province first)."""
+def holdout_rows(prep, year, vintage: str, communes: list[dict], districts: list[dict], counts: list[dict],
+                 threshold=THRESHOLD) -> tuple[list[dict], list[dict]]:
+    """(holdout rows, area shares) as plain dicts, from the row dicts of the communes (status on
+    ``vintage``), the district-level units and the area counts; a unit below a level in both the
+    province and its district is listed once (province first)."""
     seen = set()
     out = []
-    rows = _rows(cs)
-    for r in rule_a(prep, year, cs, dstat, rows) + (b := rule_b(prep, year, cs, counts, threshold, rows))[0]:
+    b_rows, shares = rule_b(prep, year, communes, counts, threshold)
+    for r in rule_a(prep, year, vintage, communes, districts) + b_rows:
         k = (r["rule"], r["listed_as"], r["unit_code"], r["admin_level"], r["target_level"])
         if k in seen:
             continue
@@ -167,12 +162,13 @@ def holdout_rows(prep, year, cs, dstat, counts, threshold=THRESHOLD) -> tuple[li
         row.update(r)
         row["year"] = int(year)
         out.append(row)
-    return out, b[1]
+    return out, shares
 
 
 def holdouts_from(prep, year, cs, dstat, counts, threshold=THRESHOLD):
-    """(holdouts frame, area shares frame)."""
-    rows, shares = holdout_rows(prep, year, cs, dstat, counts, threshold)
+    """(holdouts frame, area shares frame) from the status, district status and counts frames."""
+    rows, shares = holdout_rows(prep, year, meta_of(cs, "vintage"), dict_rows(cs, UNIT_FIELDS),
+                                dict_rows(dstat, UNIT_FIELDS), dict_rows(counts), threshold)
     df = pd.DataFrame(rows, columns=HOLDOUT_COLS + ["year"])
     for c in ("target_year", "years_overdue", "record_year", "area_reached", "area_denominator"):
         df[c] = df[c].astype("Int64")

@@ -3,18 +3,20 @@ lineage maps).
 
 ``Prepared`` is built per call (or once per ``build_summary``) and passed to the inner
 functions; nothing is cached at module level, so a changed dataset is never served stale.
-The hot paths use plain Python structures: the frames are small (hundreds of units), where
-per-call pandas overhead would dominate.
+The metrics read plain Python structures (column lists, row dicts and indexes built once per
+``Prepared``) and build frames only for the functions that return them: the data are small
+(hundreds of units), where per-call pandas overhead would dominate.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
-from .common import DISTRICT_RANK, PROV_RANK, MetricsInputError, default_criteria_set, rows_of
+from .common import DISTRICT_RANK, PROV_RANK, MetricsInputError, default_criteria_set
 
 STATUS_COLS = ["record_id", "vintage", "unit_code", "admin_level", "year", "level", "criteria_set",
                "criteria_met", "criteria_total", "missing_criteria", "decision_no", "decision_date",
@@ -33,6 +35,8 @@ def _s(v):
     """A text cell as a stripped str, or None when missing/empty."""
     if v is None:
         return None
+    if v.__class__ is float:  # the common missing cell (NaN), without pd.isna's overhead
+        return None if v != v else (str(v).strip() or None)
     if not isinstance(v, str):
         try:
             if pd.isna(v):
@@ -62,28 +66,98 @@ def _date(x):
 
 
 def _texts(values) -> list:
-    # fast path for clean non-empty str cells; everything else goes through _s
-    return [v if (v.__class__ is str and v and v[0] != " " and v[-1] != " ") else _s(v) for v in values]
+    # fast path for None and clean non-empty str cells; everything else goes through _s
+    return [v if v is None or (v.__class__ is str and v and v[0] != " " and v[-1] != " ") else _s(v)
+            for v in values]
 
 
-def _obj(df: pd.DataFrame, cols) -> pd.DataFrame:
-    """Text columns as object dtype holding str/None (cheap comparisons on small frames)."""
+def _text_cols(df: pd.DataFrame, cols) -> dict:
+    """Text columns as lists of str/None (an absent column is all None)."""
     n = len(df)
-    out = {c: (_texts(df[c].tolist()) if c in df.columns else [None] * n) for c in cols}
-    return pd.DataFrame(out, index=df.index, dtype=object)
+    return {c: (_texts(df[c].tolist()) if c in df.columns else [None] * n) for c in cols}
+
+
+def _keep(cols: dict, keep: list) -> dict:
+    """The rows of column lists where ``keep`` is true."""
+    return {c: [v for v, k in zip(vals, keep) if k] for c, vals in cols.items()}
+
+
+def _frame_of(cols: dict, numeric=()) -> pd.DataFrame:
+    """One frame from column lists: text as object dtype (str/None, cheap comparisons on small
+    frames), the ``numeric`` columns as float."""
+    return pd.DataFrame({c: (np.array(v, dtype=float) if c in numeric else pd.Series(v, dtype=object))
+                         for c, v in cols.items()})
+
+
+def _floats(values) -> list:
+    """Numbers as float, missing or unreadable as NaN."""
+    out = []
+    for v in values:
+        f = _num(v)
+        out.append(np.nan if f is None else f)
+    return out
+
+
+UNIT_COLS = ("vintage", "unit_code", "admin_level", "name", "unit_type", "parent_code", "province_code")
+CROSSWALK_COLS = ("from_vintage", "from_code", "to_vintage", "to_code", "relation")
+TARGET_TEXT = ("target_id", "scope", "vintage", "unit_code", "admin_level", "level", "source_id",
+               "provenance", "note")
+TARGET_NUM = ("target_year", "target_share", "target_count")
+AGG_TEXT = ("aggregate_id", "area_code", "admin_level", "metric", "as_of", "source_id", "provenance", "note")
+AGG_NUM = ("year", "value", "denominator")
+NUMERIC = set(TARGET_NUM) | set(AGG_NUM)
+UNIT_FIELDS = ("unit_code", "name", "unit_type", "parent_code")  # what unit_columns gives
 
 
 @dataclass
 class Prepared:
+    """One province's data. ``tables`` holds its vintages, units (all vintages), crosswalk,
+    targets and aggregates as column lists (text as str/None, numbers as float/NaN, dates as
+    Timestamp/NaT): the metrics read those; the frames of the same names are built on first use."""
     province_code: str
     province_name: str
-    units: pd.DataFrame          # all vintages of the province
-    vintages: pd.DataFrame       # vintage, valid_from, valid_to (Timestamp or NaT), ordered
-    crosswalk: pd.DataFrame
-    targets: pd.DataFrame
-    aggregates: pd.DataFrame
+    tables: dict                 # table name -> {column: list}
     records: dict                # (admin_level, vintage, unit_code) -> [record dict], by year
     _cache: dict = field(default_factory=dict)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A table as a frame (text as object dtype, numbers as float), built once."""
+        key = ("frame", name)
+        if key not in self._cache:
+            self._cache[key] = _frame_of(self.tables[name], NUMERIC)
+        return self._cache[key]
+
+    @property
+    def vintages(self) -> pd.DataFrame:
+        """vintage, valid_from, valid_to (Timestamp or NaT), in order (see ``_vintages``)."""
+        if ("frame", "vintages") not in self._cache:
+            v = self.tables["vintages"]
+            self._cache[("frame", "vintages")] = pd.DataFrame({
+                "vintage": v["vintage"], "valid_from": pd.to_datetime(v["valid_from"]),
+                "valid_to": pd.to_datetime(v["valid_to"])})
+        return self._cache[("frame", "vintages")]
+
+    @property
+    def units(self) -> pd.DataFrame:
+        return self.frame("units")
+
+    @property
+    def crosswalk(self) -> pd.DataFrame:
+        return self.frame("crosswalk")
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        return self.frame("targets")
+
+    @property
+    def aggregates(self) -> pd.DataFrame:
+        return self.frame("aggregates")
+
+    def dicts(self, name: str, columns=None) -> list[dict]:
+        """The rows of a table as dicts (of ``columns`` only, when given)."""
+        t = self.tables[name]
+        cols = list(t) if columns is None else list(columns)
+        return [dict(zip(cols, vals)) for vals in zip(*(t[c] for c in cols))]
 
     @property
     def status(self) -> pd.DataFrame:
@@ -99,22 +173,31 @@ class Prepared:
         return self._cache["status_df"]
 
     def first_record_year(self):
-        years = [lst[0]["year"] for lst in self.records.values() if lst]
-        return min(years) if years else None
+        if "first_year" not in self._cache:
+            years = [lst[0]["year"] for lst in self.records.values() if lst]
+            self._cache["first_year"] = min(years) if years else None
+        return self._cache["first_year"]
+
+    def rows(self, name: str) -> list:
+        """The rows of a table as namespaces, built once."""
+        key = ("rows", name)
+        if key not in self._cache:
+            self._cache[key] = [SimpleNamespace(**d) for d in self.dicts(name)]
+        return self._cache[key]
 
     # ---- vintages -----------------------------------------------------------------
     def vintage_for(self, year: int) -> tuple[str, str | None]:
         """The vintage valid on 31 December of ``year`` and a note when none strictly is."""
-        v = self.vintages
-        if v.empty:
+        v = self.rows("vintages")
+        if not v:
             raise MetricsInputError(f"no boundary vintage for province {self.province_code}")
         day = pd.Timestamp(year=int(year), month=12, day=31)
-        for row in rows_of(v):
+        for row in v:
             lo_ok = pd.isna(row.valid_from) or row.valid_from <= day
             hi_ok = pd.isna(row.valid_to) or row.valid_to >= day
             if lo_ok and hi_ok:
                 return row.vintage, None
-        first, last = v.iloc[0], v.iloc[-1]
+        first, last = v[0], v[-1]
         if pd.notna(first.valid_from) and day < first.valid_from:
             return first.vintage, (f"{year} is before the earliest vintage {first.vintage}; "
                                    f"drawn on {first.vintage}")
@@ -125,7 +208,7 @@ class Prepared:
     def vintage_row(self, vintage: str) -> dict:
         rows = self._cache.get("vintage_rows")
         if rows is None:
-            rows = self._cache["vintage_rows"] = {r["vintage"]: r for r in self.vintages.to_dict("records")}
+            rows = self._cache["vintage_rows"] = {r["vintage"]: r for r in self.dicts("vintages")}
         if vintage not in rows:
             raise MetricsInputError(f"unknown vintage {vintage!r} for province {self.province_code}")
         return rows[vintage]
@@ -135,49 +218,79 @@ class Prepared:
         idx = self._cache.get("agg_index")
         if idx is None:
             idx = defaultdict(list)
-            for r in self.aggregates.to_dict("records"):
+            for r in self.dicts("aggregates"):
                 if r["year"] == r["year"]:
                     idx[(r["area_code"], int(r["year"]), r["metric"])].append(r)
             self._cache["agg_index"] = idx
         return idx.get((area_code, int(year), metric), [])
 
     def vintage_names(self) -> list[str]:
-        return list(self.vintages["vintage"])
+        return [r.vintage for r in self.rows("vintages")]
 
     # ---- units ----------------------------------------------------------------------
-    def units_of(self, vintage: str, admin_level: str) -> pd.DataFrame:
-        key = ("units", vintage, admin_level)
+    def _unit_index(self) -> dict:
+        """{(vintage, admin_level): {column: list}} of the UNIT_FIELDS, in register order."""
+        idx = self._cache.get("unit_index")
+        if idx is None:
+            u = self.tables["units"]
+            rows = defaultdict(list)  # (vintage, admin_level) -> row positions
+            for i, key in enumerate(zip(u["vintage"], u["admin_level"])):
+                rows[key].append(i)
+            idx = self._cache["unit_index"] = {
+                key: {c: [u[c][i] for i in pos] for c in UNIT_FIELDS} for key, pos in rows.items()}
+        return idx
+
+    def unit_columns(self, vintage: str, admin_level: str) -> dict:
+        """The units of a vintage and level as column lists (unit_code, name, unit_type,
+        parent_code), in register order."""
+        return self._unit_index().get((vintage, admin_level)) or {c: [] for c in UNIT_FIELDS}
+
+    def unit_names(self, admin_level: str) -> tuple[dict, dict]:
+        """({(vintage, code): name}, {(vintage, code): unit_type}) over every vintage."""
+        key = ("names", admin_level)
         if key not in self._cache:
-            u = self.units
-            self._cache[key] = u[(u["vintage"] == vintage) & (u["admin_level"] == admin_level)]
+            names, types = {}, {}
+            for (v, lv), u in self._unit_index().items():
+                if lv == admin_level:
+                    keys = [(v, c) for c in u["unit_code"]]
+                    names.update(zip(keys, u["name"]))
+                    types.update(zip(keys, u["unit_type"]))
+            self._cache[key] = (names, types)
+        return self._cache[key]
+
+    def commune_columns(self, vintage: str) -> dict:
+        """Communes of a vintage with their district code, name and type, as column lists."""
+        key = ("commune_columns", vintage)
+        if key not in self._cache:
+            c = self.unit_columns(vintage, "commune")
+            d = self.unit_columns(vintage, "district")
+            dn = dict(zip(d["unit_code"], d["name"]))
+            dt = dict(zip(d["unit_code"], d["unit_type"]))
+            self._cache[key] = {
+                "unit_code": c["unit_code"], "vintage": [vintage] * len(c["unit_code"]), "name": c["name"],
+                "unit_type": c["unit_type"], "district_code": c["parent_code"],
+                "district_name": [dn.get(p) for p in c["parent_code"]],
+                "district_type": [dt.get(p) for p in c["parent_code"]]}
         return self._cache[key]
 
     def communes(self, vintage: str) -> pd.DataFrame:
         """Communes of a vintage with their district code, name and type."""
         key = ("communes", vintage)
         if key not in self._cache:
-            c = self.units_of(vintage, "commune")
-            d = self.units_of(vintage, "district")
-            dn = dict(zip(d["unit_code"], d["name"]))
-            dt = dict(zip(d["unit_code"], d["unit_type"]))
-            out = pd.DataFrame({
-                "unit_code": c["unit_code"].to_numpy(), "vintage": c["vintage"].to_numpy(),
-                "name": c["name"].to_numpy(), "unit_type": c["unit_type"].to_numpy(),
-                "district_code": c["parent_code"].to_numpy(),
-                "district_name": [dn.get(p) for p in c["parent_code"]],
-                "district_type": [dt.get(p) for p in c["parent_code"]],
-            }, dtype=object)
-            self._cache[key] = out
+            self._cache[key] = pd.DataFrame(self.commune_columns(vintage), dtype=object)
         return self._cache[key]
 
     # ---- lineage --------------------------------------------------------------------
     def _step(self, a: str, b: str) -> dict:
-        key = ("step", a, b)
-        if key not in self._cache:
-            cw = self.crosswalk
-            s = cw[(cw["from_vintage"] == a) & (cw["to_vintage"] == b)]
-            self._cache[key] = dict(zip(s["from_code"], s["to_code"]))
-        return self._cache[key]
+        """{from_code: to_code} of the crosswalk rows from vintage ``a`` to ``b``."""
+        steps = self._cache.get("steps")
+        if steps is None:
+            steps = defaultdict(dict)
+            cw = self.tables["crosswalk"]
+            for va, vb, fc, tc in zip(cw["from_vintage"], cw["to_vintage"], cw["from_code"], cw["to_code"]):
+                steps[(va, vb)][fc] = tc  # a repeated from_code: the last row wins
+            self._cache["steps"] = steps
+        return steps.get((a, b), {})
 
     def lineage_map(self, target: str, admin_level: str) -> dict:
         """For each unit of ``target``: {'direct': [(vintage, code), ...] (itself and 1:1
@@ -188,10 +301,10 @@ class Prepared:
             return self._cache[key]
         names = self.vintage_names()
         t = names.index(target)
-        codes = list(self.units_of(target, admin_level)["unit_code"])
+        codes = list(self.unit_columns(target, admin_level)["unit_code"])
         out = {c: {"direct": [(target, c)], "parts": {}} for c in codes}
         for i in range(t - 1, -1, -1):  # older vintages, composed forward
-            srcs = list(self.units_of(names[i], admin_level)["unit_code"])
+            srcs = self.unit_columns(names[i], admin_level)["unit_code"]
             into = defaultdict(list)
             for s in srcs:
                 cur = s
@@ -263,35 +376,55 @@ class Prepared:
 def _norm_status(st: pd.DataFrame, keys: set) -> dict:
     """Records of the province's units, normalised, grouped per (admin_level, vintage, unit_code)
     and sorted by (year, strongest provenance, level)."""
-    recs = defaultdict(list)
     if st is None or st.empty:
         return {}
     n = len(st)
-    col = {c: (st[c].tolist() if c in st.columns else [None] * n) for c in STATUS_COLS}
-    for vals in zip(*(col[c] for c in STATUS_COLS)):
-        r = dict(zip(STATUS_COLS, vals))
-        for c in TEXT_STATUS:
-            v = r[c]
-            if not (v.__class__ is str and v and v[0] != " " and v[-1] != " "):
-                r[c] = _s(v)
-        key = (r["admin_level"], r["vintage"], r["unit_code"])
-        if key not in keys:
-            continue
-        y = _num(r["year"])
-        if y is None:
-            continue
-        r["year"] = int(y)
-        r["criteria_met"] = _num(r["criteria_met"])
-        r["criteria_total"] = _num(r["criteria_total"])
-        r["level_rank"] = DISTRICT_RANK.get(r["level"], -1)
-        r["prov_rank"] = PROV_RANK.get(r["provenance"], len(PROV_RANK))
-        r["criteria_set_default"] = r["criteria_set"] is None
-        if r["criteria_set"] is None:
-            r["criteria_set"] = default_criteria_set(r["year"])
-        recs[key].append(r)
+    raw = {c: (st[c].tolist() if c in st.columns else [None] * n) for c in STATUS_COLS}
+    # the key and year first: records of other provinces are dropped before any other work
+    years = [_num(v) for v in raw["year"]]
+    keep = [y is not None and k in keys
+            for y, k in zip(years, zip(*(_texts(raw[c]) for c in ("admin_level", "vintage", "unit_code"))))]
+    col = _keep(raw, keep)
+    for c in TEXT_STATUS:
+        col[c] = _texts(col[c])
+    col["year"] = [int(y) for y, k in zip(years, keep) if k]
+    col["criteria_met"] = [_num(v) for v in col["criteria_met"]]
+    col["criteria_total"] = [_num(v) for v in col["criteria_total"]]
+    col["level_rank"] = [DISTRICT_RANK.get(v, -1) for v in col["level"]]
+    col["prov_rank"] = [PROV_RANK.get(v, len(PROV_RANK)) for v in col["provenance"]]
+    col["criteria_set_default"] = [v is None for v in col["criteria_set"]]
+    col["criteria_set"] = [default_criteria_set(y) if v is None else v
+                           for v, y in zip(col["criteria_set"], col["year"])]
+    fields = STATUS_COLS + ["level_rank", "prov_rank", "criteria_set_default"]
+    recs = defaultdict(list)
+    for key, vals in zip(zip(col["admin_level"], col["vintage"], col["unit_code"]), zip(*(col[c] for c in fields))):
+        recs[key].append(dict(zip(fields, vals)))
     for lst in recs.values():
         lst.sort(key=lambda r: (r["year"], -r["prov_rank"], r["level_rank"]))
     return dict(recs)
+
+
+_LATEST = pd.Timestamp("2262-01-01")    # an open end sorts last
+_EARLIEST = pd.Timestamp("1678-01-01")  # an open start sorts first
+
+
+def _vintages(ds, pc: str, present: set) -> dict:
+    """The province's vintages present in the register as column lists: vintage, valid_from,
+    valid_to (Timestamp or NaT), ordered by valid_to (open end last), then valid_from, then name."""
+    vraw = _frame(ds, "vintages")
+    rows = []
+    if not vraw.empty:
+        n = len(vraw)
+        get = lambda c: vraw[c].tolist() if c in vraw.columns else [None] * n  # noqa: E731
+        rows = [(_s(v), _date(f), _date(t)) for v, p, f, t in
+                zip(get("vintage"), vraw["province_code"].tolist(), get("valid_from"), get("valid_to"))
+                if _s(p) == pc]
+    if not rows:  # fall back to the vintages named in the register, without dates
+        rows = [(v, None, None) for v in sorted(present)]
+    rows = sorted((r for r in rows if r[0] in present),
+                  key=lambda r: (_LATEST if r[2] is None else r[2], _EARLIEST if r[1] is None else r[1], r[0]))
+    return {"vintage": [r[0] for r in rows], "valid_from": [pd.NaT if r[1] is None else r[1] for r in rows],
+            "valid_to": [pd.NaT if r[2] is None else r[2] for r in rows]}
 
 
 def prepare(ds, province_code) -> Prepared:
@@ -300,70 +433,44 @@ def prepare(ds, province_code) -> Prepared:
     raw = _frame(ds, "units")
     if raw.empty:
         raise MetricsInputError("the dataset has no unit register (ds.units is empty)")
-    for c in ("vintage", "unit_code", "admin_level", "name", "unit_type", "parent_code", "province_code"):
+    for c in UNIT_COLS:
         if c not in raw.columns:
             raise MetricsInputError(f"ds.units lacks column {c!r}")
-    raw = raw[np.array([_s(v) == pc for v in raw["province_code"].tolist()], dtype=bool)]
-    if raw.empty:
+    mine = [_s(v) == pc for v in raw["province_code"].tolist()]
+    if not any(mine):
         raise MetricsInputError(f"unknown province code {pc!r} (not in the unit register)")
-    units = _obj(raw, ("vintage", "unit_code", "admin_level", "name", "unit_type", "parent_code",
-                       "province_code")).reset_index(drop=True)
-    prow = units[units["admin_level"] == "province"]
-    pname = prow["name"].iloc[0] if len(prow) else pc
+    u = {c: _texts(vals) for c, vals in _keep({c: raw[c].tolist() for c in UNIT_COLS}, mine).items()}
+    pname = next((n for n, lv in zip(u["name"], u["admin_level"]) if lv == "province"), pc)
 
-    present = set(units["vintage"]) - {None}
-    vraw = _frame(ds, "vintages")
-    if not vraw.empty:
-        vraw = vraw[[(_s(p) == pc) for p in vraw["province_code"].tolist()]]
-    if vraw.empty:  # fall back to the vintages named in the register, without dates
-        vraw = pd.DataFrame({"vintage": sorted(present), "valid_from": None, "valid_to": None})
-    vint = pd.DataFrame({
-        "vintage": [_s(v) for v in vraw["vintage"].tolist()],
-        "valid_from": pd.to_datetime([_date(x) for x in vraw.get("valid_from", [None] * len(vraw))]),
-        "valid_to": pd.to_datetime([_date(x) for x in vraw.get("valid_to", [None] * len(vraw))]),
-    })
-    vint = vint[vint["vintage"].isin(present)]
-    # order: by valid_to (open end last), then valid_from, then name
-    vint = vint.assign(_k1=vint["valid_to"].fillna(pd.Timestamp("2262-01-01")),
-                       _k2=vint["valid_from"].fillna(pd.Timestamp("1678-01-01")))
-    vint = vint.sort_values(["_k1", "_k2", "vintage"]).drop(columns=["_k1", "_k2"]).reset_index(drop=True)
+    present = set(u["vintage"]) - {None}
+    vint = _vintages(ds, pc, present)
     names = set(vint["vintage"])
 
     cw = _frame(ds, "crosswalk")
-    cw = _obj(cw, ("from_vintage", "from_code", "to_vintage", "to_code", "relation")) if not cw.empty \
-        else pd.DataFrame(columns=["from_vintage", "from_code", "to_vintage", "to_code", "relation"])
-    cw = cw[cw["from_vintage"].isin(names) & cw["to_vintage"].isin(names)].reset_index(drop=True)
+    cw = _text_cols(cw, CROSSWALK_COLS) if not cw.empty else {k: [] for k in CROSSWALK_COLS}
+    cw = _keep(cw, [a in names and b in names for a, b in zip(cw["from_vintage"], cw["to_vintage"])])
 
-    keys = set(zip(units["admin_level"], units["vintage"], units["unit_code"]))
+    keys = set(zip(u["admin_level"], u["vintage"], u["unit_code"]))
     recs = _norm_status(_frame(ds, "status"), keys)
 
     tg = _frame(ds, "targets")
-    tcols = ("target_id", "scope", "vintage", "unit_code", "admin_level", "level", "source_id",
-             "provenance", "note")
+    t = {c: [] for c in TARGET_TEXT + TARGET_NUM}
     if not tg.empty:
-        t = _obj(tg, tcols)
-        for c in ("target_year", "target_share", "target_count"):
-            t[c] = [_num(v) for v in tg[c].tolist()] if c in tg.columns else None
-            t[c] = t[c].astype(float)
-        ukeys = set(zip(units["vintage"], units["unit_code"]))
-        t = t[[(v, c) in ukeys or (sc == "province" and c == pc)
-               for v, c, sc in zip(t["vintage"], t["unit_code"], t["scope"])]].reset_index(drop=True)
-    else:
-        t = pd.DataFrame(columns=list(tcols) + ["target_year", "target_share", "target_count"])
+        t = _text_cols(tg, TARGET_TEXT)
+        t.update({c: _floats(tg[c].tolist() if c in tg.columns else [None] * len(tg)) for c in TARGET_NUM})
+        ukeys = set(zip(u["vintage"], u["unit_code"]))
+        t = _keep(t, [(v, c) in ukeys or (sc == "province" and c == pc)
+                      for v, c, sc in zip(t["vintage"], t["unit_code"], t["scope"])])
 
     ag = _frame(ds, "aggregates")
-    acols = ("aggregate_id", "area_code", "admin_level", "metric", "as_of", "source_id", "provenance", "note")
+    a = {c: [] for c in AGG_TEXT + AGG_NUM}
     if not ag.empty:
-        a = _obj(ag, acols)
-        for c in ("year", "value", "denominator"):
-            a[c] = pd.Series([_num(v) for v in ag[c].tolist()], index=a.index, dtype=float) \
-                if c in ag.columns else float("nan")
-        area_codes = set(units["unit_code"]) | {pc}
-        a = a[a["area_code"].isin(area_codes)].reset_index(drop=True)
-    else:
-        a = pd.DataFrame(columns=list(acols) + ["year", "value", "denominator"])
+        a = _text_cols(ag, AGG_TEXT)
+        a.update({c: _floats(ag[c].tolist() if c in ag.columns else [None] * len(ag)) for c in AGG_NUM})
+        area_codes = set(u["unit_code"]) | {pc}
+        a = _keep(a, [x in area_codes for x in a["area_code"]])
 
-    return Prepared(pc, pname, units, vint, cw, t, a, recs)
+    return Prepared(pc, pname, {"vintages": vint, "units": u, "crosswalk": cw, "targets": t, "aggregates": a}, recs)
 
 
 def as_prepared(ds, province_code) -> Prepared:

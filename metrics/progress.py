@@ -48,21 +48,25 @@ def _levels(status) -> dict:
     return dict(zip(status["unit_code"], status["level"]))
 
 
-def _criteria_stats(st: pd.DataFrame):
-    e = st[st["eligible"] & st["criteria_met"].notna()]
-    return e
+RVC_COLS = ["aggregate_id", "area_code", "admin_level", "year", "metric", "as_of", "reported",
+            "reported_denominator", "computed", "computed_denominator", "difference", "reported_provenance",
+            "source_id", "note"]
 
 
-def reported_vs_computed(prep, year, commune_status, counts, district_status=None,
+def reported_vs_computed(prep, year, communes: list[dict], counts: list[dict], districts: list[dict] | None = None,
                          previous_status=None) -> pd.DataFrame:
     """Every reported aggregate of this year for the province or its districts, beside the
-    computed figure on the year's vintage and the difference (computed - reported)."""
-    rep = reported_for(prep, year)
+    computed figure on the year's vintage and the difference (computed - reported).
+    ``communes``, ``counts`` and ``districts`` are the row dicts of ``commune_rows``,
+    ``count_rows`` and ``district_rows``."""
+    year = int(year)
     rows = []
-    by_area = counts.set_index("area_code")
-    for r in rows_of(rep):
+    by_area = {a["area_code"]: a for a in counts}
+    for r in prep.rows("aggregates"):
+        if r.year != year:
+            continue
         comp, comp_den, note = None, None, None
-        area = by_area.loc[r.area_code] if r.area_code in by_area.index else None
+        area = by_area.get(r.area_code)
         if r.metric in COUNT_METRICS and area is not None:
             comp, comp_den = int(area[COUNT_METRICS[r.metric]]), int(area["eligible"])
             if area["unknown"]:
@@ -70,44 +74,41 @@ def reported_vs_computed(prep, year, commune_status, counts, district_status=Non
         elif r.metric == "units_total" and area is not None:
             comp = int(area["units"])
         elif r.metric in ("avg_criteria", "count_below_7") and area is not None:
-            st = commune_status if r.admin_level == "province" else \
-                commune_status[commune_status["district_code"] == r.area_code]
-            e = _criteria_stats(st)
-            if len(e):
+            e = [u for u in communes if u["eligible"] and u["criteria_met"] is not None
+                 and (r.admin_level == "province" or u["district_code"] == r.area_code)]
+            if e:
+                met = pd.Series([u["criteria_met"] for u in e], dtype=float)
                 if r.metric == "avg_criteria":
-                    comp = round(float(e["criteria_met"].mean()), 2)
-                    sets = sorted(set(e["criteria_set"].dropna()))
+                    comp = round(float(met.mean()), 2)
+                    sets = sorted({u["criteria_set"] for u in e if u["criteria_set"] is not None})
                     note = f"average over {len(e)} xã with criteria data (sets: {', '.join(sets)})"
                 else:
-                    comp = int((e["criteria_met"] < 7).sum())
+                    comp = int((met < 7).sum())
                     note = f"over {len(e)} xã with criteria data"
-                comp_den = int(len(e))
-        elif r.metric == "count_districts_standard" and district_status is not None:
-            d = district_status[district_status["ladder"] == "district_ntm"]
-            comp = int(d["level"].map(RANK).fillna(-1).ge(1).sum())
-            comp_den = int(len(d))
-            if (d["level"] == "unknown").any():
-                note = f"{int((d['level'] == 'unknown').sum())} huyện have no record"
+                comp_den = len(e)
+        elif r.metric == "count_districts_standard" and districts is not None:
+            d = [u["level"] for u in districts if u["ladder"] == "district_ntm"]
+            comp = sum(1 for lv in d if RANK.get(lv, -1) >= 1)
+            comp_den = len(d)
+            if "unknown" in d:
+                note = f"{d.count('unknown')} huyện have no record"
         elif r.metric in ADDED_METRICS and previous_status is not None:
             lvl = RANK[ADDED_METRICS[r.metric]]
             before = _levels(previous_status)
-            comp = sum(1 for c, lv, e in zip(commune_status["unit_code"], commune_status["level"],
-                                             commune_status["eligible"])
-                       if e and RANK.get(lv, -1) >= lvl and RANK.get(before.get(c), -1) < lvl)
+            comp = sum(1 for u in communes if u["eligible"] and RANK.get(u["level"], -1) >= lvl
+                       and RANK.get(before.get(u["unit_code"]), -1) < lvl)
             note = "units reaching the level this year, previous year re-expressed on this vintage"
         diff = None
         if comp is not None and pd.notna(r.value):
             diff = round(float(comp) - float(r.value), 4)
         rows.append({"aggregate_id": r.aggregate_id, "area_code": r.area_code, "admin_level": r.admin_level,
-                     "year": int(year), "metric": r.metric, "as_of": r.as_of,
+                     "year": year, "metric": r.metric, "as_of": r.as_of,
                      "reported": None if pd.isna(r.value) else float(r.value),
                      "reported_denominator": None if pd.isna(r.denominator) else float(r.denominator),
                      "computed": comp, "computed_denominator": comp_den, "difference": diff,
                      "reported_provenance": r.provenance, "source_id": r.source_id, "note": note})
-    return pd.DataFrame(rows, columns=["aggregate_id", "area_code", "admin_level", "year", "metric", "as_of",
-                                       "reported", "reported_denominator", "computed",
-                                       "computed_denominator", "difference", "reported_provenance",
-                                       "source_id", "note"])
+    # a frame, so that each column has one type (a computed count beside an average reads 177.0)
+    return pd.DataFrame(rows, columns=RVC_COLS)
 
 
 def progress_series(ds, province_code, years) -> pd.DataFrame:
@@ -118,7 +119,7 @@ def progress_series(ds, province_code, years) -> pd.DataFrame:
     is flagged in ``set_change`` so no single trend is drawn across it silently.
     """
     prep = as_prepared(ds, province_code)
-    names = dict(zip(prep.units["unit_code"], prep.units["name"]))
+    names = dict(zip(prep.tables["units"]["unit_code"], prep.tables["units"]["name"]))
     rows = []
     for y in sorted({int(y) for y in years}):
         st, meta = commune_status(prep, y)

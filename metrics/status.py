@@ -85,13 +85,7 @@ def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str
     recs = prep.records
     vf = prep.vintage_row(vintage)["valid_from"]
     existed = pd.isna(vf) or pd.Timestamp(year=year, month=12, day=31) >= vf
-    names = prep._cache.get(("names", admin_level))
-    if names is None:
-        u = prep.units[prep.units["admin_level"] == admin_level]
-        names = dict(zip(zip(u["vintage"], u["unit_code"]), u["name"]))
-        prep._cache[("names", admin_level)] = names
-        prep._cache[("types", admin_level)] = dict(zip(zip(u["vintage"], u["unit_code"]), u["unit_type"]))
-    types = prep._cache[("types", admin_level)]
+    names, types = prep.unit_names(admin_level)
     rows = []
     for code, m in lin.items():
         lists = [recs[k] for k in ((admin_level, v, c) for v, c in m["direct"]) if k in recs]
@@ -174,63 +168,90 @@ def status_as_of(ds, province_code, year, vintage=None, rule="lowest") -> pd.Dat
     return out
 
 
-def commune_status(prep: Prepared, year, vintage=None, rule="lowest"):
-    """(frame without attrs, meta dict): the internal form of ``status_as_of`` (pandas deep-copies
-    ``attrs`` on every operation, which dominates the cost on frames this small)."""
+COMMUNE_COLS = OUT_COLS + ["year", "district_type"]
+# the fields of a resolved record (``resolve``) besides its unit_code
+RESOLVED_FIELDS = ("level", "provenance", "source_id", "decision_no", "decision_date", "record_year", "record_id",
+                   "record_vintage", "criteria_set", "criteria_met", "criteria_total", "missing_criteria", "mixed",
+                   "note", "basis", "parts")
+DISTRICT_COLS = ["unit_code", "vintage", "name", "unit_type", "ladder", "level", "provenance", "source_id",
+                 "decision_no", "decision_date", "record_year", "record_id", "basis", "mixed", "illustrative",
+                 "note", "year"]
+
+
+def _commune_columns(prep: Prepared, year: int, vintage: str, rule: str) -> dict:
+    """The COMMUNE_COLS as lists, one entry per commune of ``vintage`` (cached on ``prep``)."""
+    ck = ("commune_columns", year, vintage, rule)
+    if ck not in prep._cache:
+        res = resolve(prep, year, vintage, "commune", rule)
+        cols = dict(prep.commune_columns(vintage))  # unit_code, vintage, name, unit_type, district_*
+        got = [res[c] for c in cols["unit_code"]]
+        cols.update({f: [g[f] for g in got] for f in RESOLVED_FIELDS})
+        cols["eligible"] = [t == COMMUNE_ELIGIBLE for t in cols["unit_type"]]
+        cols["level"] = [lv if e else "not_applicable" for lv, e in zip(cols["level"], cols["eligible"])]
+        cols["illustrative"] = [p == "illustrative" for p in cols["provenance"]]
+        cols["year"] = [year] * len(got)
+        prep._cache[ck] = cols
+    return prep._cache[ck]
+
+
+def _meta(prep: Prepared, year, vintage, rule) -> dict:
+    """The meta dict of a status request (the vintage of ``year`` unless given; validated)."""
     note = None
     if vintage is None:
         vintage, note = prep.vintage_for(year)
     else:
         prep.vintage_row(vintage)  # validates
-    ck = ("status", int(year), vintage, rule)
-    if ck in prep._cache:
-        return prep._cache[ck]
-    res = resolve(prep, year, vintage, "commune", rule)
-    com = prep.communes(vintage)
-    codes = com["unit_code"].tolist()
-    types = com["unit_type"].tolist()
-    got = [res[c] for c in codes]
-    eligible = [t == COMMUNE_ELIGIBLE for t in types]
-    cols = {"unit_code": codes, "vintage": [vintage] * len(codes), "name": com["name"].tolist(),
-            "unit_type": types, "district_code": com["district_code"].tolist(),
-            "district_name": com["district_name"].tolist(), "eligible": eligible}
-    for f in ("level", "provenance", "source_id", "decision_no", "decision_date", "record_year", "criteria_set",
-              "criteria_met", "criteria_total", "missing_criteria", "mixed", "note", "record_id",
-              "record_vintage", "basis", "parts"):
-        cols[f] = [g[f] for g in got]
-    cols["level"] = [lv if e else "not_applicable" for lv, e in zip(cols["level"], eligible)]
-    cols["illustrative"] = [p == "illustrative" for p in cols["provenance"]]
-    cols["year"] = [int(year)] * len(codes)
-    cols["district_type"] = com["district_type"].tolist()
-    df = make_frame(cols, OUT_COLS + ["year", "district_type"])
-    meta = {"province_code": prep.province_code, "province_name": prep.province_name,
+    return {"province_code": prep.province_code, "province_name": prep.province_name,
             "year": int(year), "vintage": vintage, "vintage_note": note, "rule": rule}
-    prep._cache[ck] = (df, meta)
-    return df, meta
+
+
+def commune_rows(prep: Prepared, year, vintage=None, rule="lowest") -> tuple[list[dict], dict]:
+    """(one dict per commune with the COMMUNE_COLS, plain Python values with None where missing;
+    meta dict): the internal form of ``status_as_of``, cached on ``prep``."""
+    meta = _meta(prep, year, vintage, rule)
+    ck = ("commune_rows", meta["year"], meta["vintage"], rule)
+    if ck not in prep._cache:
+        cols = _commune_columns(prep, meta["year"], meta["vintage"], rule)
+        prep._cache[ck] = ([dict(zip(COMMUNE_COLS, vals)) for vals in zip(*(cols[c] for c in COMMUNE_COLS))],
+                           meta)
+    return prep._cache[ck]
+
+
+def commune_status(prep: Prepared, year, vintage=None, rule="lowest"):
+    """(frame without attrs, meta dict): the commune status as a frame (pandas deep-copies
+    ``attrs`` on every operation, which dominates the cost on frames this small)."""
+    meta = _meta(prep, year, vintage, rule)
+    ck = ("status", meta["year"], meta["vintage"], rule)
+    if ck not in prep._cache:
+        prep._cache[ck] = (make_frame(_commune_columns(prep, meta["year"], meta["vintage"], rule), COMMUNE_COLS),
+                           meta)
+    return prep._cache[ck]
+
+
+def district_rows(prep: Prepared, year, vintage=None) -> list[dict]:
+    """One dict per district-level unit (the DISTRICT_COLS): the internal form of
+    ``district_status_as_of``."""
+    if vintage is None:
+        vintage, _ = prep.vintage_for(year)
+    res = resolve(prep, year, vintage, "district")
+    d = prep.unit_columns(vintage, "district")
+    rows = []
+    for code, name, unit_type in zip(d["unit_code"], d["name"], d["unit_type"]):
+        g = res[code]
+        row = {"unit_code": code, "vintage": vintage, "name": name, "unit_type": unit_type,
+               "ladder": "completed_task" if unit_type in DISTRICT_COMPLETED_TYPES else "district_ntm"}
+        row.update({f: g[f] for f in RESOLVED_FIELDS})
+        row["illustrative"] = g["provenance"] == "illustrative"
+        row["year"] = int(year)
+        rows.append({f: row[f] for f in DISTRICT_COLS})
+    return rows
 
 
 def district_status_as_of(ds, province_code, year, vintage=None) -> pd.DataFrame:
     """One row per district-level unit: huyện on the district ladder, thị xã / thành phố on
     "completed the NTM task" (level ``completed``); no record -> ``unknown``."""
-    prep = as_prepared(ds, province_code)
-    note = None
-    if vintage is None:
-        vintage, note = prep.vintage_for(year)
-    res = resolve(prep, year, vintage, "district")
-    d = prep.units_of(vintage, "district")
-    codes = d["unit_code"].tolist()
-    got = [res[c] for c in codes]
-    cols = {"unit_code": codes, "vintage": [vintage] * len(codes), "name": d["name"].tolist(),
-            "unit_type": d["unit_type"].tolist()}
-    cols["ladder"] = ["completed_task" if t in DISTRICT_COMPLETED_TYPES else "district_ntm" for t in cols["unit_type"]]
-    for f in ("level", "provenance", "source_id", "decision_no", "decision_date", "record_year", "record_id",
-              "basis", "mixed", "note"):
-        cols[f] = [g[f] for g in got]
-    cols["illustrative"] = [p == "illustrative" for p in cols["provenance"]]
-    cols["year"] = [int(year)] * len(codes)
-    return make_frame(cols, ["unit_code", "vintage", "name", "unit_type", "ladder", "level", "provenance",
-                             "source_id", "decision_no", "decision_date", "record_year", "record_id", "basis",
-                             "mixed", "illustrative", "note", "year"])
+    rows = district_rows(as_prepared(ds, province_code), year, vintage)
+    return make_frame({c: [r[c] for r in rows] for c in DISTRICT_COLS}, DISTRICT_COLS)
 
 
 BOOL_COLS = {"eligible", "mixed", "illustrative"}
@@ -241,19 +262,20 @@ FLOAT_COLS = {"criteria_met", "criteria_total"}
 def make_frame(cols: dict, order: list) -> pd.DataFrame:
     """A frame from column lists with explicit dtypes: text as object (str/None), flags as bool,
     record_year as Int64, criteria counts as float."""
-    text = {c: cols[c] for c in order if c not in BOOL_COLS | INT_COLS | FLOAT_COLS and c != "year"}
-    df = pd.DataFrame(text, dtype=object)  # one constructor: text stays object, missing stays None
+    data = {}
     for c in order:
         v = cols[c]
         if c in BOOL_COLS:
-            df[c] = np.array([bool(x) for x in v], dtype=bool)
+            data[c] = np.array([bool(x) for x in v], dtype=bool)
         elif c in INT_COLS:
-            df[c] = pd.array([None if x is None or x != x else int(x) for x in v], dtype="Int64")
+            data[c] = pd.array([None if x is None or x != x else int(x) for x in v], dtype="Int64")
         elif c in FLOAT_COLS:
-            df[c] = np.array([np.nan if x is None else float(x) for x in v], dtype=float)
+            data[c] = np.array([np.nan if x is None else float(x) for x in v], dtype=float)
         elif c == "year":
-            df[c] = np.array(v, dtype=int)
-    return df[order]
+            data[c] = np.array(v, dtype=int)
+        else:  # text stays object, missing stays None
+            data[c] = pd.Series(v, dtype=object)
+    return pd.DataFrame(data)
 
 
 def level_at_least(levels: pd.Series, level: str) -> pd.Series:

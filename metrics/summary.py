@@ -2,23 +2,25 @@
 JSON-able dict. Pure: takes the dataset frames, reads no file."""
 from __future__ import annotations
 
+from collections import Counter
+
 from .captions import headline
-from .common import DISTRICT_RANK, LEVEL_RANK, MetricsInputError, clean, records_to_json, weakest
-from .counts import level_counts
-from .criteria import criteria_summary
+from .common import DISTRICT_RANK, LEVEL_RANK, MetricsInputError, clean, json_rows, records_to_json, weakest
+from .counts import COUNT_COLS, count_rows
+from .criteria import criteria_summary_rows
 from .holdouts import THRESHOLD, holdout_rows
 from .prepare import as_prepared
 from .progress import reported_vs_computed
-from .status import commune_status, district_status_as_of, resolve
+from .status import commune_rows, district_rows, resolve
 from .targets import target_rows
-from .transitions import compare, criteria_lost, not_reassessed
+from .transitions import criteria_lost_rows, not_reassessed_rows, transition_rows
 
 UNIT_COLS = ["unit_code", "name", "district_code", "district_name", "level", "provenance", "source_id",
              "record_year", "basis", "mixed"]
 
 
-def _district_ladder(dstat) -> dict:
-    rows = list(zip(dstat["ladder"], dstat["level"], dstat["provenance"]))
+def _district_ladder(dstat: list[dict]) -> dict:
+    rows = [(d["ladder"], d["level"], d["provenance"]) for d in dstat]
     h = [lv for ladder, lv, _ in rows if ladder == "district_ntm"]
     t = [lv for ladder, lv, _ in rows if ladder == "completed_task"]
     r = [DISTRICT_RANK.get(lv, -1) for lv in h]
@@ -31,54 +33,47 @@ def _district_ladder(dstat) -> dict:
     }
 
 
-def _row(df, **match) -> dict | None:
-    m = df
-    for k, v in match.items():
-        m = m[m[k] == v]
-    return records_to_json(m)[0] if len(m) else None
-
-
 def build_summary(ds, province_code, year, district_code=None) -> dict:
     """The summary of one province (or one of its districts) for a year. ``ds`` is a Dataset or a
-    ``Prepared`` of the province (reusing one skips the preparation; its caches are per year)."""
+    ``Prepared`` of the province (reusing one skips the preparation; its caches are per year).
+    Works on row dicts throughout (the frames' per-call overhead would dominate on a province)."""
     prep = as_prepared(ds, province_code)
     pc = prep.province_code
     year = int(year)
-    cs, meta = commune_status(prep, year)
+    cs, meta = commune_rows(prep, year)
     vintage = meta["vintage"]
-    dstat = district_status_as_of(prep, pc, year)
-    counts = level_counts(cs, pc, prep.province_name)
+    dstat = district_rows(prep, year, vintage)
+    counts = count_rows(cs, pc, prep.province_name)
     scope_code = pc if district_code is None else str(district_code)
-    if scope_code not in set(counts["area_code"]):
+    scope = next((a for a in counts if a["area_code"] == scope_code), None)
+    if scope is None:
         raise MetricsInputError(f"district {district_code!r} has no communes in vintage {vintage} "
                                 f"of province {pc}")
-    scope = counts[counts["area_code"] == scope_code].iloc[0]
-    in_scope = cs if district_code is None else cs[cs["district_code"] == scope_code]
+    in_scope = cs if district_code is None else [u for u in cs if u["district_code"] == scope_code]
 
     prev = resolve(prep, year - 1, vintage, "commune")  # the previous year on this year's vintage
     rvc = reported_vs_computed(prep, year, cs, counts, dstat, prev)
-    tg = target_rows(prep, year, cs, counts, dstat)
+    tg = target_rows(prep, year, vintage, cs, counts, dstat)
     # the targets that speak to this year: not yet due, or due and unmet
     tg = [t for t in tg if t["target_year"] is None or t["target_year"] >= year or t["state"] == "past_due"]
-    hold, shares = holdout_rows(prep, year, cs, dstat, counts)
-    trans = compare(prev, cs, year - 1)
-    reg_nr = not_reassessed(prep, cs)
-    reg_cl = criteria_lost(prep, cs)
+    hold, shares = holdout_rows(prep, year, vintage, cs, dstat, counts)
+    trans = transition_rows(prev, cs)
+    reg_nr = not_reassessed_rows(prep, cs, year, vintage)
+    reg_cl = criteria_lost_rows(prep, year, vintage)
     if district_code is not None:
-        codes = set(in_scope["unit_code"])
+        codes = {u["unit_code"] for u in in_scope}
         rvc = rvc[rvc["area_code"] == scope_code]
         tg = [t for t in tg if t["area_code"] == scope_code or t["area_code"] in codes]
         hold = [h for h in hold if (h["unit_code"] in codes and h["admin_level"] == "commune")
                 or h["unit_code"] == scope_code]
-        trans = trans[trans["district_code"] == scope_code]
-        reg_nr = reg_nr[reg_nr["unit_code"].isin(codes)]
-        reg_cl = reg_cl[reg_cl["unit_code"].isin(codes)]
+        trans = [t for t in trans if t["district_code"] == scope_code]
+        reg_nr = [r for r in reg_nr if r["unit_code"] in codes]
+        reg_cl = [r for r in reg_cl if r["unit_code"] in codes]
 
     # captions: one per level, on the basis the holdout rule uses for this area
     captions = {"vi": None, "en": None, "levels": {}}
-    el = [(lv, dn, dt) for lv, dn, dt, e in zip(in_scope["level"], in_scope["district_name"],
-                                                in_scope["district_type"], in_scope["eligible"]) if e]
-    area = None if district_code is None else (scope["area_name"], in_scope["district_type"].iloc[0])
+    el = [(u["level"], u["district_name"], u["district_type"]) for u in in_scope if u["eligible"]]
+    area = None if district_code is None else (scope["area_name"], in_scope[0]["district_type"])
     for sh in shares:
         if sh["area_code"] != scope_code:
             continue
@@ -95,14 +90,13 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
         captions["vi"] = captions["levels"]["standard"]["vi"]
         captions["en"] = captions["levels"]["standard"]["en"]
 
-    tcounts = trans[trans["eligible"]]["change"].value_counts()
-    js = lambda rows: [{k: clean(v) for k, v in r.items()} for r in rows]  # noqa: E731
+    tcounts = Counter(t["change"] for t in trans if t["eligible"])
     holdouts = {
-        "a": js(h for h in hold if h["rule"] == "a" and h["listed_as"] == "holdout"),
-        "b": js(h for h in hold if h["rule"] == "b" and h["listed_as"] == "holdout"),
-        "no_record": js(h for h in hold if h["listed_as"] == "no_record"),
+        "a": json_rows(h for h in hold if h["rule"] == "a" and h["listed_as"] == "holdout"),
+        "b": json_rows(h for h in hold if h["rule"] == "b" and h["listed_as"] == "holdout"),
+        "no_record": json_rows(h for h in hold if h["listed_as"] == "no_record"),
         "threshold": THRESHOLD,
-        "areas": js(sh for sh in shares if not district_code or sh["area_code"] == scope_code),
+        "areas": json_rows(sh for sh in shares if not district_code or sh["area_code"] == scope_code),
     }
     notes = []
     if meta["vintage_note"]:
@@ -116,28 +110,28 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
                   "name": scope["area_name"]},
         "year": year, "vintage": vintage, "vintage_note": meta["vintage_note"],
         "merger_rule": "lowest",
-        "counts": records_to_json(counts[counts["area_code"] == scope_code])[0],
-        "districts": records_to_json(counts[counts["admin_level"] == "district"]) if district_code is None
+        "counts": json_rows([scope], COUNT_COLS)[0],
+        "districts": json_rows(a for a in counts if a["admin_level"] == "district") if district_code is None
         else [],
-        "district_units": records_to_json(dstat if district_code is None else dstat[dstat["unit_code"] == scope_code],
-                                          ["unit_code", "name", "unit_type", "ladder", "level", "provenance",
-                                           "source_id", "decision_no", "record_year", "basis"]),
+        "district_units": json_rows([d for d in dstat if district_code is None or d["unit_code"] == scope_code],
+                                    ["unit_code", "name", "unit_type", "ladder", "level", "provenance",
+                                     "source_id", "decision_no", "record_year", "basis"]),
         "district_ladder": _district_ladder(dstat),
         "reported_vs_computed": records_to_json(rvc),
-        "targets": [{k: clean(v) for k, v in t.items()} for t in tg],
+        "targets": json_rows(tg),
         "holdouts": holdouts,
-        "criteria": criteria_summary(in_scope, criteria_names=getattr(ds, "criteria", None)),
+        "criteria": criteria_summary_rows(in_scope, criteria_names=getattr(ds, "criteria", None)),
         "transitions": {
             "from_year": year - 1, "to_year": year, "vintage": vintage,
             "counts": {k: int(tcounts.get(k, 0)) for k in ("up", "down", "same", "unknown")},
-            "changed": records_to_json(trans[trans["change"].isin(["up", "down"])],
-                                       ["unit_code", "name", "district_name", "level_a", "level_b", "change",
-                                        "provenance_b"]),
+            "changed": json_rows([t for t in trans if t["change"] in ("up", "down")],
+                                 ["unit_code", "name", "district_name", "level_a", "level_b", "change",
+                                  "provenance_b"]),
             "regressions": {
-                "level_drops": records_to_json(trans[trans["change"] == "down"],
-                                               ["unit_code", "name", "district_name", "level_a", "level_b"]),
-                "not_reassessed": records_to_json(reg_nr),
-                "criteria_lost": records_to_json(reg_cl),
+                "level_drops": json_rows([t for t in trans if t["change"] == "down"],
+                                         ["unit_code", "name", "district_name", "level_a", "level_b"]),
+                "not_reassessed": json_rows(reg_nr),
+                "criteria_lost": json_rows(reg_cl),
             },
         },
         "captions": captions,

@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from .common import COMMUNE_ELIGIBLE, DISTRICT_RANK, LEVEL_RANK, meta_of, rows_of
+from .common import COMMUNE_ELIGIBLE, DISTRICT_RANK, LEVEL_RANK, dict_rows, meta_of
 from .progress import best_reported
 from .status import resolve
 
@@ -34,15 +34,12 @@ def pace_of(prep, year: int, vintage: str, level: str, area_code: str, current: 
     if y0 >= year:
         return None, None
     res = resolve(prep, y0, vintage, "commune")
-    key = ("xa_list", vintage)
-    if key not in prep._cache:
-        com = prep.communes(vintage)
-        prep._cache[key] = [(c, d) for c, t, d in zip(com["unit_code"].tolist(), com["unit_type"].tolist(),
-                                                      com["district_code"].tolist()) if t == COMMUNE_ELIGIBLE]
     need = LEVEL_RANK[level]
     whole = area_code == prep.province_code
-    before = sum(1 for c, d in prep._cache[key]
-                 if (whole or d == area_code) and LEVEL_RANK.get(res[c]["level"], -1) >= need)
+    com = prep.commune_columns(vintage)
+    before = sum(1 for c, t, d in zip(com["unit_code"], com["unit_type"], com["district_code"])
+                 if t == COMMUNE_ELIGIBLE and (whole or d == area_code)
+                 and LEVEL_RANK.get(res[c]["level"], -1) >= need)
     return (current - before) / (year - y0), f"{y0}–{year}"
 
 
@@ -78,29 +75,28 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
                      district_status: pd.DataFrame | None = None, with_pace: bool = True) -> pd.DataFrame:
     """One row per target of the province: required, current, gap (units still needed), state
     (met | open | past_due | unverified | no_record | not_computed), pace, years to target and on track."""
-    rows = target_rows(prep, year, commune_status, counts, district_status, with_pace)
+    rows = target_rows(prep, year, meta_of(commune_status, "vintage"),
+                       dict_rows(commune_status, ["unit_code", "level", "name", "eligible", "provenance"]),
+                       dict_rows(counts), dict_rows(district_status) if district_status is not None else None,
+                       with_pace)
     out = pd.DataFrame(rows, columns=TARGET_COLS)
     for c in ("target_year", "target_count", "required", "current", "eligible", "unknown", "gap", "gap_min"):
         out[c] = pd.array([None if pd.isna(v) else int(v) for v in out[c]], dtype="Int64")
     return out
 
 
-def target_rows(prep, year: int, commune_status: pd.DataFrame, counts: pd.DataFrame,
-                district_status: pd.DataFrame | None = None, with_pace: bool = True) -> list[dict]:
-    """The rows of ``targets_and_gaps`` as dicts (every TARGET_COLS key present)."""
+def target_rows(prep, year: int, vintage: str, communes: list[dict], counts: list[dict],
+                districts: list[dict] | None = None, with_pace: bool = True) -> list[dict]:
+    """The rows of ``targets_and_gaps`` as dicts (every TARGET_COLS key present), from the row
+    dicts of the communes (status on ``vintage``), the area counts and the district-level units."""
     year = int(year)
-    vintage = meta_of(commune_status, "vintage")
-    tg = prep.targets
-    if tg is None or tg.empty:
+    if not prep.rows("targets"):
         return []
-    by_area = {r["area_code"]: r for r in counts.to_dict("records")}
-    com = {c: {"level": lv, "name": n, "eligible": e, "provenance": p} for c, lv, n, e, p in
-           zip(commune_status["unit_code"], commune_status["level"], commune_status["name"],
-               commune_status["eligible"], commune_status["provenance"])}
-    dis = dict(zip(district_status["unit_code"], district_status.to_dict("records"))) \
-        if district_status is not None else {}
+    by_area = {r["area_code"]: r for r in counts}
+    com = {r["unit_code"]: r for r in communes}
+    dis = {r["unit_code"]: r for r in districts} if districts is not None else {}
     rows = []
-    for t in sorted(rows_of(tg), key=lambda t: (t.target_year if t.target_year == t.target_year else 9999,
+    for t in sorted(prep.rows("targets"), key=lambda t: (t.target_year if t.target_year == t.target_year else 9999,
                                                   t.target_id or "")):
         base = {"target_id": t.target_id, "scope": t.scope, "level": t.level,
                 "target_year": int(t.target_year) if pd.notna(t.target_year) else None,

@@ -12,6 +12,30 @@ OLD_SETS = ("2009", "2016-2020")
 NEW_SET = "2021-2025"
 
 
+def _change(level_a, level_b, eligible) -> tuple[str, int | None]:
+    """(change, steps up the ladder) of one unit between two levels."""
+    ra, rb = LEVEL_RANK.get(level_a), LEVEL_RANK.get(level_b)
+    if not eligible:
+        return "not_applicable", None
+    if ra is None or rb is None:
+        return "unknown", None
+    return ("up" if rb > ra else "down" if rb < ra else "same"), rb - ra
+
+
+def transition_rows(previous: dict, communes: list[dict]) -> list[dict]:
+    """``compare`` as dicts (the columns the summary quotes) from a ``resolve`` mapping of the
+    previous year and the ``commune_rows`` of this year, on the same vintage."""
+    out = []
+    for u in communes:
+        a = previous.get(u["unit_code"])
+        level_a = a["level"] if a is not None else None
+        out.append({"unit_code": u["unit_code"], "name": u["name"], "district_code": u["district_code"],
+                    "district_name": u["district_name"], "eligible": u["eligible"], "level_a": level_a,
+                    "level_b": u["level"], "change": _change(level_a, u["level"], u["eligible"])[0],
+                    "provenance_b": u["provenance"]})
+    return out
+
+
 def compare(sa, sb: pd.DataFrame, year_a=None) -> pd.DataFrame:
     """Per unit of ``sb``'s vintage: level_a (from ``sa``, a status frame of the same vintage or a
     ``resolve`` mapping), level_b, change."""
@@ -28,18 +52,7 @@ def compare(sa, sb: pd.DataFrame, year_a=None) -> pd.DataFrame:
     la = [a_level.get(c) for c in codes]
     lb = sb["level"].tolist()
     elig = sb["eligible"].tolist()
-    steps, change = [], []
-    for x, y, e in zip(la, lb, elig):
-        rx, ry = LEVEL_RANK.get(x), LEVEL_RANK.get(y)
-        if not e:
-            change.append("not_applicable")
-            steps.append(None)
-        elif rx is None or ry is None:
-            change.append("unknown")
-            steps.append(None)
-        else:
-            change.append("up" if ry > rx else "down" if ry < rx else "same")
-            steps.append(ry - rx)
+    changes = [_change(x, y, e) for x, y, e in zip(la, lb, elig)]
     df = pd.DataFrame({
         "unit_code": pd.Series(codes, dtype=object), "name": pd.Series(sb["name"].tolist(), dtype=object),
         "unit_type": pd.Series(sb["unit_type"].tolist(), dtype=object),
@@ -50,7 +63,8 @@ def compare(sa, sb: pd.DataFrame, year_a=None) -> pd.DataFrame:
         "provenance_a": pd.Series([a_prov.get(c) for c in codes], dtype=object),
         "provenance_b": pd.Series(sb["provenance"].tolist(), dtype=object),
         "mixed_a": np.array([bool(a_mixed.get(c, False)) for c in codes], dtype=bool),
-        "steps": pd.array(steps, dtype="Int64"), "change": pd.Series(change, dtype=object)})
+        "steps": pd.array([st for _, st in changes], dtype="Int64"),
+        "change": pd.Series([ch for ch, _ in changes], dtype=object)})
     df["year_a"] = year_a
     df["year_b"] = meta_of(sb, "year")
     return df
@@ -69,33 +83,52 @@ def transitions(ds, province_code, year_a, year_b, vintage=None) -> pd.DataFrame
     return df
 
 
+NOT_REASSESSED_COLS = ["unit_code", "name", "district_code", "district_name", "level", "criteria_set",
+                       "record_year", "provenance", "source_id"]
+CRITERIA_LOST_COLS = ["unit_code", "criteria_set", "criteria_met_before", "criteria_met_now", "record_year",
+                      "source_id"]
+
+
+def _reassessed(prep, vintage: str, code: str, year: int) -> bool:
+    """A record of the 2021-2025 set up to ``year`` reaches the unit."""
+    return any(r["criteria_set"] == NEW_SET and r["year"] <= year
+               for v, c in prep.sources(vintage, "commune", code)
+               for r in prep.records.get(("commune", v, c), ()))
+
+
 def not_reassessed(prep, cs: pd.DataFrame) -> pd.DataFrame:
     """Eligible xã recognised (standard or above) on a record of an older criteria set
     (2016-2020, or 2009) with no record of the 2021-2025 set up to the year."""
     year = int(meta_of(cs, "year"))
     vintage = meta_of(cs, "vintage")
-    cols = ["unit_code", "name", "district_code", "district_name", "level", "criteria_set", "record_year",
-            "provenance", "source_id"]
     if year < 2022:
-        return cs.iloc[0:0][cols]
+        return cs.iloc[0:0][NOT_REASSESSED_COLS]
     rec = cs[cs["eligible"] & cs["level"].isin(["standard", "advanced", "model"])
              & cs["criteria_set"].isin(OLD_SETS) & (cs["basis"] != "merger")]
-    keep = []
-    for code in rec["unit_code"]:
-        done = any(r["criteria_set"] == NEW_SET and r["year"] <= year
-                   for v, c in prep.sources(vintage, "commune", code)
-                   for r in prep.records.get(("commune", v, c), ()))
-        keep.append(not done)
-    return rec[np.array(keep, dtype=bool)][cols].reset_index(drop=True)
+    keep = [not _reassessed(prep, vintage, code, year) for code in rec["unit_code"]]
+    return rec[np.array(keep, dtype=bool)][NOT_REASSESSED_COLS].reset_index(drop=True)
+
+
+def not_reassessed_rows(prep, communes: list[dict], year: int, vintage: str) -> list[dict]:
+    """``not_reassessed`` as dicts, from the ``commune_rows`` of ``year`` on ``vintage``."""
+    if int(year) < 2022:
+        return []
+    return [{c: u[c] for c in NOT_REASSESSED_COLS} for u in communes
+            if u["eligible"] and u["level"] in ("standard", "advanced", "model") and u["criteria_set"] in OLD_SETS
+            and u["basis"] != "merger" and not _reassessed(prep, vintage, u["unit_code"], int(year))]
 
 
 def criteria_lost(prep, cs: pd.DataFrame) -> pd.DataFrame:
     """Units whose latest record with criteria data shows fewer criteria met than an earlier
     record of the same criteria set (up to the year; the unit's own and 1:1 lineage records)."""
-    year = int(meta_of(cs, "year"))
-    lin = prep.lineage_map(meta_of(cs, "vintage"), "commune")
+    return pd.DataFrame(criteria_lost_rows(prep, int(meta_of(cs, "year")), meta_of(cs, "vintage")),
+                        columns=CRITERIA_LOST_COLS)
+
+
+def criteria_lost_rows(prep, year: int, vintage: str) -> list[dict]:
+    """``criteria_lost`` as dicts."""
     rows = []
-    for code, m in lin.items():
+    for code, m in prep.lineage_map(vintage, "commune").items():
         by_set: dict = {}
         for v, c in m["direct"]:
             for r in prep.records.get(("commune", v, c), ()):
@@ -111,8 +144,7 @@ def criteria_lost(prep, cs: pd.DataFrame) -> pd.DataFrame:
                 rows.append({"unit_code": code, "criteria_set": cset, "criteria_met_before": int(best),
                              "criteria_met_now": int(last["criteria_met"]), "record_year": int(last["year"]),
                              "source_id": last["source_id"]})
-    return pd.DataFrame(rows, columns=["unit_code", "criteria_set", "criteria_met_before",
-                                       "criteria_met_now", "record_year", "source_id"])
+    return rows
 
 
 def regressions(ds, province_code, year, previous_year=None) -> dict:
