@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import compress
 from types import SimpleNamespace
 
 import numpy as np
@@ -79,7 +80,7 @@ def _text_cols(df: pd.DataFrame, cols) -> dict:
 
 def _keep(cols: dict, keep: list) -> dict:
     """The rows of column lists where ``keep`` is true."""
-    return {c: [v for v, k in zip(vals, keep) if k] for c, vals in cols.items()}
+    return {c: list(compress(vals, keep)) for c, vals in cols.items()}
 
 
 def _frame_of(cols: dict, numeric=()) -> pd.DataFrame:
@@ -387,7 +388,7 @@ def _norm_status(st: pd.DataFrame, keys: set) -> dict:
     col = _keep(raw, keep)
     for c in TEXT_STATUS:
         col[c] = _texts(col[c])
-    col["year"] = [int(y) for y, k in zip(years, keep) if k]
+    col["year"] = [int(y) for y in compress(years, keep)]
     col["criteria_met"] = [_num(v) for v in col["criteria_met"]]
     col["criteria_total"] = [_num(v) for v in col["criteria_total"]]
     col["level_rank"] = [DISTRICT_RANK.get(v, -1) for v in col["level"]]
