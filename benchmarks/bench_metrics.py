@@ -105,7 +105,8 @@ def national_dataset(seed: int = 20091) -> SimpleNamespace:
 
 def main(short: bool = False) -> None:
     runs = 5 if short else 15
-    print(f"metrics benchmark ({'short' if short else 'full'} mode; median of {runs} runs after a warm-up)")
+    print(f"metrics benchmark ({'short' if short else 'full'} mode; median of {runs} runs after a warm-up; "
+          f"load average (1 min) at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print("\n1. province-year summary, build_summary(ds, '42', year) incl. preparation (target ≤ 50 ms)")
     for label, illus in (("sourced records only", False), ("with the illustrative fill", True)):
         ds = real_dataset(illus)
@@ -135,7 +136,8 @@ def main(short: bool = False) -> None:
     print(f"   status_as_of + level_counts, year 2020: median {ms(med)}   best {ms(best)}   CPU {ms(cpu)}")
     med, best, cpu = timed(lambda: build_summary(nat, "VN", 2020), 1 if short else 3)
     print(f"   full build_summary (for information):  median {ms(med)}   best {ms(best)}   CPU {ms(cpu)}")
-    print(f"\n   machine load average (1 min) during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"\n   machine load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+          "(other work on the same cores slows the CPU figures too: compare runs at a similar load)")
 
 
 if __name__ == "__main__":
