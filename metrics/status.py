@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .common import (
-    COMMUNE_ELIGIBLE, DISTRICT_COMPLETED_TYPES, LADDER, LEVEL_RANK, MetricsInputError, PROVENANCE, meta_of,
+    COMMUNE_ELIGIBLE, DISTRICT_COMPLETED_TYPES, LADDER, LEVEL_RANK, MetricsInputError, PROVENANCE, dict_rows,
+    meta_of,
 )
 from .prepare import Prepared, as_prepared
 
@@ -297,7 +298,7 @@ def reexpress(ds, status: pd.DataFrame, to_vintage: str, rule: str = "lowest") -
     from_v = meta_of(status, "vintage")
     prep.vintage_row(to_vintage)
     lin = prep.lineage_map(to_vintage, "commune")
-    src = {r["unit_code"]: r for r in _rows(status)}
+    src = {r["unit_code"]: r for r in dict_rows(status)}
     com = prep.communes(to_vintage)
     carry = [c for c in OUT_COLS if c not in ("unit_code", "vintage", "name", "unit_type", "district_code",
                                                "district_name", "eligible")]
@@ -346,11 +347,6 @@ def reexpress(ds, status: pd.DataFrame, to_vintage: str, rule: str = "lowest") -
                       "year": meta_of(status, "year"), "vintage": to_vintage, "vintage_note": None,
                       "rule": rule, "reexpressed_from": from_v})
     return out
-
-
-def _rows(df: pd.DataFrame) -> list[dict]:
-    cols = list(df.columns)
-    return [dict(zip(cols, row)) for row in zip(*(df[c].tolist() for c in cols))]
 
 
 def _province_of(ds, status):
