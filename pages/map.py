@@ -65,10 +65,14 @@ def year_view() -> None:
     year_maps(view)
 
 
+def focus_level(view) -> str:
+    """The level the caption speaks of (the map always shows the whole ladder)."""
+    return view.level if view.level in ("standard", "advanced", "model") else "standard"
+
+
 def year_maps(view) -> None:
-    # The metrics caption for the level in focus (the map always shows the whole ladder).
     if mode == "level":
-        panels.caption(data.summary(view.province, view.year, None, tok, illus), lang, focus)
+        panels.caption(data.summary(view.province, view.year, None, tok, illus), lang, focus_level(view))
 
     center = zoom = None
     if view.commune and view.commune != st.session_state.get("ntm_clicked"):
@@ -153,10 +157,8 @@ with c3:
             if pick and state.changed("search_pick", pick):
                 view = state.update(commune=pick)
 
-focus = "standard"
 if mode == "level":
-    focus = view.level if view.level in ("standard", "advanced", "model") else "standard"
-    st.session_state["ntm_w_focus"] = focus
+    st.session_state["ntm_w_focus"] = focus_level(view)
     st.segmented_control(t("map.focus", lang), ["standard", "advanced", "model"], key="ntm_w_focus",
                          format_func=lambda lv: t(f"levels.at_least_{lv}", lang),
                          on_change=lambda: state.update(level=st.session_state.get("ntm_w_focus") or "standard"))

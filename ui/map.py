@@ -165,7 +165,7 @@ def _table(rows_per_year: dict, years: list) -> dict:
             if r is None:
                 line.append(-1)
                 continue
-            k = json.dumps(r, ensure_ascii=False)
+            k = tuple(r)   # rows hold str / number / None cells
             if k not in index:
                 index[k] = len(rows)
                 rows.append(r)
