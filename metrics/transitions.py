@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import LEVEL_RANK, meta_of
+from .common import LEVEL_RANK, dict_rows, meta_of
 from .prepare import as_prepared
 from .status import commune_status
 
@@ -99,14 +99,9 @@ def _reassessed(prep, vintage: str, code: str, year: int) -> bool:
 def not_reassessed(prep, cs: pd.DataFrame) -> pd.DataFrame:
     """Eligible xã recognised (standard or above) on a record of an older criteria set
     (2016-2020, or 2009) with no record of the 2021-2025 set up to the year."""
-    year = int(meta_of(cs, "year"))
-    vintage = meta_of(cs, "vintage")
-    if year < 2022:
-        return cs.iloc[0:0][NOT_REASSESSED_COLS]
-    rec = cs[cs["eligible"] & cs["level"].isin(["standard", "advanced", "model"])
-             & cs["criteria_set"].isin(OLD_SETS) & (cs["basis"] != "merger")]
-    keep = [not _reassessed(prep, vintage, code, year) for code in rec["unit_code"]]
-    return rec[np.array(keep, dtype=bool)][NOT_REASSESSED_COLS].reset_index(drop=True)
+    rows = not_reassessed_rows(prep, dict_rows(cs), int(meta_of(cs, "year")), meta_of(cs, "vintage"))
+    codes = {r["unit_code"] for r in rows}   # the rule lives in not_reassessed_rows; keep the frame's dtypes
+    return cs[cs["unit_code"].isin(codes)][NOT_REASSESSED_COLS].reset_index(drop=True)
 
 
 def not_reassessed_rows(prep, communes: list[dict], year: int, vintage: str) -> list[dict]:
