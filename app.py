@@ -5,8 +5,8 @@ import streamlit as st
 st.set_page_config(page_title="NTM Atlas", page_icon="static/ntm/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
 
-from ui import layout, state  # noqa: E402  (set_page_config must come first)
-from ui.i18n import default_lang, t  # noqa: E402
+from ui.frame import layout, state  # noqa: E402  (set_page_config must come first)
+from ui.frame.i18n import default_lang, t  # noqa: E402
 
 layout.ensure_frame()   # leave Streamlit's legacy pages/ mode before any widget exists
 layout.print_css()
@@ -20,7 +20,7 @@ except Exception as exc:  # no data yet (store not built, loaders missing): say 
 view, bad = state.read_state(choices)
 lang = view.lang
 
-from ui import embed  # noqa: E402
+from ui.blocks import embed  # noqa: E402
 if embed.embed_requested():   # ?embed=1: the map image, legend and source line only
     layout.notices(bad, lang)
     embed.render_embed(view, illustrative=False)

@@ -52,4 +52,4 @@ gdf["level"] = code.astype(str).map(levels(layer)[year]).fillna("unknown")
 m = gdf.explore(column="level", legend=False)
 m.default_js = [("leaflet", "/app/static/leaflet/leaflet.js")]
 m.default_css = [("leaflet_css", "/app/static/leaflet/leaflet.css")]
-st_folium(m, height=640, use_container_width=True)
+st_folium(m, height=640, width=None)  # None: the container's width

@@ -18,7 +18,7 @@ Figures
 
 Pages: ours = the dashboard's province map rendered alone (benchmarks/ours_province_app.py,
 so page chrome does not count) and the /map page of the app itself for the
-year change; national = ui/national_map.py (`/map?province=all`, or the harness
+year change; national = ui/maps/national.py (`/map?province=all`, or the harness
 benchmarks/ours_national_app.py while the page does not call it).
 `main(short=True)` (CI): one repetition, memory with 1 and 5 sessions, the
 national baseline with a 60 s paint timeout.
@@ -318,8 +318,8 @@ def server_build(repeat: int) -> dict:
     from loaders import geometry as G
     from loaders.dataset import load_dataset
     from metrics.status import status_as_of
-    from ui import map as ntm_map
-    from ui import national_map
+    from ui.maps import province as ntm_map
+    from ui.maps import national as national_map
 
     ds = load_dataset()
     status = status_as_of(ds, "42", YEAR)

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
-from ui import national_map  # noqa: E402
+from ui.maps import national as national_map  # noqa: E402
 
 st.set_page_config(page_title="NTM Atlas — national map", layout="wide")
 lang = st.query_params.get("lang", "vi")

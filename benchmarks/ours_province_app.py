@@ -1,6 +1,6 @@
 """Harness for the dashboard's province map alone (Hà Tĩnh, commune layer), so the
 benchmark compares map with map and not the page around it: the same call the
-/map page makes (ui.panels.commune_map), with a year slider.
+/map page makes (ui.blocks.panels.commune_map), with a year slider.
 (benchmarks/static is a link to the app's static/ folder, so assets are local.)"""
 import sys
 from pathlib import Path
@@ -9,8 +9,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
-from ui import layout, panels  # noqa: E402
-from ui.state import ViewState  # noqa: E402
+from ui.frame import layout  # noqa: E402
+from ui.blocks import panels  # noqa: E402
+from ui.frame.state import ViewState  # noqa: E402
 
 st.set_page_config(page_title="NTM Atlas — province map", layout="wide")
 years = list(layout.choices().years)

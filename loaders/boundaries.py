@@ -1,20 +1,19 @@
 """Boundary vintages: `geodata/boundaries/<vintage>/{communes,districts}.parquet + meta.json`.
 
-A year is drawn on the vintage valid on 31 December of that year. Years outside every vintage's
-validity fall back to the nearest vintage, and `vintage_choice()` says so (for a visible UI note).
+Which vintage a year is drawn on is the domain rule (``domain.vintages``); this module reads the
+vintages from the meta.json files and applies it.
 Results are cached per (geodata folder, vintage); callers get copies, so they may modify them.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from domain.vintages import Vintage, VintageChoice, choose, note, vintages_from
 from loaders.paths import boundaries_dir, geodata_dir, national_dir
 
 META_KEYS = ["vintage", "province_code", "province_name", "valid_from", "valid_to", "n_communes",
@@ -51,59 +50,14 @@ def list_vintages(root=None) -> list[str]:
     return list(_vintage_table(str(_root(root)))["vintage"])
 
 
-@dataclass(frozen=True)
-class VintageChoice:
-    vintage: str
-    province_code: str
-    year: int
-    exact: bool              # False when the UI must show the note (fallback or approximate layer)
-    note_vi: str | None
-    note_en: str | None
-
-
-def _d(s):
-    return dt.date.fromisoformat(s) if isinstance(s, str) and s else None
+def vintage_list(root=None) -> list[Vintage]:
+    """The vintages of the geodata folder as domain values (see ``domain.vintages``)."""
+    return vintages_from(_vintage_table(str(_root(root))).to_dict("records"))
 
 
 def vintage_choice(province_code: str, year: int, root=None) -> VintageChoice:
-    province_code = str(province_code)
-    t = _vintage_table(str(_root(root)))
-    t = t[t["province_code"] == province_code]
-    if t.empty:
-        raise KeyError(f"no boundary vintage for province {province_code!r}")
-    day = dt.date(int(year), 12, 31)
-    lo = dt.date.min
-    hi = dt.date.max
-    spans = [(r.vintage, _d(r.valid_from) or lo, _d(r.valid_to) or hi, r) for r in t.itertuples()]
-    spans.sort(key=lambda s: s[1])
-    for v, start, end, r in spans:
-        if start <= day <= end:
-            if r.layer == "2009 census layer" or (start == lo and end != hi):
-                # open start: earlier years are drawn on this unit set; say so
-                if r.layer == "2009 census layer":
-                    return VintageChoice(v, province_code, int(year), False,
-                                         f"Năm {year} được vẽ trên lớp ranh giới điều tra dân số 2009 "
-                                         f"(chưa dựng ranh giới về sau).",
-                                         f"{year} is drawn on the 2009 census boundary layer "
-                                         f"(later boundaries not built).")
-                if end.year > int(year):
-                    return VintageChoice(v, province_code, int(year), False,
-                                         f"Năm {year} được vẽ trên danh mục đơn vị năm {end.year} "
-                                         f"(thay đổi địa giới trước đó chưa được mô hình hóa).",
-                                         f"{year} is drawn on the {end.year} unit set "
-                                         f"(earlier boundary changes are not modelled).")
-            return VintageChoice(v, province_code, int(year), True, None, None)
-    if day < spans[0][1]:
-        v = spans[0][0]
-        return VintageChoice(v, province_code, int(year), False,
-                             f"Năm {year} trước lớp ranh giới sớm nhất; hiển thị trên {v}.",
-                             f"{year} is before the earliest boundary layer; shown on {v}.")
-    v = max(spans, key=lambda s: s[2])[0]
-    return VintageChoice(v, province_code, int(year), False,
-                         f"Năm {year} sau lớp ranh giới mới nhất; hiển thị trên {v} "
-                         f"(chưa có ranh giới sau sáp nhập).",
-                         f"{year} is after the latest boundary layer; shown on {v} "
-                         f"(later mergers are not built).")
+    """The vintage ``year`` is drawn on, by the domain rule (``domain.vintages.choose``)."""
+    return choose(vintage_list(root), str(province_code), int(year))
 
 
 def vintage_for(province_code: str, year: int, root=None) -> str:
@@ -112,8 +66,7 @@ def vintage_for(province_code: str, year: int, root=None) -> str:
 
 
 def vintage_note(province_code: str, year: int, lang: str = "vi", root=None) -> str | None:
-    c = vintage_choice(province_code, year, root)
-    return c.note_en if lang == "en" else c.note_vi
+    return note(vintage_choice(province_code, year, root), lang)
 
 
 def _vdir(vintage: str, root) -> Path:

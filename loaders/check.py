@@ -17,21 +17,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from domain import levels, units, years
+from domain.vintages import drawing_day, vintage_from
 from loaders.boundaries import META_KEYS
 from loaders.paths import geodata_dir
 from loaders.store import OPTIONAL, TABLES
 
-ADMIN_LEVELS = {"province", "district", "commune"}
-COMMUNE_TYPES = {"xã", "phường", "thị trấn"}
-DISTRICT_TYPES = {"huyện", "thị xã", "thành phố", "quận"}
-LEVELS = {"none", "standard", "advanced", "model", "completed"}
-PROVENANCE = {"official", "reported", "derived", "illustrative"}
+ADMIN_LEVELS = set(units.ADMIN_LEVELS)
+COMMUNE_TYPES = set(units.COMMUNE_TYPES)
+DISTRICT_TYPES = set(units.DISTRICT_TYPES)
+LEVELS = set(levels.STORED_LEVELS)
+PROVENANCE = set(levels.PROVENANCE)
 RELATIONS = {"same", "renamed", "merged_into"}
 SOURCE_KINDS = {"decision", "news", "report", "plan", "dataset", "seed"}
 TARGET_SCOPES = {"unit", "district", "province"}
 METRICS = {"count_standard", "count_advanced", "count_model", "added_standard", "added_advanced",
            "added_model", "avg_criteria", "count_below_7", "count_districts_standard", "units_total"}
-YEAR_MIN, YEAR_MAX = 2010, 2030
+YEAR_MIN, YEAR_MAX = years.FIRST_YEAR, years.LAST_YEAR
 COMMUNE_COLS = ["unit_code", "name", "unit_type", "district_code", "district_name", "province_code",
                 "province_name", "vintage", "geometry"]
 DISTRICT_COLS = ["unit_code", "name", "unit_type", "province_code", "province_name", "vintage",
@@ -631,15 +633,15 @@ def _check_unit_ref(rep, rel, row, vintage, code, level, unit_info, vint):
         rep.error(rel, row, "admin_level", level, f"unit {code} of {vintage} is a {info[0]}")
 
 
-def _valid_on(meta: dict, day: str) -> bool:
-    return (meta.get("valid_from") or "0000-00-00") <= day <= (meta.get("valid_to") or "9999-12-31")
+def _valid_on(meta: dict, day) -> bool:
+    return vintage_from(meta).valid_on(day)
 
 
 def _check_vintage_for_year(rep, rel, row, r, year, vint):
     """The record's vintage must be valid on 31 December of its year, or be the fallback vintage
     for that year (no vintage valid); `vintage_override=true` downgrades this to a warning."""
     prov = vint[r.vintage]["meta"].get("province_code")
-    day = f"{year}-12-31"
+    day = drawing_day(year)
     if _valid_on(vint[r.vintage]["meta"], day):
         return
     valid = [v for v, d in vint.items() if d["meta"].get("province_code") == prov and _valid_on(d["meta"], day)]

@@ -5,12 +5,14 @@ The database is created and seeded from `geodata/` on first use.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from domain.levels import ILLUSTRATIVE
 from loaders.store import HISTORY_TABLES, TABLES, get_engine, init_db
 
 
@@ -24,6 +26,19 @@ class Dataset:
     targets: pd.DataFrame
     aggregates: pd.DataFrame
     vintages: pd.DataFrame
+
+    @property
+    def has_illustrative(self) -> bool:
+        return "provenance" in self.status.columns and bool(
+            (self.status["provenance"].astype(str) == ILLUSTRATIVE).any())
+
+    def with_illustrative(self, include: bool) -> "Dataset":
+        """The dataset as the "illustrative" switch shows it: the one place that decides which
+        status rows the fill adds. Without it, no illustrative row."""
+        if include or not self.has_illustrative:
+            return self
+        keep = self.status["provenance"].astype(str) != ILLUSTRATIVE
+        return dataclasses.replace(self, status=self.status[keep].copy())
 
 
 def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GEODATA = REPO_ROOT / "geodata"
 VAR_DIR = REPO_ROOT / "var"
+STATIC_DIR = REPO_ROOT / "static"   # served by Streamlit at /app/static/
 
 
 def geodata_dir() -> Path:

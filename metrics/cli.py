@@ -6,7 +6,6 @@ This module is the only place in ``metrics`` that loads the dataset.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -113,9 +112,7 @@ def main(argv=None) -> int:
     except ValueError as e:
         print(f"error: invalid data: {e}", file=sys.stderr)
         return 1
-    if not args.illustrative and "provenance" in ds.status.columns:
-        keep = ds.status["provenance"].astype(str) != "illustrative"
-        ds = dataclasses.replace(ds, status=ds.status[keep]) if dataclasses.is_dataclass(ds) else ds
+    ds = ds.with_illustrative(args.illustrative)
     from .summary import build_summary
     try:
         s = build_summary(ds, args.province, args.year, args.district)

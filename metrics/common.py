@@ -1,48 +1,10 @@
-"""Shared vocabularies and small helpers for the metrics (pure, no I/O).
-
-The rules implemented here are those of docs/data-model.md ("Domain rules the metrics enforce").
-"""
+"""Small helpers for the metrics (pure, no I/O). The vocabulary (levels, ladders, provenance,
+unit types) is ``domain``'s."""
 from __future__ import annotations
 
 import math
 
 import pandas as pd
-
-# The commune/district ladder: a unit at a level is also at every lower level.
-LADDER = ["none", "standard", "advanced", "model"]
-LEVEL_RANK = {"none": 0, "standard": 1, "advanced": 2, "model": 3}
-# "completed" (thị xã / thành phố finished the NTM task) sits beside the ladder; for
-# ordering purposes it counts as reaching "standard".
-DISTRICT_RANK = {**LEVEL_RANK, "completed": 1}
-RECOGNISED = ["standard", "advanced", "model"]  # the levels whose at-least counts are quoted
-
-# Provenance, strongest first.
-PROVENANCE = ["official", "reported", "derived", "illustrative"]
-PROV_RANK = {p: i for i, p in enumerate(PROVENANCE)}  # higher = weaker
-
-COMMUNE_ELIGIBLE = "xã"
-DISTRICT_LADDER_TYPES = {"huyện"}
-DISTRICT_COMPLETED_TYPES = {"thị xã", "thành phố"}
-
-CRITERIA_SETS = ["2009", "2016-2020", "2021-2025"]
-
-
-def default_criteria_set(label_year: int) -> str:
-    """Criteria set implied by a label year when the record does not name one."""
-    if label_year <= 2016:
-        return "2009"
-    if label_year <= 2021:
-        return "2016-2020"
-    return "2021-2025"
-
-
-def weakest(provenances) -> str | None:
-    """Weakest provenance class among the given values (None if there is none)."""
-    vals = [p for p in provenances if isinstance(p, str) and p in PROV_RANK]
-    if not vals:
-        return None
-    return max(vals, key=PROV_RANK.__getitem__)
-
 
 def is_missing(x) -> bool:
     if x is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import LADDER, PROV_RANK, PROVENANCE
+from domain.levels import LADDER, PROV_RANK, PROVENANCE
 
 COUNT_COLS = ["area_code", "area_name", "admin_level", "units", "eligible", "known", "none", "standard",
               "advanced", "model", "unknown", "not_applicable", "mixed", "atleast_standard",

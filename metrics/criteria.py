@@ -11,7 +11,9 @@ from collections import Counter
 
 import pandas as pd
 
-from .common import dict_rows, weakest
+from domain.levels import weakest
+
+from .common import dict_rows
 
 BELOW = 7  # the 2014 seed's "no commune below 7 criteria"
 

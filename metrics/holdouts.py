@@ -15,7 +15,9 @@ from collections import Counter
 
 import pandas as pd
 
-from .common import DISTRICT_RANK, LEVEL_RANK, RECOGNISED, dict_rows, meta_of
+from domain.levels import DISTRICT_RANK, LEVEL_RANK, RECOGNISED
+
+from .common import dict_rows, meta_of
 from .counts import level_counts
 from .prepare import as_prepared
 from .progress import best_reported

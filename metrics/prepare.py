@@ -17,7 +17,10 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from .common import DISTRICT_RANK, PROV_RANK, MetricsInputError, default_criteria_set
+from domain.levels import DISTRICT_RANK, PROV_RANK, default_criteria_set
+from domain.vintages import Vintage, VintageChoice, choose, note
+
+from .common import MetricsInputError
 
 STATUS_COLS = ["record_id", "vintage", "unit_code", "admin_level", "year", "level", "criteria_set",
                "criteria_met", "criteria_total", "missing_criteria", "decision_no", "decision_date",
@@ -187,24 +190,23 @@ class Prepared:
         return self._cache[key]
 
     # ---- vintages -----------------------------------------------------------------
-    def vintage_for(self, year: int) -> tuple[str, str | None]:
-        """The vintage valid on 31 December of ``year`` and a note when none strictly is."""
-        v = self.rows("vintages")
-        if not v:
+    def vintage_choice(self, year: int) -> VintageChoice:
+        """The vintage ``year`` is drawn on, by the domain rule (``domain.vintages.choose``)."""
+        spans = self._cache.get("spans")
+        if spans is None:
+            v = self.tables["vintages"]
+            spans = self._cache["spans"] = [
+                Vintage(vintage=n, province_code=self.province_code, valid_from=_vdate(f), valid_to=_vdate(t),
+                        n_districts=nd, layer=ly)
+                for n, f, t, nd, ly in zip(v["vintage"], v["valid_from"], v["valid_to"], v["n_districts"], v["layer"])]
+        if not spans:
             raise MetricsInputError(f"no boundary vintage for province {self.province_code}")
-        day = pd.Timestamp(year=int(year), month=12, day=31)
-        for row in v:
-            lo_ok = pd.isna(row.valid_from) or row.valid_from <= day
-            hi_ok = pd.isna(row.valid_to) or row.valid_to >= day
-            if lo_ok and hi_ok:
-                return row.vintage, None
-        first, last = v[0], v[-1]
-        if pd.notna(first.valid_from) and day < first.valid_from:
-            return first.vintage, (f"{year} is before the earliest vintage {first.vintage}; "
-                                   f"drawn on {first.vintage}")
-        return last.vintage, (f"{year} is after the last vintage {last.vintage} "
-                              f"(valid to {last.valid_to.date() if pd.notna(last.valid_to) else '?'}); "
-                              f"drawn on {last.vintage}")
+        return choose(spans, self.province_code, year)
+
+    def vintage_for(self, year: int) -> tuple[str, str | None]:
+        """(vintage ``year`` is drawn on, the English note when the choice is not exact)."""
+        c = self.vintage_choice(year)
+        return c.vintage, note(c, "en")
 
     def vintage_row(self, vintage: str) -> dict:
         rows = self._cache.get("vintage_rows")
@@ -411,21 +413,30 @@ _EARLIEST = pd.Timestamp("1678-01-01")  # an open start sorts first
 
 def _vintages(ds, pc: str, present: set) -> dict:
     """The province's vintages present in the register as column lists: vintage, valid_from,
-    valid_to (Timestamp or NaT), ordered by valid_to (open end last), then valid_from, then name."""
+    valid_to (Timestamp or NaT), n_districts, layer; ordered by valid_to (open end last), then
+    valid_from, then name."""
     vraw = _frame(ds, "vintages")
     rows = []
     if not vraw.empty:
         n = len(vraw)
         get = lambda c: vraw[c].tolist() if c in vraw.columns else [None] * n  # noqa: E731
-        rows = [(_s(v), _date(f), _date(t)) for v, p, f, t in
-                zip(get("vintage"), vraw["province_code"].tolist(), get("valid_from"), get("valid_to"))
+        rows = [(_s(v), _date(f), _date(t), _num(nd), _s(ly)) for v, p, f, t, nd, ly in
+                zip(get("vintage"), vraw["province_code"].tolist(), get("valid_from"), get("valid_to"),
+                    get("n_districts"), get("layer"))
                 if _s(p) == pc]
     if not rows:  # fall back to the vintages named in the register, without dates
-        rows = [(v, None, None) for v in sorted(present)]
+        rows = [(v, None, None, None, None) for v in sorted(present)]
     rows = sorted((r for r in rows if r[0] in present),
                   key=lambda r: (_LATEST if r[2] is None else r[2], _EARLIEST if r[1] is None else r[1], r[0]))
     return {"vintage": [r[0] for r in rows], "valid_from": [pd.NaT if r[1] is None else r[1] for r in rows],
-            "valid_to": [pd.NaT if r[2] is None else r[2] for r in rows]}
+            "valid_to": [pd.NaT if r[2] is None else r[2] for r in rows],
+            # unknown district count: assume districts (the three-level structure of before 7/2025)
+            "n_districts": [1 if r[3] is None else int(r[3]) for r in rows],
+            "layer": [r[4] for r in rows]}
+
+
+def _vdate(ts):
+    return None if ts is None or pd.isna(ts) else ts.date()
 
 
 def prepare(ds, province_code) -> Prepared:

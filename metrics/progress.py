@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import PROV_RANK, rows_of, weakest
+from domain.levels import PROV_RANK, weakest
+
+from .common import rows_of
 from .counts import level_counts
 from .prepare import as_prepared
 from .status import commune_status

@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import (
-    COMMUNE_ELIGIBLE, DISTRICT_COMPLETED_TYPES, LADDER, LEVEL_RANK, MetricsInputError, PROVENANCE, dict_rows,
-    meta_of,
-)
+from domain.levels import LADDER, LEVEL_RANK, PROVENANCE
+from domain.units import COMMUNE_ELIGIBLE, DISTRICT_COMPLETED_TYPES
+
+from .common import MetricsInputError, dict_rows, meta_of
 from .prepare import Prepared, as_prepared
 
 OUT_COLS = ["unit_code", "vintage", "name", "unit_type", "district_code", "district_name", "eligible",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from domain.levels import DISTRICT_RANK, LEVEL_RANK, weakest
+
 from .captions import headline
-from .common import DISTRICT_RANK, LEVEL_RANK, MetricsInputError, clean, json_rows, records_to_json, weakest
+from .common import MetricsInputError, clean, json_rows, records_to_json
 from .counts import COUNT_COLS, count_rows
 from .criteria import criteria_summary_rows
 from .holdouts import THRESHOLD, holdout_rows

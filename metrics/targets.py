@@ -10,7 +10,10 @@ import math
 
 import pandas as pd
 
-from .common import COMMUNE_ELIGIBLE, DISTRICT_RANK, LEVEL_RANK, dict_rows, meta_of
+from domain.levels import DISTRICT_RANK, LEVEL_RANK
+from domain.units import COMMUNE_ELIGIBLE
+
+from .common import dict_rows, meta_of
 from .progress import best_reported
 from .status import resolve
 

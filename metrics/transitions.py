@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import LEVEL_RANK, dict_rows, meta_of
+from domain.levels import LEVEL_RANK
+
+from .common import dict_rows, meta_of
 from .prepare import as_prepared
 from .status import commune_status
 

@@ -2,8 +2,9 @@
 target and gap, a one-sentence summary. Printable (print CSS hides the chrome)."""
 import streamlit as st
 
-from ui import data, layout, panels, state, tables
-from ui.i18n import t
+from ui.frame import data, layout, state
+from ui.blocks import panels, tables
+from ui.frame.i18n import t
 
 layout.ensure_frame()
 view = state.current()
@@ -47,6 +48,6 @@ with right:
 
 st.subheader(t("area.table", lang))
 st.dataframe(tables.communes_table(mine, data.dataset(illus), lang, view, illus), hide_index=True,
-             use_container_width=True)
+             width="stretch")
 st.caption(t("area.print_hint", lang))
 panels.share_and_export(view, illus, page="area", briefing=True)

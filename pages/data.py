@@ -2,8 +2,9 @@
 everything, with a citation line (formula-safe CSV); the import panel for editors."""
 import streamlit as st
 
-from ui import data, downloads, layout, panels, state
-from ui.i18n import t
+from ui.frame import data, layout, state
+from ui.blocks import downloads, panels
+from ui.frame.i18n import t
 
 layout.ensure_frame()
 view = state.current()
@@ -15,11 +16,11 @@ if view.province != "all":
 downloads.render_all(view, illus)
 
 if view.province != "all":
-    from ui.share import render_embed_snippet
+    from ui.export.share import render_embed_snippet
     render_embed_snippet(view, lang)
 
 try:  # the import developer's panel; absent → nothing for editors here
-    from ui import auth, import_panel
+    from ui.editor import auth, import_panel
 except ImportError:
     import_panel = None
 if import_panel is not None:

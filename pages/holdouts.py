@@ -3,8 +3,9 @@ each holdout's timeline, missing criteria where recorded, and sources."""
 import pandas as pd
 import streamlit as st
 
-from ui import data, detail, layout, panels, state, tables
-from ui.i18n import t
+from ui.frame import data, layout, state
+from ui.blocks import detail, panels, tables
+from ui.frame.i18n import t
 
 layout.ensure_frame()
 view = state.current()
@@ -29,7 +30,7 @@ for y, h in per_year.items():
                      t("holdouts.rule_b", lang): int((h["rule"] == "b").sum()), t("holdouts.units", lang): names})
 st.subheader(t("holdouts.per_year", lang))
 if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 else:
     st.info(t("holdouts.none_ever", lang))
 
@@ -38,7 +39,7 @@ h = per_year.get(view.year, panels.true_holdouts(all_h))
 layout.illustrative_banner([h], lang)
 st.subheader(t("holdouts.count", lang, n=h["unit_code"].nunique() if len(h) else 0, year=view.year))
 if len(h):
-    st.dataframe(tables.holdouts_table(h, lang), hide_index=True, use_container_width=True)
+    st.dataframe(tables.holdouts_table(h, lang), hide_index=True, width="stretch")
 else:
     st.info(t("holdouts.none", lang, year=view.year))
 
@@ -56,7 +57,7 @@ if len(ever):
             if r.admin_level == "commune":
                 hist = data.history(code, str(r.vintage), tok, illus)
                 if len(hist):
-                    st.dataframe(tables.history_table(hist, ds, lang), hide_index=True, use_container_width=True)
+                    st.dataframe(tables.history_table(hist, ds, lang), hide_index=True, width="stretch")
                     sids = hist["source_id"].dropna().astype(str).tolist() if "source_id" in hist.columns else []
                     st.html(detail.source_links(ds, sids))
             else:   # a district: its own level per year, from the district ladder
@@ -70,10 +71,10 @@ if len(ever):
                                           "decision_no": dr.get("decision_no"), "source_id": dr.get("source_id")})
                 known = [i for i, dr in enumerate(dist_rows) if dr["level"] != "unknown"]
                 hist = pd.DataFrame(dist_rows[known[0]:] if known else dist_rows)   # from its first record on
-                st.dataframe(tables.history_table(hist, ds, lang), hide_index=True, use_container_width=True)
+                st.dataframe(tables.history_table(hist, ds, lang), hide_index=True, width="stretch")
                 st.html(detail.source_links(ds, hist["source_id"].dropna().astype(str).tolist()))
 
 no_rec = all_h[all_h["listed_as"].astype(str) != "holdout"] if "listed_as" in all_h.columns else all_h.iloc[0:0]
 if len(no_rec):
     with st.expander(t("holdouts.no_record", lang, n=no_rec["unit_code"].nunique()), expanded=False):
-        st.dataframe(tables.holdouts_table(no_rec, lang), hide_index=True, use_container_width=True)
+        st.dataframe(tables.holdouts_table(no_rec, lang), hide_index=True, width="stretch")

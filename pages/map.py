@@ -11,9 +11,10 @@ import time
 
 import streamlit as st
 
-from ui import data, detail, layout, panels, state
-from ui import search as ntm_search
-from ui.i18n import t
+from ui.frame import data, layout, state
+from ui.blocks import detail, panels
+from ui.maps import search as ntm_search
+from ui.frame.i18n import t
 
 PLAY_STEP_S = 1.2   # seconds per year when playing
 
@@ -59,7 +60,7 @@ def year_view() -> None:
     st.session_state["ntm_w_year_map"] = view.year
     st.select_slider(t("app.year", lang), options=list(ch.years), key="ntm_w_year_map", on_change=set_year)
     if view.province == "all":
-        from ui.national_map import render_national
+        from ui.maps.national import render_national
         render_national(view)
         return
     year_maps(view)

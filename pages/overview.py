@@ -1,7 +1,8 @@
 """Overview `/`: headline caption, KPI tiles vs targets, small map, holdouts, as-of and provenance."""
 import streamlit as st
 
-from ui import data, layout, panels, state
+from ui.frame import data, layout, state
+from ui.blocks import panels
 
 layout.ensure_frame()
 view = state.current()

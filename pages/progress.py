@@ -3,8 +3,9 @@ reference lines, reported vs computed, national line where sourced), average
 criteria met over time, and transitions between two years."""
 import streamlit as st
 
-from ui import charts, data, layout, panels, state, tables
-from ui.i18n import t
+from ui.blocks import charts, panels, tables
+from ui.frame import data, layout, state
+from ui.frame.i18n import t
 
 layout.ensure_frame()
 view = state.current()
@@ -30,16 +31,16 @@ targets = panels.province_targets(view, illus) if area == view.province else Non
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 st.subheader(t("progress.counts", lang))
-st.plotly_chart(charts.level_chart(series, area, "count", lang, targets, view), use_container_width=True,
+st.plotly_chart(charts.level_chart(series, area, "count", lang, targets, view), width="stretch",
                 key="prog_counts", config=CONFIG)
 st.subheader(t("progress.shares", lang))
-st.plotly_chart(charts.level_chart(series, area, "share", lang, targets, view), use_container_width=True,
+st.plotly_chart(charts.level_chart(series, area, "share", lang, targets, view), width="stretch",
                 key="prog_shares", config=CONFIG)
 st.caption(t("progress.criteria_set_note", lang))
 fig = charts.criteria_chart(series, area, lang)
 if fig is not None:
     st.subheader(t("progress.criteria_avg", lang))
-    st.plotly_chart(fig, use_container_width=True, key="prog_criteria", config=CONFIG)
+    st.plotly_chart(fig, width="stretch", key="prog_criteria", config=CONFIG)
 
 st.subheader(t("progress.transitions", lang))
 a, b = st.columns(2)
@@ -47,8 +48,8 @@ years = list(ch.years)
 ya = a.selectbox(t("progress.year_a", lang), years, index=max(0, years.index(view.year) - 1), key="ntm_w_tr_a")
 yb = b.selectbox(t("progress.year_b", lang), years, index=years.index(view.year), key="ntm_w_tr_b")
 tr = data.transitions(view.province, int(ya), int(yb), tok, illus)
-st.dataframe(tables.transitions_matrix(tr, lang, ya, yb), use_container_width=True)
+st.dataframe(tables.transitions_matrix(tr, lang, ya, yb), width="stretch")
 changed = tables.transitions_table(tr, lang, ya, yb)
 if len(changed):
     st.caption(t("progress.changed", lang, n=len(changed)))
-    st.dataframe(changed, hide_index=True, use_container_width=True)
+    st.dataframe(changed, hide_index=True, width="stretch")

@@ -2,8 +2,9 @@
 boundary attribution (VI and EN), provenance classes and the illustrative label."""
 import streamlit as st
 
-from ui import data, layout, panels, state, tables
-from ui.i18n import t
+from ui.frame import data, layout, state
+from ui.blocks import panels, tables
+from ui.frame.i18n import t
 
 layout.ensure_frame()
 view = state.current()
@@ -12,7 +13,7 @@ illus = layout.show_illustrative()
 panels.page_title("sources.title", view)
 st.write(t("sources.intro", lang))
 ds = data.dataset(True)
-st.dataframe(tables.sources_table(ds.sources, lang), hide_index=True, use_container_width=True,
+st.dataframe(tables.sources_table(ds.sources, lang), hide_index=True, width="stretch",
              column_config=tables.link_config(lang), height=min(36 * (len(ds.sources) + 1) + 4, 720))
 
 st.subheader(t("sources.boundaries", lang))

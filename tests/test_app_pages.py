@@ -18,7 +18,7 @@ from metrics.fmt import format_number, format_percent
 from metrics.holdouts import holdouts
 from metrics.status import status_as_of
 from metrics.summary import build_summary
-from ui.i18n import t
+from ui.frame.i18n import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120

@@ -9,13 +9,13 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from ui import i18n
-from ui.downloads import safe_csv
-from ui.map import _Show, expand_table, status_payload
-from ui.search import fold, search
-from ui.state import Choices, ViewState, parse_params
+from ui.frame import i18n
+from ui.blocks.downloads import safe_csv
+from ui.maps.province import _Show, expand_table, status_payload
+from ui.maps.search import fold, search
+from ui.frame.state import Choices, ViewState, parse_params
 
-CH = Choices(years=tuple(range(2014, 2025)), default_year=2024,
+CH = Choices(years=tuple(range(2014, 2025)), default_year=2024, provinces=("42", "38", "10", "all"),
              districts={"42": ("444", "448")}, communes={"42": frozenset({"18499"})})
 
 

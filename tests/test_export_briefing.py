@@ -304,7 +304,7 @@ def _assert_fits(data: bytes):
 def test_sources_slide_has_the_citation_line(packs):
     import datetime as dt
 
-    from ui.share import format_date
+    from ui.export.share import format_date
 
     text = _flat(_slides_text(packs["province-vi"]["pptx"])[-1])
     assert f"Trích dẫn: NTM Atlas, {format_date(dt.date.today(), 'vi')}, QĐ " in text

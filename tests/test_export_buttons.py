@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 
 def _embed_app():
-    from ui import embed
+    from ui.blocks import embed
 
     embed.render_embed({"province": "42", "district": "444", "year": "2023", "lang": "vi",
                         "level": "standard"})
@@ -23,7 +23,7 @@ def test_embed_view_is_map_image_and_source_line_only():
 
 
 def _buttons_app():
-    from ui import export_buttons
+    from ui.export import buttons as export_buttons
 
     export_buttons.briefing_buttons({"province": "42", "district": "444", "year": "2023", "lang": "en"})
     export_buttons.map_buttons({"province": "42", "district": "444", "year": "2023", "lang": "en"})

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ui import palette
+from ui.maps import palette
 from ui.export.build import build_map_image, dataset_for, map_view, render_view
 
 REPO = Path(__file__).resolve().parents[1]

@@ -5,8 +5,9 @@ import html
 import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
-from ui import embed, share
-from ui.export_buttons import file_name
+from ui.blocks import embed
+from ui.export import share
+from ui.export.buttons import file_name
 
 BASE = "http://atlas.example:8501"
 

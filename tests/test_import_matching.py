@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from domain.vintages import Vintage
+from loaders.boundaries import vintage_list
 from loaders.importer.matching import Register, Unit, name_key, vintage_for
 from loaders.importer.readers import ReadError, decode_text, read_grid, sniff
 from loaders.importer.samples import to_cp1258
@@ -34,7 +36,9 @@ REG = Register(
     [{"from_vintage": "42-2019", "from_code": "18154", "to_vintage": "42-2020", "to_code": "18163",
       "relation": "merged_into"},
      {"from_vintage": "42-2019", "from_code": "18163", "to_vintage": "42-2020", "to_code": "18163",
-      "relation": "merged_into"}])
+      "relation": "merged_into"}],
+    [Vintage("42-2019", "42", valid_to=date(2019, 12, 31)),
+     Vintage("42-2020", "42", valid_from=date(2020, 1, 1), valid_to=date(2024, 12, 31))])
 
 
 @pytest.mark.parametrize("variant", [
@@ -86,10 +90,10 @@ def test_name_key_tone_placement_and_y_i():
 
 
 def test_vintage_for_dates():
-    assert vintage_for("42", date(2019, 12, 31)) == "42-2019"
-    assert vintage_for("42", date(2020, 1, 1)) == "42-2020"
-    assert vintage_for("38", date(2019, 12, 15)) == "38-2020"
-    assert vintage_for("42", date(2025, 6, 1)) is None
+    reg = Register([], [], vintage_list())   # the validity of geodata/'s meta.json files
+    assert vintage_for("42", date(2019, 12, 31), reg) == "42-2019"
+    assert vintage_for("42", date(2020, 1, 1), reg) == "42-2020"   # NQ 819/NQ-UBTVQH14 in force 1/1/2020
+    assert vintage_for("38", date(2019, 12, 15), reg) == "38-2020"  # NQ 786/NQ-UBTVQH14 in force 1/12/2019
 
 
 def test_encoding_detection_is_reported_never_silent():

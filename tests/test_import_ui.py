@@ -19,7 +19,7 @@ BAD = samples.status_csv([{"unit_name": "<b>Xã Lạ</b>", "district": "Huyện 
 
 
 def app():
-    from ui import auth, import_panel
+    from ui.editor import auth, import_panel
     import_panel.render("vi", auth.current_user())
 
 

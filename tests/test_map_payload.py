@@ -11,8 +11,8 @@ import pytest
 import shapely
 
 from test_geometry_prep import _decode
-from ui import data
-from ui import map as ntm_map
+from ui.frame import data
+from ui.maps import province as ntm_map
 
 VINTAGE = "42-2020"
 

@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.common import LEVEL_RANK, PROV_RANK
+from domain.levels import LEVEL_RANK, PROV_RANK
 from metrics.counts import level_counts
 from metrics.prepare import prepare
 from metrics.status import reexpress, status_as_of

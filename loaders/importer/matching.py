@@ -16,14 +16,7 @@ from datetime import date
 
 from rapidfuzz import fuzz, process
 
-# Validity of the boundary vintages (docs/data-model.md, "Vintages").
-VINTAGES = {
-    "42-2019": ("42", None, date(2019, 12, 31)),
-    "42-2020": ("42", date(2020, 1, 1), date(2024, 12, 31)),
-    "38-2019": ("38", None, date(2019, 11, 30)),
-    "38-2020": ("38", date(2019, 12, 1), date(2024, 12, 31)),
-    "10-2009": ("10", None, None),
-}
+from domain.vintages import Vintage, province_vintages, valid_on, vintages_from
 
 TONES = {"\u0300": "f", "\u0301": "s", "\u0303": "x", "\u0309": "r", "\u0323": "j"}
 VOWELS = set("aeiouy")
@@ -86,13 +79,10 @@ def district_key(name):
     return name_key(name, DISTRICT_PREFIXES)
 
 
-def vintage_for(province_code: str, on: date, register: "Register | None" = None) -> str | None:
-    """The boundary vintage of a province valid on a date (the store's vintages table when known)."""
-    table = register.validity if register is not None and register.validity else VINTAGES
-    for v, (prov, start, end) in table.items():
-        if prov == province_code and (start is None or on >= start) and (end is None or on <= end):
-            return v
-    return None
+def vintage_for(province_code: str, on: date, register: "Register") -> str | None:
+    """The boundary vintage of a province valid on a date (the store's vintages table)."""
+    v = valid_on(register.validity, province_code, on)
+    return v.vintage if v is not None else None
 
 
 @dataclass
@@ -120,8 +110,8 @@ class Match:
 class Register:
     """Units of every vintage + crosswalk, indexed for matching."""
 
-    def __init__(self, units: list[Unit], crosswalk: list[dict], validity: dict | None = None):
-        self.validity = validity or {}
+    def __init__(self, units: list[Unit], crosswalk: list[dict], validity: list[Vintage] | None = None):
+        self.validity = list(validity or [])
         self.code_province: dict[str, str] = {}
         self.by_code: dict[tuple[str, str], Unit] = {}
         self.communes: dict[tuple[str, str, str], list[Unit]] = {}   # (vintage, district, key)
@@ -151,15 +141,17 @@ class Register:
                 "SELECT vintage, unit_code, admin_level, name, unit_type, parent_code, province_code FROM units"))]
             cw = [dict(r._mapping) for r in c.execute(text(
                 "SELECT from_vintage, from_code, to_vintage, to_code, relation FROM crosswalk"))]
-            validity = {}
-            for v, prov, start, end in c.execute(text(
-                    "SELECT vintage, province_code, valid_from, valid_to FROM vintages")):
-                validity[v] = (prov, date.fromisoformat(start) if start else None,
-                               date.fromisoformat(end) if end else None)
+            validity = vintages_from(dict(r._mapping) for r in c.execute(text(
+                "SELECT vintage, province_code, province_name, valid_from, valid_to, n_communes, n_districts, "
+                "layer FROM vintages")))
         return cls(units, cw, validity)
 
+    def vintage_province(self, vintage: str) -> str | None:
+        return next((v.province_code for v in self.validity if v.vintage == vintage), None)
+
     def province_vintages(self, province_code):
-        return [v for v in self.vintages if v.split("-")[0] == province_code]
+        """The province's vintages, oldest first (from the vintages table)."""
+        return [v.vintage for v in province_vintages(self.validity, province_code)]
 
     def units_of(self, vintage):
         return [u for (v, _), u in self.by_code.items() if v == vintage]
@@ -192,8 +184,7 @@ class Register:
                          hint_vi="Thêm cột huyện hoặc mã GSO (unit_code)",
                          hint_en="Add the district column or the GSO code (unit_code)")
         # Pre-merger name: look in the province's older vintages, follow the crosswalk.
-        prov = vintage.split("-")[0]
-        for old in self.province_vintages(prov):
+        for old in self.province_vintages(self.vintage_province(vintage)):
             if old == vintage:
                 continue
             olds = []

@@ -9,16 +9,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from domain.levels import CRITERIA_SET_IDS, DISTRICT_RANK
+from domain.years import FIRST_YEAR, LAST_YEAR
+
 from .layouts import MET, NOT_MET, Item, Parsed, low, parse_date
 from .matching import Register, Unit, vintage_for
 from .readers import cell_text
 
-LEVELS = ["none", "standard", "advanced", "model"]
-RANK = {lv: i for i, lv in enumerate(LEVELS)} | {"completed": 1}
+RANK = DISTRICT_RANK   # the classic ladder; "completed" ranks with "standard"
 LEVEL_ALIASES = {"đạt chuẩn": "standard", "ntm": "standard", "nâng cao": "advanced", "kiểu mẫu": "model",
                  "chưa đạt": "none", "hoàn thành": "completed"}
-CRITERIA_SETS = ("2009", "2016-2020", "2021-2025")
-YEAR_MIN, YEAR_MAX = 2010, 2030
+CRITERIA_SETS = CRITERIA_SET_IDS
+YEAR_MIN, YEAR_MAX = FIRST_YEAR, LAST_YEAR
 HTML_RE = re.compile(r"<\s*/?\s*[a-z!?][^>]*>|javascript\s*:|\bon[a-z]+\s*=", re.I)
 CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LEVEL_VI = {"none": "chưa đạt", "standard": "đạt chuẩn", "advanced": "nâng cao", "model": "kiểu mẫu",

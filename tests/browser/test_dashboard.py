@@ -93,7 +93,7 @@ def test_commune_polygons_drawn(map_session, expected):
 
 
 def test_fill_colours_follow_metrics_levels(map_session, expected):
-    from ui.palette import LEVEL_COLOURS
+    from ui.maps.palette import LEVEL_COLOURS
     fills = map_session["frame"].evaluate(FILLS_JS)
     st = expected["status"].set_index("unit_code")
     ha_linh = st.index[st["name"] == "Xã Hà Linh"][0]
@@ -105,7 +105,7 @@ def test_fill_colours_follow_metrics_levels(map_session, expected):
 
 
 def test_legend_counts_match_the_map(map_session, expected):
-    from ui.palette import LEVEL_COLOURS
+    from ui.maps.palette import LEVEL_COLOURS
     page = map_session["page"]
     fills = list(map_session["frame"].evaluate(FILLS_JS).values())
     row = expected["counts"]
@@ -165,7 +165,7 @@ def test_year_change_restyles_without_remount(map_session):
 
 
 def test_tooltip_on_hover(map_session, ds):
-    from ui.i18n import t
+    from ui.frame.i18n import t
     page, frame = map_session["page"], map_session["frame"]
     x, y = _commune_point(page, frame, "Xã Hà Linh")
     page.mouse.move(x, y)
@@ -204,7 +204,7 @@ def test_tooltip_escapes_names(map_session):
 
 
 def test_click_opens_detail_panel(map_session):
-    from ui.i18n import t
+    from ui.frame.i18n import t
     page, frame = map_session["page"], map_session["frame"]
     x, y = _commune_point(page, frame, "Xã Hà Linh")
     page.mouse.move(5, 5)                # come from outside, as a person would
@@ -221,7 +221,7 @@ def test_click_opens_detail_panel(map_session):
 
 
 def test_play_steps_through_the_years_in_place(map_session):
-    from ui.i18n import t
+    from ui.frame.i18n import t
     page, frame = map_session["page"], map_session["frame"]
     shown = frame.evaluate("() => window.map._ntm.shown.year")
     page.get_by_role("button", name=t("map.play", "vi")).click()
@@ -276,7 +276,7 @@ def test_compare_district_layer_and_page_year(browser, app_server, ds):
     browser from the communes' shared borders) are filled by metrics' district status;
     the page's year slider moves the main year and compare stays on."""
     from metrics.status import district_status_as_of
-    from ui.palette import LEVEL_COLOURS
+    from ui.maps.palette import LEVEL_COLOURS
     ctx, guard = guard_context(browser, viewport={"width": 1440, "height": 1100})
     page = guard.watch(ctx.new_page())
     try:
@@ -334,7 +334,7 @@ def shoot(page, path, width, height):
 
 @pytest.mark.parametrize("width,height,tag", [(1440, 1000, "desktop"), (390, 844, "phone")])
 def test_every_page_opens_and_screenshots(browser, app_server, width, height, tag):
-    from ui.i18n import t
+    from ui.frame.i18n import t
     ctx, guard = guard_context(browser, viewport={"width": width, "height": height},
                                is_mobile=(tag == "phone"), has_touch=(tag == "phone"))
     page = guard.watch(ctx.new_page())

@@ -14,7 +14,7 @@ import shapely
 
 from loaders import geometry as G
 from tests.browser.conftest import LOCAL_HOSTS, wait_for_app
-from ui.i18n import t
+from ui.frame.i18n import t
 
 pytestmark = pytest.mark.browser
 YEAR = 2024

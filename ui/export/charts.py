@@ -10,7 +10,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from ui import palette  # noqa: E402
+from ui.maps import palette  # noqa: E402
 from ui.export import fonts  # noqa: E402
 
 # Line colours: the palette's level colours, "standard" darkened a little so a

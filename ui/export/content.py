@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from ui.export import fonts
-from ui.export.build import MapView, _s, map_view, short_sources, source_labels
+from ui.export.view import MapView, _s, map_view, short_sources, source_labels
 from ui.export.pack import Kpi, Pack, Table
 from ui.export.strings import AT_LEAST, PROVENANCE_LABELS, level_label, t
 
@@ -232,7 +232,7 @@ def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFram
 
 
 def _progress(prep, view: MapView, lang: str) -> tuple[pd.DataFrame, list[int], list[str]]:
-    from metrics.common import default_criteria_set
+    from domain.levels import default_criteria_set
     from metrics.progress import progress_series
 
     first = pd.to_numeric(prep.status["year"], errors="coerce").min() if len(prep.status) else view.year
@@ -276,7 +276,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
     from metrics.prepare import as_prepared
     from metrics.summary import build_summary
 
-    from ui.share import citation, format_date
+    from ui.export.share import citation, format_date
 
     # One preparation shared by the summary, the map and the progress series (its status
     # cache is reused across them).

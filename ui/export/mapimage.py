@@ -22,7 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from ui import palette  # noqa: E402
+from ui.maps import palette  # noqa: E402
 from ui.export import fonts  # noqa: E402
 from ui.export.strings import level_label, t  # noqa: E402
 

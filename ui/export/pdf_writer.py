@@ -18,7 +18,7 @@ from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
 
-from ui import palette  # noqa: E402
+from ui.maps import palette  # noqa: E402
 from ui.export import charts, fonts, mapimage  # noqa: E402
 from ui.export.pack import Pack, Table  # noqa: E402
 from ui.export.strings import t  # noqa: E402

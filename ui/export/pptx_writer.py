@@ -15,7 +15,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from ui import palette
+from ui.maps import palette
 from ui.export import charts, fonts, mapimage
 from ui.export.pack import Pack, Table
 from ui.export.strings import t

@@ -147,7 +147,7 @@ def t(key: str, lang: str, **kwargs) -> str:
 def level_label(level: str, lang: str) -> str:
     """The dashboard's label (ui/i18n) so legends match the app; ours as a fallback."""
     try:
-        from ui import i18n
+        from ui.frame import i18n
 
         return nfc(i18n.level_label(level, lang))
     except (ImportError, KeyError, OSError):

@@ -9,9 +9,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ui import data
-from ui import map as ntm_map
-from ui.i18n import t
+from ui.frame import data
+from ui.maps import province as ntm_map
+from ui.frame.i18n import t
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,7 +60,7 @@ def view_geojson(view, illus: bool) -> bytes:
 
 def citation_line(view, illus: bool) -> str:
     """The citation of the view: the same short source list the exports print."""
-    from ui.share import citation, citation_sources
+    from ui.export.share import citation, citation_sources
     return citation(citation_sources(data.dataset(illus), view_frame(view, illus), view.lang), view.lang)
 
 
@@ -89,7 +89,7 @@ def render(view, illus: bool) -> None:
 def province_geojson_all_years(view, illus: bool) -> bytes:
     """Every commune of the province on each of its vintages, with the level and
     provenance of every year drawn on that vintage (level_2019, provenance_2019, …)."""
-    from ui.layout import choices
+    from ui.frame.layout import choices
     tok = data.token(illus)
     by_vintage: dict = {}
     for y in choices().years:

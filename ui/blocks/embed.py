@@ -60,7 +60,7 @@ def render_embed(state, ds=None, *, illustrative: bool = False) -> None:
     """Draw the embed view for a ``ui.state.ViewState`` (or a params mapping)."""
     import streamlit as st
 
-    from ui.share import view_params
+    from ui.export.share import view_params
 
     hide_chrome()
     p = view_params(state)

@@ -65,7 +65,7 @@ def briefing_buttons(state, *, illustrative: bool = False) -> None:
     import streamlit as st
 
     from ui.export.build import build_briefing, dataset_for
-    from ui.share import view_params
+    from ui.export.share import view_params
 
     p = view_params(state)
     lang = p.get("lang", "vi")
@@ -83,7 +83,7 @@ def map_buttons(state, *, illustrative: bool = False) -> None:
     import streamlit as st
 
     from ui.export.build import build_map_image, dataset_for
-    from ui.share import view_params
+    from ui.export.share import view_params
 
     p = view_params(state)
     lang = p.get("lang", "vi")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from pathlib import Path
 
 import folium
 import numpy as np
@@ -24,10 +23,10 @@ from branca.element import MacroElement
 from folium.template import Template as FoliumTemplate  # has the tojavascript filter
 from jinja2 import Template
 
-from ui import palette
-from ui.i18n import t
+from loaders.paths import STATIC_DIR
+from ui.maps import palette
+from ui.frame.i18n import t
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 GENERATED = STATIC_DIR / "generated"
 COORD_DECIMALS = 5     # ~1 m: finer than any boundary source we have
 
@@ -333,7 +332,7 @@ def render(m: folium.Map, view: folium.FeatureGroup, key: str, height: int = 560
     """Draw the map; returns the clicked commune code (or None)."""
     from streamlit_folium import st_folium
 
-    out = st_folium(m, key=key, height=height, use_container_width=True,
+    out = st_folium(m, key=key, height=height, width=None,  # None: the container's width
                     returned_objects=["last_active_drawing"], feature_group_to_add=view,
                     center=center, zoom=zoom)
     drawing = (out or {}).get("last_active_drawing") or {}

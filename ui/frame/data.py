@@ -10,8 +10,6 @@ switched them on; every function takes `illustrative` for that reason.
 """
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 import streamlit as st
 
@@ -36,13 +34,7 @@ def clear() -> None:
 
 @st.cache_resource(show_spinner=False)
 def _filtered(illustrative: bool, version: int):
-    ds = _dataset_resource()["ds"]
-    if illustrative or "provenance" not in ds.status.columns:
-        return ds
-    keep = ds.status["provenance"].astype(str) != "illustrative"
-    if keep.all():
-        return ds
-    return dataclasses.replace(ds, status=ds.status[keep].copy())
+    return _dataset_resource()["ds"].with_illustrative(illustrative)
 
 
 def dataset(illustrative: bool = False):
@@ -50,8 +42,7 @@ def dataset(illustrative: bool = False):
 
 
 def has_illustrative() -> bool:
-    ds = _dataset_resource()["ds"]
-    return "provenance" in ds.status.columns and (ds.status["provenance"].astype(str) == "illustrative").any()
+    return _dataset_resource()["ds"].has_illustrative
 
 
 def token(illustrative: bool = False) -> str:

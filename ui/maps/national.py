@@ -25,10 +25,10 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from loaders import geometry as G
-from ui import palette
-from ui.i18n import t
+from loaders.paths import STATIC_DIR
+from ui.maps import palette
+from ui.frame.i18n import t
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 DATA_DIR = STATIC_DIR / "national" / "data"
 CENTER = (16.0, 106.0)
 LEGEND_LEVELS = ("none", "standard", "advanced", "model", "not_applicable")
@@ -244,13 +244,13 @@ def render(lang: str, year: int, ds=None, years=None, key: str = "ntm_national",
         geo = _geometry_urls()
     years = tuple(int(y) for y in (years or [year]))
     if ds is None:
-        from ui import data
+        from ui.frame import data
         ds, token = data.dataset(False), data.token(False)
     else:
         token = str(id(ds))
     status = _status_url(token, years, ds)
     st.caption(text("caption", lang))
-    out = st_folium(base_map(), key=key, height=height, use_container_width=True,
+    out = st_folium(base_map(), key=key, height=height, width=None,  # None: the container's width
                     returned_objects=["last_active_drawing"],
                     feature_group_to_add=view_group(geo, status, year, lang))
     drawing = (out or {}).get("last_active_drawing") or {}
@@ -270,7 +270,7 @@ def _status_url(token: str, years: tuple, _ds) -> str:
 
 def render_national(view) -> str | None:
     """Entry point for pages/map.py (`province=all`)."""
-    from ui import layout
+    from ui.frame import layout
     ch = layout.choices()
     year = view.year or ch.default_year
     return render(view.lang, year, years=ch.years)

@@ -7,8 +7,8 @@ import html
 import pandas as pd
 
 from metrics.fmt import format_number, format_percent
-from ui import palette
-from ui.i18n import t
+from ui.maps import palette
+from ui.frame.i18n import t
 
 LEVEL_ROWS = ("model", "advanced", "standard", "none", "unknown", "not_applicable")
 

@@ -1,9 +1,10 @@
-"""VI/EN string tables for every UI string (Vietnamese first).
+"""The one VI/EN string store (Vietnamese first).
 
-Strings live in ui/locales/{vi,en}.json with dotted keys ("map.legend.title").
-`t(key, lang, **values)` formats with str.format. A key missing in English falls
-back to Vietnamese; a key missing everywhere raises, so tests catch typos.
-This module does not import streamlit: the language choice is made in ui.state.
+Strings live in ``domain/locales/{vi,en}.json`` with dotted keys ("map.legend_title"); every
+layer that writes words for people (the UI, the exports, the metrics' captions, the importer's
+messages) takes them from here. ``t(key, lang, **values)`` formats with ``str.format``. A key
+missing in English falls back to Vietnamese; a key missing everywhere raises, so tests catch
+typos, and a test fails on any key present in one language only.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
-_LOCALES = Path(__file__).resolve().parent / "locales"
+LOCALES = Path(__file__).resolve().parent / "locales"
 
 
 def default_lang() -> str:
@@ -24,11 +25,17 @@ def default_lang() -> str:
     return env if env in LANGS else DEFAULT_LANG
 
 
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
+
+
 @lru_cache(maxsize=None)
 def table(lang: str) -> dict:
-    with open(_LOCALES / f"{lang}.json", encoding="utf-8") as fh:
+    """The flattened string table of a language: dotted keys → NFC text."""
+    with open(LOCALES / f"{lang}.json", encoding="utf-8") as fh:
         raw = json.load(fh)
-    # Flatten nested objects into dotted keys and normalise to NFC.
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node) -> None:
@@ -43,6 +50,10 @@ def table(lang: str) -> dict:
     return flat
 
 
+def has(key: str) -> bool:
+    return key in table(DEFAULT_LANG)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
     lang = lang if lang in LANGS else DEFAULT_LANG
     text = table(lang).get(key)
@@ -53,9 +64,14 @@ def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
     return text.format(**values) if values else text
 
 
+def both(key: str, **values) -> dict[str, str]:
+    """{"vi": …, "en": …} of one key (captions and messages carry both languages)."""
+    return {lang: t(key, lang, **values) for lang in LANGS}
+
+
 def level_label(level: str, lang: str) -> str:
     return t(f"levels.{level}", lang)
 
 
 def provenance_label(cls: str, lang: str) -> str:
-    return t(f"provenance.{cls}", lang) if f"provenance.{cls}" in table(DEFAULT_LANG) else str(cls)
+    return t(f"provenance.{cls}", lang) if has(f"provenance.{cls}") else str(cls)

@@ -7,9 +7,9 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ui import data
-from ui.i18n import t
-from ui.state import ViewState
+from ui.frame import data
+from ui.frame.i18n import t
+from ui.frame.state import ViewState
 
 
 def commune_center(view: ViewState, year: int):
@@ -75,8 +75,8 @@ def panel(view: ViewState, illus: bool) -> None:
             st.markdown(f"**{t('detail.history', lang)}**")
             hist = data.history(str(view.commune), vintage, tok, illus)
             if len(hist):
-                from ui.tables import history_table
-                st.dataframe(history_table(hist, ds, lang), hide_index=True, use_container_width=True)
+                from ui.blocks.tables import history_table
+                st.dataframe(history_table(hist, ds, lang), hide_index=True, width="stretch")
         with b:
             met, total = r.get("criteria_met"), r.get("criteria_total")
             missing = _split(r.get("missing_criteria"))

@@ -68,13 +68,13 @@ def max_upload_mb() -> int:
 
 
 def _engine():
-    from ui.auth import _engine as eng
+    from ui.editor.auth import _engine as eng
     return eng()
 
 
 def render(lang: str, user) -> None:
     lang = lang if lang in TEXT else "vi"
-    from ui import auth
+    from ui.editor import auth
     if user is None:
         st.info(_t(lang, "login_needed"))
         auth.login_form(lang)

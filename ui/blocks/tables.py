@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.i18n import t
+from ui.frame.i18n import t
 
 _LEVELS = {"none", "standard", "advanced", "model", "completed", "mixed", "unknown", "not_applicable"}
 _PROVS = {"official", "reported", "derived", "illustrative"}

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ui.i18n import LANGS, default_lang
+from domain.levels import RECOGNISED_LEVELS, STANDARD
+from ui.frame.i18n import LANGS, default_lang
 
-PROVINCES = ("42", "38", "10", "all")
-DEFAULT_PROVINCE = "42"
-LEVELS = ("standard", "advanced", "model", "criteria")
-DEFAULT_LEVEL = "standard"
+DEFAULT_PROVINCE = "42"                # DESIGN §3: Hà Tĩnh unless the link says otherwise
+NATIONAL = "all"                       # the national layer
+CRITERIA = "criteria"                  # the criteria layer, beside the recognised levels
+FOCUS_LEVELS = RECOGNISED_LEVELS + (CRITERIA,)
+DEFAULT_LEVEL = STANDARD
 LAYERS = ("commune", "district")       # extension: which map layer is shown
 PARAMS = ("province", "district", "year", "level", "compare", "lang", "layer", "commune")
 
@@ -25,6 +27,7 @@ class Choices:
     """What the current data allows; built from the dataset by the app frame."""
     years: tuple[int, ...]
     default_year: int
+    provinces: tuple[str, ...] = (DEFAULT_PROVINCE, NATIONAL)   # codes we carry (from the registers)
     districts: dict = field(default_factory=dict)   # province code -> tuple of district codes
     communes: dict = field(default_factory=dict)    # province code -> frozenset of commune codes
 
@@ -84,7 +87,7 @@ def parse_params(params: dict, choices: Choices) -> tuple[ViewState, list[tuple[
         lang = default_lang()
 
     province = (p.get("province") or DEFAULT_PROVINCE).strip().lower()
-    if province not in PROVINCES:
+    if province not in choices.provinces:
         notices.append(("province", p.get("province")))
         province = DEFAULT_PROVINCE
 
@@ -97,7 +100,7 @@ def parse_params(params: dict, choices: Choices) -> tuple[ViewState, list[tuple[
             notices.append(("year", p.get("year")))
 
     level = (p.get("level") or DEFAULT_LEVEL).strip().lower()
-    if level not in LEVELS:
+    if level not in FOCUS_LEVELS:
         notices.append(("level", p.get("level")))
         level = DEFAULT_LEVEL
 

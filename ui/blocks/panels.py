@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from metrics.fmt import format_number, format_percent
-from ui import data, layout, legend, palette
-from ui import map as ntm_map
-from ui.i18n import t
-from ui.state import ViewState
+from ui.frame import data, layout
+from ui.maps import legend, palette
+from ui.maps import province as ntm_map
+from ui.frame.i18n import t
+from ui.frame.state import ViewState
 
 LEVELS = ("standard", "advanced", "model")
 
@@ -142,7 +143,7 @@ def _geo_urls(vintage: str, district: str | None) -> dict:
 @st.cache_data(show_spinner=False)
 def _status_url(province: str, vintage: str, tok: str, illus: bool) -> str:
     """Every year drawn on this vintage, in one file the browser fetches once."""
-    from ui.layout import choices
+    from ui.frame.layout import choices
     years = [y for y in choices().years if data.vintage_for(province, y) == vintage]
     per_year = {y: data.status(province, y, tok, illus) for y in years}
     per_district = {y: data.district_status(province, y, tok, illus) for y in years}
@@ -289,8 +290,8 @@ def share_and_export(view: ViewState, illus: bool, page: str, briefing: bool = F
     if not box.open:
         return
     with box:
-        from ui.export_buttons import briefing_buttons, map_buttons
-        from ui.share import render_share
+        from ui.export.buttons import briefing_buttons, map_buttons
+        from ui.export.share import render_share
         ds = data.dataset(illus)
         status = data.status(view.province, view.year, data.token(illus), illus)
         ids = status["source_id"].dropna().astype(str).unique().tolist()

@@ -98,7 +98,7 @@ def citation(sources, lang: str = "vi", day: dt.date | None = None) -> str:
 def citation_sources(ds, status, lang: str = "vi") -> list[str]:
     """Compact source names of a view's status rows (decision numbers, then publishers),
     the same list the exports' source lines use — for ``citation``/``render_share``."""
-    from ui.export.build import short_sources
+    from ui.export.view import short_sources
 
     return short_sources(ds, status, lang)
 

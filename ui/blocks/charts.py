@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui import data, palette
-from ui.i18n import t
+from ui.frame import data
+from ui.maps import palette
+from ui.frame.i18n import t
 
 LEVELS = ("standard", "advanced", "model")
 

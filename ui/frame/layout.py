@@ -9,11 +9,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ui import data, state
-from ui.i18n import LANGS, t
-from ui.state import Choices, ViewState
+from ui.frame import data, state
+from ui.frame.i18n import LANGS, t
+from ui.frame.state import Choices, ViewState
 
-PROVINCE_OPTIONS = ("42", "38", "10", "all")
 ILLUSTRATIVE_KEY = "ntm_show_illustrative"
 
 
@@ -23,12 +22,15 @@ def _choices(tok: str) -> Choices:
     years = sorted(int(y) for y in pd.to_numeric(ds.status["year"], errors="coerce").dropna().unique())
     span = tuple(range(years[0], years[-1] + 1)) if years else (date.today().year,)
     units = ds.units
+    carried = sorted(set(ds.vintages["province_code"].astype(str)), reverse=True)
+    provinces = tuple(sorted(carried, key=lambda c: c != state.DEFAULT_PROVINCE)) + (state.NATIONAL,)
     districts, communes = {}, {}
-    for prov in PROVINCE_OPTIONS[:-1]:
+    for prov in carried:
         u = units[units["province_code"].astype(str) == prov]
         districts[prov] = tuple(sorted(u.loc[u["admin_level"] == "district", "unit_code"].astype(str).unique()))
         communes[prov] = frozenset(u.loc[u["admin_level"] == "commune", "unit_code"].astype(str))
-    return Choices(years=span, default_year=span[-1], districts=districts, communes=communes)
+    return Choices(years=span, default_year=span[-1], provinces=provinces, districts=districts,
+                   communes=communes)
 
 
 def choices() -> Choices:
@@ -48,7 +50,7 @@ def sidebar(view: ViewState, ch: Choices, year_control: bool = True) -> None:
                              format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
                              on_change=lambda: state.update(lang=st.session_state.get("ntm_w_lang") or view.lang))
         st.session_state["ntm_w_province"] = view.province
-        st.selectbox(t("app.province", lang), options=list(PROVINCE_OPTIONS), key="ntm_w_province",
+        st.selectbox(t("app.province", lang), options=list(ch.provinces), key="ntm_w_province",
                      format_func=lambda code: t(f"provinces.{code}", lang),
                      on_change=lambda: state.update(province=st.session_state["ntm_w_province"],
                                                     district=None, commune=None))
@@ -65,8 +67,9 @@ def sidebar(view: ViewState, ch: Choices, year_control: bool = True) -> None:
 def province_picker(view: ViewState, key: str) -> None:
     """The province choice on a page itself (the sidebar is folded away on phones)."""
     lang = view.lang
+    ch = choices()
     st.session_state[key] = view.province
-    st.selectbox(t("app.province", lang), options=list(PROVINCE_OPTIONS), key=key,
+    st.selectbox(t("app.province", lang), options=list(ch.provinces), key=key,
                  format_func=lambda code: t(f"provinces.{code}", lang),
                  on_change=lambda: state.update(province=st.session_state[key], district=None, commune=None))
 

@@ -1,0 +1,1 @@
+"""Editors: login (``auth``) and the import panel (``import_panel``). May import ``ui.frame``."""

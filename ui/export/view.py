@@ -1,0 +1,199 @@
+"""The view an export draws: the scope's communes with status and geometry, counts, titles and
+the sources behind them (``map_view``), and the short source list the exports and the share box
+quote. Every figure comes from ``metrics``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from ui.export import fonts
+from ui.export.strings import AT_LEAST, PROVENANCE_LABELS, check_lang, level_label, t
+
+
+class ExportError(ValueError):
+    """A request the data cannot answer (unknown province, district or year)."""
+
+
+def dataset_for(illustrative: bool = False):
+    """The dataset, without illustrative rows unless asked (same rule as the app)."""
+    try:
+        from streamlit import runtime
+
+        if runtime.exists():
+            from ui.frame import data
+
+            return data.dataset(illustrative)
+    except ImportError:
+        pass
+    from loaders.dataset import load_dataset
+
+    return load_dataset().with_illustrative(illustrative)
+
+
+@dataclass
+class MapView:
+    province: str
+    district: str | None
+    year: int
+    level: str
+    lang: str
+    vintage: str
+    communes: gpd.GeoDataFrame     # the scope's communes: geometry + status columns + holdout
+    districts: gpd.GeoDataFrame
+    status: pd.DataFrame           # metrics.status_as_of rows of the scope
+    counts: pd.Series              # metrics.counts.level_counts row of the scope
+    scope_name: str
+    title: str
+    subtitle: str
+    sources: list[str]             # full citations, for the sources slide
+    short_sources: list[str]       # compact names, for footers and the citation line
+    source_line: str
+    attribution_vi: str
+    attribution_en: str
+    illustrative: bool
+    illustrative_note: str
+
+
+def _province_name(ds, province: str) -> str:
+    units = ds.units
+    rows = units[(units["admin_level"] == "province") & (units["unit_code"].astype(str) == province)]
+    return fonts.nfc(rows["name"].iloc[0]) if len(rows) else province
+
+
+def source_labels(ds, source_ids) -> list[str]:
+    """Full citation per source id (for the sources slide): title — issuer, number, date."""
+    wanted = list(dict.fromkeys(str(x) for x in source_ids if pd.notna(x) and str(x)))
+    src = ds.sources.set_index(ds.sources["source_id"].astype(str))
+    labels = []
+    for sid in wanted:
+        if sid not in src.index:
+            labels.append(sid)
+            continue
+        row = src.loc[sid]
+        parts = [_s(row.get("title")), _s(row.get("issuer")), _s(row.get("doc_number")),
+                 _s(row.get("doc_date")) or _s(row.get("published"))]
+        labels.append(fonts.nfc(" — ".join(p for p in parts if p)))
+    return labels
+
+
+def short_sources(ds, status: pd.DataFrame, lang: str) -> list[str]:
+    """Compact source names for a footer or citation: decisions by number, then publishers."""
+    out = []
+    if "decision_no" in status:
+        decisions = list(dict.fromkeys(_s(d) for d in status["decision_no"] if _s(d)))
+        named = [f"QĐ {d}" if not d.upper().startswith("QĐ") else d for d in decisions[:3]]
+        if len(decisions) > 3:
+            named.append(f"+{len(decisions) - 3} " + ("quyết định khác" if lang == "vi" else "more decisions"))
+        out += named
+    ids = [str(x) for x in status.get("source_id", pd.Series(dtype=str)).dropna().unique()]
+    src = ds.sources[ds.sources["source_id"].astype(str).isin(ids)]
+    issuers = src["issuer"].fillna(src["title"]).map(_s).value_counts()
+    for name, n in issuers.head(3).items():
+        out.append(f"{name} ({n})" if n > 1 else name)
+    if len(issuers) > 3:
+        out.append(f"+{len(issuers) - 3} " + ("nguồn khác" if lang == "vi" else "more sources"))
+    return [fonts.nfc(x) for x in out]
+
+
+def _s(value) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value).strip()
+
+
+def _source_line(lang: str, short: list[str], attribution: str) -> str:
+    shown = "; ".join(short) or "—"
+    return fonts.nfc(f"{t('source', lang)}: {shown}. {attribution}")
+
+
+def map_view(ds, province: str, year: int, district: str | None = None,
+             level: str = "standard", lang: str = "vi", *, prep=None,
+             holdout_codes: set[str] | None = None) -> MapView:
+    """The view's communes with status and geometry, counts, titles and sources.
+
+    ``prep`` (``metrics.prepare.as_prepared``) and ``holdout_codes`` let a caller
+    that already has them (the briefing pack) skip recomputing.
+    """
+    from loaders.boundaries import load_communes, load_districts, load_meta
+    from metrics.counts import level_counts
+    from metrics.fmt import format_number, format_percent
+    from metrics.holdouts import holdouts as holdouts_of
+    from metrics.prepare import as_prepared
+    from metrics.status import status_as_of
+
+    check_lang(lang)
+    prep = prep if prep is not None else as_prepared(ds, province)
+    if level not in ("standard", "advanced", "model", "criteria"):
+        raise ExportError(f"level must be standard, advanced, model or criteria, got {level!r}")
+    status = status_as_of(prep, province, year)
+    if status is None or status.empty:
+        raise ExportError(f"no communes for province {province!r} in {year}")
+    vintage = str(status["vintage"].iloc[0])
+    if district is not None:
+        district = str(district)
+        status = status[status["district_code"].astype(str) == district]
+        if status.empty:
+            raise ExportError(f"district {district!r} is not in province {province!r} ({vintage})")
+    geo = load_communes(vintage)[["unit_code", "geometry"]]
+    communes = gpd.GeoDataFrame(status.merge(geo, on="unit_code", how="left"), geometry="geometry",
+                                crs=geo.crs)
+    communes = communes[communes.geometry.notna()]
+    if holdout_codes is None:
+        held = holdouts_of(prep, province, year)
+        held = held[(held["listed_as"] == "holdout") & (held["admin_level"] == "commune")]
+        holdout_codes = set(held["unit_code"].astype(str))   # not the "no record" list
+    communes["holdout"] = communes["unit_code"].astype(str).isin(holdout_codes)
+    districts = load_districts(vintage)
+    if district is not None:
+        districts = districts[districts["unit_code"].astype(str) == district]
+
+    counts_all = level_counts(status)
+    area = district or province
+    row = counts_all[counts_all["area_code"].astype(str) == area]
+    counts = row.iloc[0] if len(row) else counts_all.iloc[0]
+
+    province_name = _province_name(ds, province)
+    scope_name = province_name
+    if district is not None:
+        scope_name = f"{fonts.nfc(status['district_name'].iloc[0])}, {province_name}"
+    key = "map_title_criteria" if level == "criteria" else "map_title"
+    title = f"{t(key, lang)} — {scope_name}, {year}"
+    eligible = int(counts["eligible"])
+    if level == "criteria":
+        with_data = int(status["criteria_met"].notna().sum()) if "criteria_met" in status else 0
+        subtitle = (f"{'Xã có số liệu tiêu chí' if lang == 'vi' else 'Communes with criteria data'}: "
+                    f"{format_number(with_data, lang)}/{format_number(eligible, lang)}")
+    else:
+        n = int(counts[f"atleast_{level}"])
+        share = counts.get(f"share_{level}")
+        subtitle = (f"{AT_LEAST[lang][level]}: {format_number(n, lang)}/{format_number(eligible, lang)} "
+                    f"{t('communes', lang)}")
+        if share is not None and pd.notna(share):
+            subtitle += f" ({format_percent(share, lang)})"
+        if int(counts["unknown"]):
+            # The share's denominator includes communes with no record: say how many.
+            subtitle += f"; {level_label('unknown', lang).lower()}: {format_number(int(counts['unknown']), lang)}"
+    meta = load_meta(vintage)
+    sources = source_labels(ds, status["source_id"].dropna()) if "source_id" in status else []
+    short = short_sources(ds, status, lang)
+    attribution = fonts.nfc(meta.get(f"attribution_{lang}") or meta.get("attribution_vi") or "")
+    illustrative = bool(status.get("illustrative", pd.Series(dtype=bool)).fillna(False).astype(bool).any()) \
+        or bool((status.get("provenance", pd.Series(dtype=str)).astype(str) == "illustrative").any())
+    return MapView(
+        province=province, district=district, year=int(year), level=level, lang=lang, vintage=vintage,
+        communes=communes, districts=districts, status=status, counts=counts, scope_name=scope_name,
+        title=title, subtitle=subtitle, sources=sources,
+        short_sources=short, source_line=_source_line(lang, short, attribution),
+        attribution_vi=fonts.nfc(meta.get("attribution_vi", "")),
+        attribution_en=fonts.nfc(meta.get("attribution_en", "")),
+        illustrative=illustrative,
+        illustrative_note=PROVENANCE_LABELS[lang]["illustrative"],
+    )
