@@ -51,13 +51,15 @@ class CriteriaSet:
     last_label_year: int | None      # None: open end
     in_force_from: date | None
     ladder: Ladder
+    # thresholds by commune group (51/2025: Nhóm 1, 2, 3): a record of such a set names its group
+    commune_groups: tuple[int, ...] = ()
 
 
 CRITERIA_SETS = (
     CriteriaSet("2009", "491/QĐ-TTg", 19, None, 2016, date(2009, 4, 16), CLASSIC_LADDER),
     CriteriaSet("2016-2020", "1980/QĐ-TTg", 19, 2017, 2021, date(2016, 10, 17), CLASSIC_LADDER),
     CriteriaSet("2021-2025", "318/QĐ-TTg", 19, 2022, 2025, date(2022, 3, 8), CLASSIC_LADDER),
-    CriteriaSet("2026-2030", "51/2025/QĐ-TTg", 10, 2026, None, date(2026, 2, 15), LADDER_2026),
+    CriteriaSet("2026-2030", "51/2025/QĐ-TTg", 10, 2026, None, date(2026, 2, 15), LADDER_2026, (1, 2, 3)),
 )
 CRITERIA_SET_IDS = tuple(s.id for s in CRITERIA_SETS)
 _BY_ID = {s.id: s for s in CRITERIA_SETS}

@@ -503,6 +503,7 @@ def check_records(rep: Report, vint: dict, units: pd.DataFrame | None, crit: pd.
                     base = cid.strip().split(".")[0]
                     if base not in sets[r.criteria_set]:
                         rep.error(rel, row, "missing_criteria", cid, f"no criterion {base} in set {r.criteria_set}")
+            _check_commune_group(rep, rel, row, r, year)
             if not _blank(r.decision_date) and not ISO_DATE.match(r.decision_date):
                 rep.error(rel, row, "decision_date", r.decision_date, "must be YYYY-MM-DD or empty")
             _check_source(rep, rel, row, r.source_id, source_ids, required=not illustrative_file)
@@ -586,6 +587,31 @@ def _int_col(rep, rel, row, col, val):
     if n is None:
         rep.error(rel, row, col, val, "must be a whole number or empty")
     return n
+
+
+def _check_commune_group(rep, rel, row, r, year) -> None:
+    """``commune_group`` (optional column): 1, 2 or 3 on a record of a set with commune groups
+    (2026-2030, Decision 51/2025/QĐ-TTg), empty on any other; a missing group on such a commune
+    record is a warning (its thresholds cannot be told)."""
+    val = getattr(r, "commune_group", "")
+    set_id = r.criteria_set if not _blank(r.criteria_set) else (
+        levels.default_criteria_set(year) if year is not None else None)
+    try:
+        groups = levels.criteria_set(set_id).commune_groups if set_id else ()
+    except KeyError:   # an unknown set is reported on its own column
+        return
+    if _blank(val):
+        if groups and r.admin_level == "commune":
+            rep.warn(rel, row, "commune_group", "", f"a record of criteria set {set_id} should name its "
+                                                    f"commune group ({', '.join(map(str, groups))})")
+        return
+    g = _int(val)
+    if not groups:
+        rep.error(rel, row, "commune_group", val, f"criteria set {set_id} has no commune groups: leave "
+                                                  "commune_group empty (it applies to 2026-2030 records)")
+    elif g not in groups:
+        rep.error(rel, row, "commune_group", val, f"must be one of {', '.join(map(str, groups))} "
+                                                  f"(the commune groups of set {set_id}) or empty")
 
 
 def _check_year(rep, rel, row, col, val, required):

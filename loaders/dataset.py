@@ -1,6 +1,7 @@
 """`load_dataset()`: every table the metrics need, read from the store (current rows only).
 
-Codes stay strings; integers are nullable `Int64`; missing text is NaN/NA (use `isna()`); `crosswalk.inferred` is bool.
+Codes stay strings; integers are nullable `Int64` (`status.commune_group` too: 1-3 on 2026-2030
+records, NA otherwise); missing text is NaN/NA (use `isna()`); `crosswalk.inferred` is bool.
 The database is created and seeded from `geodata/` on first use.
 """
 from __future__ import annotations

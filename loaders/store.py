@@ -47,7 +47,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                ("year", "int"), ("level", "str"), ("criteria_set", "str"), ("criteria_met", "int"),
                ("criteria_total", "int"), ("missing_criteria", "str"), ("decision_no", "str"),
                ("decision_date", "str"), ("source_id", "str"), ("provenance", "str"),
-               ("derived_from", "str"), ("note", "str")],
+               ("derived_from", "str"), ("note", "str"), ("commune_group", "int")],
     "targets": [("target_id", "str"), ("scope", "str"), ("vintage", "str"), ("unit_code", "str"),
                 ("admin_level", "str"), ("level", "str"), ("target_year", "int"),
                 ("target_share", "float"), ("target_count", "int"), ("source_id", "str"),
@@ -58,7 +58,9 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                    ("note", "str")],
 }
 # Columns a file may omit (filled with empty values).
-OPTIONAL = {"criteria": {"note"}}
+# `status.commune_group` (2026-2030 set only) is optional so files written before it existed
+# (and the illustrative fill) still load.
+OPTIONAL = {"criteria": {"note"}, "status": {"commune_group"}}
 # Tables whose rows keep history (current rows: superseded_by IS NULL).
 HISTORY_TABLES = ("status", "targets")
 

@@ -27,12 +27,13 @@ CURATED = REPO / "geodata" / "records" / "curated"
 LEVEL_RANK = {"none": 0, "standard": 1, "advanced": 2, "model": 3, "completed": 1}
 COMMUNE_LEVELS = {"none", "standard", "advanced", "model"}
 DISTRICT_LEVELS = {"none", "standard", "advanced", "model", "completed"}
-CRITERIA_SETS = {"2009", "2016-2020", "2021-2025"}
+CRITERIA_SETS = {"2009", "2016-2020", "2021-2025", "2026-2030"}
+COMMUNE_GROUPS = {"", "1", "2", "3"}   # 2026-2030 records (51/2025/QĐ-TTg): the commune group
 PROVENANCE = {"official", "reported", "derived"}
 
 STATUS_COLS = ["record_id", "vintage", "unit_code", "admin_level", "year", "level", "criteria_set",
                "criteria_met", "criteria_total", "missing_criteria", "decision_no", "decision_date",
-               "source_id", "provenance", "derived_from", "note"]
+               "source_id", "provenance", "derived_from", "note", "commune_group"]
 TARGET_COLS = ["target_id", "scope", "vintage", "unit_code", "admin_level", "level", "target_year",
                "target_share", "target_count", "source_id", "provenance", "note"]
 AGG_COLS = ["aggregate_id", "area_code", "admin_level", "year", "as_of", "metric", "value",
@@ -264,6 +265,9 @@ def build(src: Path, curated: Path) -> dict:
         check_source(where, r["source_id"])
         if r["criteria_set"] and r["criteria_set"] not in CRITERIA_SETS:
             raise BuildError(f"{where}: column criteria_set: {r['criteria_set']!r}")
+        group = r.get("commune_group", "")   # optional curated column
+        if group not in COMMUNE_GROUPS or (group and r["criteria_set"] != "2026-2030"):
+            raise BuildError(f"{where}: column commune_group: {group!r} (1, 2 or 3, on 2026-2030 records only)")
         # Provenance rule: official only with a decision number AND date.
         prov = "official" if r["decision_no"] and r["decision_date"] else "reported"
         rid = status_id(vid, code, year, level)
@@ -274,7 +278,8 @@ def build(src: Path, curated: Path) -> dict:
                        "criteria_set": r["criteria_set"], "criteria_met": r["criteria_met"],
                        "criteria_total": r["criteria_total"], "missing_criteria": r["missing_criteria"],
                        "decision_no": r["decision_no"], "decision_date": r["decision_date"],
-                       "source_id": r["source_id"], "provenance": prov, "derived_from": "", "note": note}
+                       "source_id": r["source_id"], "provenance": prov, "derived_from": "", "note": note,
+                       "commune_group": group}
         if r["xa_stated"]:
             district_rules.append((where, rid, r["xa_stated"]))
 

@@ -255,3 +255,24 @@ def test_target_on_the_wrong_vintage_for_its_year(small):
     write_csv(small / "records" / "targets.csv", cols, [[row[c] for c in cols]])
     err, _ = one_error(small, file="records/targets.csv", row=2, column="vintage", value="42-2019")
     assert "drawn on 42-2020" in err.message
+
+
+def test_commune_group_only_on_the_2026_2030_set_and_only_1_2_3(small):
+    path = small / "records" / "status.csv"
+    write_csv(path, STATUS_COLS, [
+        status_row(record_id="S-1", vintage="42-2020", unit_code="18499", year="2023", commune_group="2"),
+        status_row(record_id="S-2", vintage="42-2020", unit_code="18502", year="2023",
+                   criteria_set="2026-2030", commune_group="4"),
+    ])
+    e, _ = one_error(small, row=2, column="commune_group", value="2", message="has no commune groups")
+    e, _ = one_error(small, row=3, column="commune_group", value="4", message="must be one of 1, 2, 3")
+
+
+def test_a_status_file_without_the_commune_group_column_still_passes(small):
+    path = small / "records" / "status.csv"
+    old = [c for c in STATUS_COLS if c != "commune_group"]
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    write_csv(path, old, [[r[c] for c in old] for r in rows])
+    rep = run_check(small)
+    assert rep.ok, rep.format()

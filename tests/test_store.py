@@ -229,3 +229,22 @@ def test_init_seed_and_rollback_on_each_backend(db_url, small_records, monkeypat
     assert len(ds.units) == csv_rows(small_records / "registers" / "units.csv")
     assert ds.crosswalk.inferred.dtype == bool and ds.crosswalk.inferred.sum() == 4
     assert ds.status.unit_code.tolist() == ["18499"]
+
+
+def test_commune_group_is_stored_and_read_as_an_integer(sqlite_url, small_records, monkeypatch):
+    """Migration 0003: a 2026-2030 record keeps its commune group (51/2025/QĐ-TTg groups 1-3);
+    older records and files without the column read as missing."""
+    monkeypatch.setenv("NTM_GEODATA_DIR", str(small_records))
+    path = small_records / "records" / "status.csv"
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    new = dict(rows[0], record_id="S-x-2026", year="2026", criteria_set="2026-2030", commune_group="3")
+    cols = [c for c, _ in store.TABLES["status"]]
+    write_csv(path, cols, [[r[c] for c in cols] for r in rows + [new]])
+    ds = load_dataset(get_engine(sqlite_url))
+    assert ds.status["commune_group"].dtype == "Int64"
+    by_id = ds.status.set_index("record_id")["commune_group"]
+    assert by_id["S-x-2026"] == 3 and pd.isna(by_id["S-42-2020-18499-2023-standard"])
+    with get_engine(sqlite_url).connect() as c:
+        names = {r[0] for r in c.execute(text("SELECT name FROM schema_version"))}
+    assert "status_commune_group" in names
