@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# Under CI=true a skipped test fails the run (tests/ci_skips.py).
+pytest_plugins = ["ci_skips"]
+
 REPO = Path(__file__).resolve().parents[1]
 GEODATA = REPO / "geodata"
 
