@@ -7,7 +7,7 @@ The database is created and seeded from `geodata/` on first use.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import text
@@ -27,19 +27,35 @@ class Dataset:
     targets: pd.DataFrame
     aggregates: pd.DataFrame
     vintages: pd.DataFrame
+    # Locality indicators, reporting obligations and receipts (migration 0003).
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    obligations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    report_receipts: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    # the frames the illustrative fill adds rows to
+    _FILLED = ("status", "indicators", "report_receipts")
+
+    def _illustrative_rows(self, name: str) -> pd.Series | None:
+        df = getattr(self, name)
+        if "provenance" not in df.columns:
+            return None
+        return df["provenance"].astype(str) == ILLUSTRATIVE
 
     @property
     def has_illustrative(self) -> bool:
-        return "provenance" in self.status.columns and bool(
-            (self.status["provenance"].astype(str) == ILLUSTRATIVE).any())
+        return any(m is not None and bool(m.any()) for m in map(self._illustrative_rows, self._FILLED))
 
     def with_illustrative(self, include: bool) -> "Dataset":
         """The dataset as the "illustrative" switch shows it: the one place that decides which
-        status rows the fill adds. Without it, no illustrative row."""
+        rows the fill adds (status, indicators, report receipts). Without it, no illustrative row."""
         if include or not self.has_illustrative:
             return self
-        keep = self.status["provenance"].astype(str) != ILLUSTRATIVE
-        return dataclasses.replace(self, status=self.status[keep].copy())
+        out = {}
+        for name in self._FILLED:
+            m = self._illustrative_rows(name)
+            if m is not None and m.any():
+                out[name] = getattr(self, name)[~m].copy()
+        return dataclasses.replace(self, **out)
 
 
 def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -56,7 +72,7 @@ def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def read_table(engine: Engine, table: str) -> pd.DataFrame:
     cols = [c for c, _ in TABLES[table]]
-    extra = ", import_id" if table in HISTORY_TABLES else ""
+    extra = ", import_id" if table in HISTORY_TABLES or table == "report_receipts" else ""
     where = " WHERE superseded_by IS NULL" if table in HISTORY_TABLES else ""
     order = " ORDER BY id" if table in HISTORY_TABLES else ""
     with engine.connect() as c:
@@ -75,4 +91,4 @@ def load_dataset(engine: Engine | None = None, refresh: bool = True) -> Dataset:
     init_db(engine, refresh=refresh)
     return Dataset(**{t: read_table(engine, t) for t in
                       ("units", "crosswalk", "criteria", "sources", "status", "targets",
-                       "aggregates", "vintages")})
+                       "aggregates", "vintages", "indicators", "obligations", "report_receipts")})

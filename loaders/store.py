@@ -56,13 +56,34 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                    ("year", "int"), ("as_of", "str"), ("metric", "str"), ("value", "float"),
                    ("denominator", "float"), ("source_id", "str"), ("provenance", "str"),
                    ("note", "str")],
+    # Locality indicators (migration 0003): entered values only; criteria_met and reports_on_time
+    # are computed by the metrics from the status and receipt records.
+    "indicators": [("record_id", "str"), ("vintage", "str"), ("unit_code", "str"),
+                   ("admin_level", "str"), ("period", "str"), ("indicator", "str"), ("value", "float"),
+                   ("qualifier", "str"), ("basis", "str"), ("definition", "str"), ("source_id", "str"),
+                   ("provenance", "str"), ("note", "str")],
+    "obligations": [("obligation_id", "str"), ("province_code", "str"), ("applies_to", "str"),
+                    ("frequency", "str"), ("due_day", "int"), ("due_date", "str"),
+                    ("in_force_from", "str"), ("in_force_to", "str"), ("tracked_by", "str"),
+                    ("source_id", "str"), ("section", "str"), ("title_vi", "str"), ("title_en", "str"),
+                    ("quote", "str"), ("note", "str")],
+    # Who reported on which (unit, period) and when (UTC ISO): written by indicator imports; the
+    # seeded rows are the illustrative fill's only.
+    "report_receipts": [("vintage", "str"), ("unit_code", "str"), ("period", "str"),
+                        ("received_at", "str"), ("username", "str"), ("provenance", "str"),
+                        ("note", "str")],
 }
 # Columns a file may omit (filled with empty values).
 # `status.commune_group` (2026-2030 set only) is optional so files written before it existed
 # (and the illustrative fill) still load.
-OPTIONAL = {"criteria": {"note"}, "status": {"commune_group"}}
-# Tables whose rows keep history (current rows: superseded_by IS NULL).
-HISTORY_TABLES = ("status", "targets")
+OPTIONAL = {"criteria": {"note"}, "status": {"commune_group"}, "indicators": {"definition", "note"},
+            "report_receipts": {"note"}}
+# Tables whose rows keep history (current rows: superseded_by IS NULL), with their record key.
+HISTORY_TABLES = ("status", "targets", "indicators")
+HISTORY_KEYS = {"status": "record_id", "targets": "target_id", "indicators": "record_id"}
+# Seeded tables whose illustrative fill lives in records/illustrative/<table>_illustrative.csv.
+ILLUSTRATIVE_FILES = {"status": "status_illustrative.csv", "indicators": "indicators_illustrative.csv",
+                      "report_receipts": "report_receipts_illustrative.csv"}
 
 
 class SeedError(Exception):
@@ -167,11 +188,12 @@ def seed_files(root: Path | None = None) -> dict[str, list[Path]]:
         "crosswalk": [registers_dir(root) / "crosswalk.csv"],
         "criteria": [criteria_dir(root) / "criteria.csv"],
     }
-    for t in ("sources", "status", "targets", "aggregates"):
+    for t in ("sources", "status", "targets", "aggregates", "indicators", "obligations"):
         files[t] = [p for p in [rec / f"{t}.csv"] if p.is_file()]
+    files["report_receipts"] = []
     illus = rec / "illustrative"
-    if illus.is_dir():
-        files["status"] += sorted(illus.glob("*.csv"))
+    for t, name in ILLUSTRATIVE_FILES.items():
+        files[t] += [p for p in [illus / name] if p.is_file()]
     return files
 
 
@@ -309,22 +331,23 @@ def reseed(engine: Engine, root: Path | None = None) -> dict[str, int]:
     fp = geodata_fingerprint(root)
     frames = read_seed_frames(root)
     with engine.begin() as c:
-        for table, key in (("status", "record_id"), ("targets", "target_id")):
+        for table, key in HISTORY_KEYS.items():
             sup = dict(c.execute(text(f"SELECT {key}, superseded_by FROM {table} "
                                       "WHERE import_id IS NULL AND superseded_by IS NOT NULL")).fetchall())
             c.execute(text(f"DELETE FROM {table} WHERE import_id IS NULL"))
             df = frames[table].copy()
             df["superseded_by"] = [sup.get(k) for k in df[key]]
             _insert(c, table, df, extra=("superseded_by",))
+        c.execute(text("DELETE FROM report_receipts WHERE import_id IS NULL"))
+        _insert(c, "report_receipts", frames["report_receipts"])
         new_sources = set(frames["sources"]["source_id"])
-        kept = {r[0] for r in c.execute(text(
-            "SELECT source_id FROM status WHERE source_id IS NOT NULL UNION "
-            "SELECT source_id FROM targets WHERE source_id IS NOT NULL"))}
+        kept = {r[0] for r in c.execute(text(" UNION ".join(
+            f"SELECT source_id FROM {t} WHERE source_id IS NOT NULL" for t in HISTORY_TABLES)))}
         for (sid,) in c.execute(text("SELECT source_id FROM sources")).fetchall():
             if sid in new_sources or sid not in kept:
                 c.execute(text("DELETE FROM sources WHERE source_id = :s"), {"s": sid})
         _insert(c, "sources", frames["sources"])
-        for table in ("vintages", "units", "crosswalk", "criteria", "aggregates"):
+        for table in ("vintages", "units", "crosswalk", "criteria", "aggregates", "obligations"):
             c.execute(text(f"DELETE FROM {table}"))
             _insert(c, table, frames[table])
         _write_fingerprint(c, fp)

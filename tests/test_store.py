@@ -87,10 +87,11 @@ def test_load_dataset_with_the_shipped_records(db_url, monkeypatch):
     monkeypatch.delenv("NTM_GEODATA_DIR", raising=False)
     ds = load_dataset(get_engine(db_url))
     rec = REPO / "geodata" / "records"
-    for name in ("sources", "status", "targets", "aggregates"):
+    for name in ("sources", "status", "targets", "aggregates", "indicators", "obligations", "report_receipts"):
         expected = csv_rows(rec / f"{name}.csv") if (rec / f"{name}.csv").is_file() else 0
-        if name == "status" and (rec / "illustrative").is_dir():
-            expected += sum(csv_rows(p) for p in (rec / "illustrative").glob("*.csv"))
+        fill = rec / "illustrative" / store.ILLUSTRATIVE_FILES.get(name, "-")
+        if fill.is_file():
+            expected += csv_rows(fill)
         assert len(getattr(ds, name)) == expected, name
 
 
