@@ -21,7 +21,7 @@ from domain import levels, units, years
 from domain.vintages import drawing_day, vintage_from
 from loaders.boundaries import META_KEYS
 from loaders.paths import geodata_dir
-from loaders.store import OPTIONAL, TABLES
+from loaders.store import ILLUSTRATIVE_FILES, OPTIONAL, TABLES
 
 ADMIN_LEVELS = set(units.ADMIN_LEVELS)
 COMMUNE_TYPES = set(units.COMMUNE_TYPES)
@@ -463,9 +463,8 @@ def check_records(rep: Report, vint: dict, units: pd.DataFrame | None, crit: pd.
     agg = None
     if (rdir / "aggregates.csv").is_file():
         agg = _read_csv(rep, rdir / "aggregates.csv", "aggregates", "records/aggregates.csv")
-    status_files = [p for p in [rdir / "status.csv"] if p.is_file()]
-    if (rdir / "illustrative").is_dir():
-        status_files += sorted((rdir / "illustrative").glob("*.csv"))
+    status_files = [p for p in [rdir / "status.csv", rdir / "illustrative" / ILLUSTRATIVE_FILES["status"]]
+                    if p.is_file()]
     status = []
     for p in status_files:
         rel = str(p.relative_to(rep.root))
@@ -578,6 +577,11 @@ def check_records(rep: Report, vint: dict, units: pd.DataFrame | None, crit: pd.
                 rep.error(rel, row, "value", "", "must not be empty")
             _check_provenance(rep, rel, row, r.provenance, False)
             _check_source(rep, rel, row, r.source_id, source_ids, required=True)
+
+    from loaders import check_indicators as leadership   # indicators, obligations, receipts
+    leadership.check_indicators(rep, vint, units, src)
+    leadership.check_obligations(rep, vint, src)
+    leadership.check_receipts(rep, vint, units)
 
 
 def _int_col(rep, rel, row, col, val):
