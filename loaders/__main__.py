@@ -1,4 +1,4 @@
-"""`python -m loaders <command>`: init | check | import | history | rollback | users.
+"""`python -m loaders <command>`: init | check | import | history | rollback | users | obligations.
 
 Exit codes: 0 success, 1 invalid data (nothing written), 2 usage error or unreadable input.
 """
@@ -56,9 +56,10 @@ def main(argv: list[str] | None = None) -> int:
                "  history    list imports\n"
                "  rollback   roll back an import\n"
                "  users      manage editor accounts\n"
+               "  obligations  list reporting obligations; with --period, who reported on time\n"
                "Run `python -m loaders COMMAND --help` for a command's options.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["init", "check", *IMPORTER_COMMANDS], metavar="COMMAND")
+    ap.add_argument("command", choices=["init", "check", "obligations", *IMPORTER_COMMANDS], metavar="COMMAND")
     if not argv or argv[0] in ("-h", "--help"):
         ap.print_help()
         return 0 if argv else 2
@@ -69,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.command == "check":
         from loaders.check import main as check_main
         return check_main(rest)
+    if a.command == "obligations":
+        from loaders.obligations import main as obligations_main
+        return obligations_main(rest)
     return _importer(a.command, rest)
 
 

@@ -1,4 +1,5 @@
-"""``python -m metrics summary --province CODE --year YYYY [--district CODE] [--json]``.
+"""``python -m metrics summary --province CODE --year YYYY [--district CODE] [--json]`` and
+``python -m metrics index --province CODE --period P [--weights k=v,…] [--json]``.
 
 Exit codes (DESIGN §3): 0 success, 1 invalid data, 2 usage error or unreadable input.
 This module is the only place in ``metrics`` that loads the dataset.
@@ -36,7 +37,83 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the text output")
     s.add_argument("--illustrative", action="store_true",
                    help="include the generated illustrative fill (labelled as such); default: sourced records only")
+    from domain.indicators import INDICATORS
+    i = sub.add_parser("index", help="the leadership-effectiveness index of every locality of a province "
+                                     "for a period",
+                       description="Components, index (0–100, rank-based normalisation within the province "
+                                   "and period, weighted mean), rank and completeness of every locality "
+                                   "(former districts before 7/2025, communes after). A locality missing a "
+                                   "component of non-zero weight is incomplete (rank null).")
+    i.add_argument("--province", required=True, help="GSO province code, e.g. 42 (Hà Tĩnh)")
+    i.add_argument("--period", required=True, help="YYYY-MM, YYYY-Qn or YYYY, e.g. 2024-05")
+    i.add_argument("--weights", help="k=v,… replacing the default weight 1 of the listed components "
+                                     f"({', '.join(INDICATORS)}); unlisted keep theirs")
+    i.add_argument("--json", action="store_true", help="print one JSON object")
+    i.add_argument("--sensitivity", action="store_true", help="add how much the ranking moves when each "
+                                                              "weight is set to 0 or doubled")
+    i.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the text output")
+    i.add_argument("--illustrative", action="store_true",
+                   help="include the generated illustrative fill (labelled as such); default: sourced records only")
     return p
+
+
+def _index_text(r: dict, lang: str) -> str:
+    from domain.text import t
+    f = lambda x, d=1: "—" if x is None else format_number(x, lang, d)  # noqa: E731
+    out = [t("leadership.cli_title", lang, province=r["province"], period=r["period"], vintage=r["vintage"]),
+           t("leadership.method_short", lang),
+           "weights: " + ", ".join(f"{k}={v}" for k, v in r["weights"].items()), ""]
+    for loc in r["localities"]:
+        rank = "—" if loc["rank"] is None else str(loc["rank"])
+        extra = "" if loc["complete"] else "  " + t("leadership.incomplete_missing", lang,
+                                                    missing=", ".join(loc["missing"]))
+        out.append(f"{rank:>3}  {f(loc['index'])}  {loc['unit_code']} {loc['name']}{extra}")
+    return "\n".join(out)
+
+
+def _index(args) -> int:
+    from metrics.index import WeightsError, parse_weights, weights_with
+    from domain.periods import PeriodError, parse
+    try:
+        period = parse(args.period)
+        weights = weights_with(parse_weights(args.weights))
+    except (PeriodError, WeightsError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    ds = _dataset()
+    if isinstance(ds, int):
+        return ds
+    ds = ds.with_illustrative(args.illustrative)
+    from .indicators import Context
+    from .leadership import build_index
+    try:
+        r = build_index(Context(ds, args.province), period, weights, sensitivity=args.sensitivity)
+    except MetricsInputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    r["illustrative"] = bool(args.illustrative)
+    return _print(json.dumps(r, ensure_ascii=False, indent=2) if args.json else _index_text(r, args.lang))
+
+
+def _dataset():
+    try:
+        from loaders.dataset import load_dataset
+        return load_dataset()
+    except (OSError, ImportError) as e:
+        print(f"error: cannot read the dataset: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:
+        print(f"error: invalid data: {e}", file=sys.stderr)
+        return 1
+
+
+def _print(text: str) -> int:
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 def _text(s: dict, lang: str) -> str:
@@ -103,15 +180,11 @@ def _text(s: dict, lang: str) -> str:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        from loaders.dataset import load_dataset
-        ds = load_dataset()
-    except (OSError, ImportError) as e:
-        print(f"error: cannot read the dataset: {e}", file=sys.stderr)
-        return 2
-    except ValueError as e:
-        print(f"error: invalid data: {e}", file=sys.stderr)
-        return 1
+    if args.command == "index":
+        return _index(args)
+    ds = _dataset()
+    if isinstance(ds, int):
+        return ds
     ds = ds.with_illustrative(args.illustrative)
     from .summary import build_summary
     try:
@@ -119,12 +192,4 @@ def main(argv=None) -> int:
     except MetricsInputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    try:
-        if args.json:
-            print(json.dumps(s, ensure_ascii=False, indent=2))
-        else:
-            print(_text(s, args.lang))
-        sys.stdout.flush()
-    except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 0
+    return _print(json.dumps(s, ensure_ascii=False, indent=2) if args.json else _text(s, args.lang))
