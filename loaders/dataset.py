@@ -27,7 +27,7 @@ class Dataset:
     targets: pd.DataFrame
     aggregates: pd.DataFrame
     vintages: pd.DataFrame
-    # Locality indicators, reporting obligations and receipts (migration 0003).
+    # Locality indicators, reporting obligations and receipts (migration 0004).
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
     obligations: pd.DataFrame = field(default_factory=pd.DataFrame)
     report_receipts: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -56,7 +56,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                    ("year", "int"), ("as_of", "str"), ("metric", "str"), ("value", "float"),
                    ("denominator", "float"), ("source_id", "str"), ("provenance", "str"),
                    ("note", "str")],
-    # Locality indicators (migration 0003): entered values only; criteria_met and reports_on_time
+    # Locality indicators (migration 0004): entered values only; criteria_met and reports_on_time
     # are computed by the metrics from the status and receipt records.
     "indicators": [("record_id", "str"), ("vintage", "str"), ("unit_code", "str"),
                    ("admin_level", "str"), ("period", "str"), ("indicator", "str"), ("value", "float"),

@@ -1,4 +1,4 @@
--- 0003: locality indicators (the leadership-effectiveness index), reporting obligations and the
+-- 0004: locality indicators (the leadership-effectiveness index), reporting obligations and the
 -- receipts that show who reported on time. Portable SQLite + PostgreSQL SQL ({{ID}}, see 0001).
 -- indicators keeps history like status: a replaced row points at its successor (superseded_by);
 -- import_id names the import that wrote it. report_receipts holds one row per (unit, period) an
