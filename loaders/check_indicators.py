@@ -27,6 +27,14 @@ def _iso_day(v) -> dt.date | None:
         return None
 
 
+def _unit_info(units) -> dict:
+    """(vintage, unit_code) → (admin_level, unit_type) from the units register."""
+    if units is None:
+        return {}
+    return {(v, c): (lvl, ty) for v, c, lvl, ty in zip(units.vintage, units.unit_code, units.admin_level,
+                                                        units.unit_type)}
+
+
 def check_period_vintage(rep, rel, row, vintage, period, vint) -> None:
     """A row's vintage must be the one valid on its period's last day (the unit's code means
     something else in another vintage)."""
@@ -57,9 +65,7 @@ def check_indicators(rep, vint: dict, units, sources) -> None:
     """records/indicators.csv (sourced) and records/illustrative/indicators_illustrative.csv."""
     b = _base()
     rdir = rep.root / "records"
-    unit_info = {} if units is None else {
-        (v, c): (lvl, ty) for v, c, lvl, ty in zip(units.vintage, units.unit_code, units.admin_level,
-                                                    units.unit_type)}
+    unit_info = _unit_info(units)
     source_ids = set() if sources is None else set(sources.source_id)
     numbered = set() if sources is None else {
         s for s, n, d in zip(sources.source_id, sources.doc_number, sources.doc_date)
@@ -153,9 +159,7 @@ def check_receipts(rep, vint: dict, units) -> None:
     df = b._read_csv(rep, path, "report_receipts", rel)
     if df is None:
         return
-    unit_info = {} if units is None else {
-        (v, c): (lvl, ty) for v, c, lvl, ty in zip(units.vintage, units.unit_code, units.admin_level,
-                                                    units.unit_type)}
+    unit_info = _unit_info(units)
     for i, r in enumerate(df.itertuples(index=False)):
         row = i + 2
         info = unit_info.get((r.vintage, r.unit_code))
