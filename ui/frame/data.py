@@ -142,3 +142,25 @@ def transitions(province: str, year_a: int, year_b: int, tok: str, illustrative:
 def history(unit_code: str, vintage: str, tok: str, illustrative: bool = False) -> pd.DataFrame:
     from metrics.history import unit_history
     return unit_history(dataset(illustrative), unit_code, vintage)
+
+
+# ---- the leadership index and reporting ------------------------------------------
+
+RECHECK_MINUTES = 10   # a report's "not yet due" turns "missing" at its deadline: re-read this often
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _leadership(province: str, tok: str, illustrative: bool, now_key: str):
+    from datetime import datetime
+
+    from metrics.indicators import Context
+    return Context(dataset(illustrative), province, now=datetime.fromisoformat(now_key))
+
+
+def leadership(province: str, tok: str, illustrative: bool = False):
+    """The province's indicator context (``metrics.indicators.Context``), shared by the sessions and
+    rebuilt after an import (``tok``) and every few minutes (deadlines pass)."""
+    from domain.periods import local_now
+    now = local_now()
+    now = now.replace(minute=now.minute - now.minute % RECHECK_MINUTES, second=0, microsecond=0)
+    return _leadership(str(province), tok, bool(illustrative), now.isoformat())

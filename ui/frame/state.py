@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from domain.levels import RECOGNISED_LEVELS, STANDARD
+from domain.periods import PeriodError
+from domain.periods import parse as parse_period
+from metrics.index import WeightsError, parse_weights, weights_text, weights_with
 from ui.frame.i18n import LANGS, default_lang
 
 DEFAULT_PROVINCE = "42"                # DESIGN §3: Hà Tĩnh unless the link says otherwise
@@ -19,7 +22,9 @@ CRITERIA = "criteria"                  # the criteria layer, beside the recognis
 FOCUS_LEVELS = RECOGNISED_LEVELS + (CRITERIA,)
 DEFAULT_LEVEL = STANDARD
 LAYERS = ("commune", "district")       # extension: which map layer is shown
-PARAMS = ("province", "district", "year", "level", "compare", "lang", "layer", "commune")
+# the leadership page's own view: a reporting period, the index weights, the selected locality
+PAGE_PARAMS = ("period", "weights", "locality")
+PARAMS = ("province", "district", "year", "level", "compare", "lang", "layer", "commune") + PAGE_PARAMS
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ class ViewState:
     lang: str = "vi"
     layer: str = "commune"
     commune: str | None = None
+    period: str | None = None      # YYYY-MM, YYYY-Qn or YYYY (the leadership page)
+    weights: str | None = None     # k=v,… of the index weights that differ from the defaults
+    locality: str | None = None    # unit code of the locality whose card is open
 
     def as_params(self) -> dict[str, str]:
         """Only non-default values go into the URL, so links stay short."""
@@ -58,6 +66,9 @@ class ViewState:
             out["layer"] = self.layer
         if self.commune:
             out["commune"] = self.commune
+        for key in PAGE_PARAMS:
+            if getattr(self, key):
+                out[key] = getattr(self, key)
         out["lang"] = self.lang
         return out
 
@@ -127,12 +138,35 @@ def parse_params(params: dict, choices: Choices) -> tuple[ViewState, list[tuple[
         notices.append(("commune", p.get("commune")))
         commune = None
 
+    period = (p.get("period") or "").strip() or None
+    if period is not None:
+        try:
+            period = str(parse_period(period))
+        except PeriodError:
+            notices.append(("period", p.get("period")))
+            period = None
+
+    weights = (p.get("weights") or "").strip() or None
+    if weights is not None:
+        try:
+            weights = weights_text(weights_with(parse_weights(weights))) or None
+        except WeightsError:
+            notices.append(("weights", p.get("weights")))
+            weights = None
+
+    # a locality is checked against the period's localities by the page (it depends on the period)
+    locality = (p.get("locality") or "").strip() or None
+    if locality is not None and not locality.isalnum():
+        notices.append(("locality", p.get("locality")))
+        locality = None
+
     for key in p:
         if key not in PARAMS and not key.startswith("embed"):
             notices.append((key, p[key]))
 
     return ViewState(province=province, district=district, year=year, level=level,
-                     compare=compare, lang=lang, layer=layer, commune=commune), notices
+                     compare=compare, lang=lang, layer=layer, commune=commune, period=period,
+                     weights=weights, locality=locality), notices
 
 
 # ---- Streamlit binding -------------------------------------------------------

@@ -59,3 +59,33 @@ def criteria_colour(criteria_met, criteria_total) -> str:
         return LEVEL_COLOURS["unknown"]
     share = min(max(share, 0.0), 1.0)
     return CRITERIA_COLOURS[min(int(share * len(CRITERIA_COLOURS)), len(CRITERIA_COLOURS) - 1)]
+
+
+# Leadership index (0…100) in five fixed classes: a sequential green scale (distinct from the
+# level blues), "incomplete" white with the hatch of "unknown" — never the colour of a low index.
+INDEX_COLOURS = {"i0": "#ffffcc", "i1": "#c2e699", "i2": "#78c679", "i3": "#31a354", "i4": "#006837",
+                 "incomplete": "#ffffff"}
+INDEX_TEXT_COLOURS = {"i0": "#000000", "i1": "#000000", "i2": "#000000", "i3": "#ffffff", "i4": "#ffffff",
+                      "incomplete": "#000000"}
+# Reporting states: blue on time, orange late, dark red missing, light grey not yet due; every
+# cell also carries a letter, so colour is never the only cue.
+REPORT_COLOURS = {"on_time": "#4393c3", "late": "#fdb863", "missing": "#b2182b", "open": "#e0e0e0"}
+REPORT_TEXT_COLOURS = {"on_time": "#ffffff", "late": "#000000", "missing": "#ffffff", "open": "#000000"}
+# Successive segments of a series split at a definition change.
+SERIES_COLOURS = ("#2166ac", "#b35806", "#542788", "#1b7837")
+
+
+def index_colour(key: str) -> str:
+    return INDEX_COLOURS.get(key, INDEX_COLOURS["incomplete"])
+
+
+def report_colour(state: str) -> str:
+    return REPORT_COLOURS.get(state, REPORT_COLOURS["open"])
+
+
+def report_text_colour(state: str) -> str:
+    return REPORT_TEXT_COLOURS.get(state, "#000000")
+
+
+def series_colour(i: int) -> str:
+    return SERIES_COLOURS[i % len(SERIES_COLOURS)]
