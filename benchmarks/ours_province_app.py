@@ -9,12 +9,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
-from ui.frame import layout  # noqa: E402
 from ui.blocks import panels  # noqa: E402
+from ui.frame import data, layout  # noqa: E402
+from ui.frame.context import PageContext  # noqa: E402
 from ui.frame.state import ViewState  # noqa: E402
 
 st.set_page_config(page_title="NTM Atlas — province map", layout="wide")
 years = list(layout.choices().years)
 year = st.select_slider("Năm", options=years, value=2024 if 2024 in years else years[-1], key="year")
-view = ViewState(province="42", year=year, lang="vi")
-panels.commune_map(view, False, "map_main", year, "level", height=600)
+ctx = PageContext(ViewState(province="42", year=year, lang="vi"), layout.choices(), False, data.token(False))
+panels.commune_map(ctx, "map_main", "level", height=600)

@@ -2,27 +2,24 @@
 boundary attribution (VI and EN), provenance classes and the illustrative label."""
 import streamlit as st
 
-from ui.frame import data, layout, state
+from domain.levels import PROVENANCE
+from ui import frame
 from ui.blocks import panels, tables
-from ui.frame.i18n import t
+from ui.frame import data
 
-layout.ensure_frame()
-view = state.current()
-lang = view.lang
-illus = layout.show_illustrative()
-panels.page_title("sources.title", view)
-st.write(t("sources.intro", lang))
+ctx = frame.page("sources.title", national="allow")
+st.write(ctx.t("sources.intro"))
 ds = data.dataset(True)
-st.dataframe(tables.sources_table(ds.sources, lang), hide_index=True, width="stretch",
-             column_config=tables.link_config(lang), height=min(36 * (len(ds.sources) + 1) + 4, 720))
+st.dataframe(tables.sources_table(ds.sources, ctx.lang), hide_index=True, width="stretch",
+             column_config=tables.link_config(ctx.lang), height=min(36 * (len(ds.sources) + 1) + 4, 720))
 
-st.subheader(t("sources.boundaries", lang))
-panels.boundary_attribution(view)
+st.subheader(ctx.t("sources.boundaries"))
+panels.boundary_attribution(ctx)
 
-st.subheader(t("sources.provenance", lang))
-for cls in ("official", "reported", "derived", "illustrative"):
-    st.markdown(f"- **{t('provenance.' + cls, lang)}** — {t('provenance.' + cls + '_help', lang)}")
+st.subheader(ctx.t("sources.provenance"))
+for cls in PROVENANCE:
+    st.markdown(f"- **{ctx.t('provenance.' + cls)}** — {ctx.t('provenance.' + cls + '_help')}")
 
-st.subheader(t("sources.illustrative", lang))
+st.subheader(ctx.t("sources.illustrative"))
 n_illus = int((ds.status["provenance"].astype(str) == "illustrative").sum())
-st.write(t("sources.illustrative_some", lang, n=n_illus) if n_illus else t("sources.illustrative_none", lang))
+st.write(ctx.t("sources.illustrative_some", n=n_illus) if n_illus else ctx.t("sources.illustrative_none"))

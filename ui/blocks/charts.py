@@ -5,20 +5,22 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.frame import data
-from ui.maps import palette
+import streamlit as st
+
+from ui.blocks import tables
 from ui.frame.i18n import t
+from ui.maps import palette
 
 LEVELS = ("standard", "advanced", "model")
 
 
-def area_name(code: str, view, illus: bool) -> str:
-    ds = data.dataset(illus)
-    u = ds.units[ds.units["unit_code"].astype(str) == str(code)]
+def area_name(ctx, code: str) -> str:
+    units = ctx.dataset().units
+    u = units[units["unit_code"].astype(str) == str(code)]
     return str(u.iloc[0]["name"]) if len(u) else str(code)
 
 
-def level_chart(series: pd.DataFrame, area: str, kind: str, lang: str, targets, view) -> go.Figure:
+def level_chart(series: pd.DataFrame, area: str, kind: str, lang: str, targets) -> go.Figure:
     """kind = "count" (at-least counts) or "share" (of eligible communes)."""
     s = series[series["area_code"].astype(str) == str(area)]
     fig = go.Figure()
@@ -76,3 +78,56 @@ def criteria_chart(series: pd.DataFrame, area: str, lang: str):
                       margin={"l": 40, "r": 10, "t": 20, "b": 40}, font={"size": 14},
                       legend={"orientation": "h", "y": -0.25})
     return fig
+
+
+CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def province_targets(ctx) -> pd.DataFrame:
+    """Province targets on communes (records), for the reference marks on charts."""
+    tg = ctx.dataset().targets
+    if tg is None or not len(tg):
+        return pd.DataFrame()
+    return tg[(tg["scope"].astype(str) == "province") & (tg["unit_code"].astype(str) == ctx.province)]
+
+
+def area_picker(ctx, series: pd.DataFrame) -> str:
+    """The area whose series the charts show: the province or one of its districts."""
+    areas = [ctx.province] + sorted(a for a in series["area_code"].astype(str).unique()
+                                    if a != ctx.province and a != "VN")
+    return st.selectbox(ctx.t("progress.area"), areas, key="ntm_w_prog_area",
+                        format_func=lambda a: ctx.t("progress.whole_province") if a == ctx.province
+                        else area_name(ctx, a))
+
+
+def level_charts(ctx, series: pd.DataFrame, area: str) -> None:
+    """Counts and shares per level (targets as reference marks) and the criteria average."""
+    lang = ctx.lang
+    targets = province_targets(ctx) if area == ctx.province else None
+    st.subheader(t("progress.counts", lang))
+    st.plotly_chart(level_chart(series, area, "count", lang, targets), width="stretch",
+                    key="prog_counts", config=CONFIG)
+    st.subheader(t("progress.shares", lang))
+    st.plotly_chart(level_chart(series, area, "share", lang, targets), width="stretch",
+                    key="prog_shares", config=CONFIG)
+    st.caption(t("progress.criteria_set_note", lang))
+    fig = criteria_chart(series, area, lang)
+    if fig is not None:
+        st.subheader(t("progress.criteria_avg", lang))
+        st.plotly_chart(fig, width="stretch", key="prog_criteria", config=CONFIG)
+
+
+def transitions(ctx) -> None:
+    """Communes by level in two chosen years, and the communes whose level changed."""
+    lang = ctx.lang
+    st.subheader(t("progress.transitions", lang))
+    a, b = st.columns(2)
+    years = list(ctx.years)
+    ya = a.selectbox(t("progress.year_a", lang), years, index=max(0, years.index(ctx.year) - 1), key="ntm_w_tr_a")
+    yb = b.selectbox(t("progress.year_b", lang), years, index=years.index(ctx.year), key="ntm_w_tr_b")
+    tr = ctx.transitions(int(ya), int(yb))
+    st.dataframe(tables.transitions_matrix(tr, lang, ya, yb), width="stretch")
+    changed = tables.transitions_table(tr, lang, ya, yb)
+    if len(changed):
+        st.caption(t("progress.changed", lang, n=len(changed)))
+        st.dataframe(changed, hide_index=True, width="stretch")

@@ -7,15 +7,14 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ui.frame import data
+from ui.frame.context import PageContext
 from ui.frame.i18n import t
-from ui.frame.state import ViewState
 
 
-def commune_center(view: ViewState, year: int):
-    vintage = data.vintage_for(view.province, year)
-    g = data.communes_geo(vintage)
-    sel = g[g["unit_code"].astype(str) == str(view.commune)]
+def commune_center(ctx: PageContext):
+    """(lat, lng) of a point inside the selected commune, on the year's vintage."""
+    g = ctx.communes_geo()
+    sel = g[g["unit_code"].astype(str) == str(ctx.commune)]
     if not len(sel):
         return None
     p = sel.geometry.iloc[0].representative_point()
@@ -55,25 +54,24 @@ def source_links(ds, source_ids) -> str:
     return "<ul>" + "".join(items) + "</ul>" if items else ""
 
 
-def panel(view: ViewState, illus: bool) -> None:
-    lang = view.lang
-    tok = data.token(illus)
-    ds = data.dataset(illus)
-    status = data.status(view.province, view.year, tok, illus)
-    row = status[status["unit_code"].astype(str) == str(view.commune)]
+def panel(ctx: PageContext) -> None:
+    """The selected commune's detail panel."""
+    lang, code = ctx.lang, str(ctx.commune)
+    ds = ctx.dataset()
+    status = ctx.status()
+    row = status[status["unit_code"].astype(str) == code]
     if not len(row):
         return
     r = row.iloc[0]
-    vintage = data.vintage_for(view.province, view.year)
     with st.container(border=True, key="ntm_detail"):
         st.subheader(t("detail.title", lang, name=r["name"]))
         level = str(r["level"]) if bool(r["eligible"]) else "not_applicable"
         st.write(t("detail.district", lang, name=r["district_name"]) + " · " +
-                 t("detail.level_now", lang, year=view.year, level=t(f"levels.{level}", lang)))
+                 t("detail.level_now", lang, year=ctx.year, level=t(f"levels.{level}", lang)))
         a, b = st.columns(2)
         with a:
             st.markdown(f"**{t('detail.history', lang)}**")
-            hist = data.history(str(view.commune), vintage, tok, illus)
+            hist = ctx.history(code, ctx.vintage())
             if len(hist):
                 from ui.blocks.tables import history_table
                 st.dataframe(history_table(hist, ds, lang), hide_index=True, width="stretch")
@@ -89,7 +87,7 @@ def panel(view: ViewState, illus: bool) -> None:
             elif pd.isna(met):
                 st.caption(t("detail.criteria_unknown", lang))
             st.markdown(f"**{t('detail.target', lang)}**")
-            tg = ds.targets[(ds.targets["scope"].astype(str) == "unit") & (ds.targets["unit_code"].astype(str) == str(view.commune))]
+            tg = ds.targets[(ds.targets["scope"].astype(str) == "unit") & (ds.targets["unit_code"].astype(str) == code)]
             if len(tg):
                 st.markdown("\n".join(f"- {t('levels.' + str(x.level), lang)} — {int(x.target_year)}" for x in tg.itertuples()))
             else:

@@ -36,19 +36,19 @@ VIEW_COLUMNS = ["unit_code", "name", "unit_type", "district_code", "district_nam
                 "decision_no", "decision_date", "source_id", "provenance", "mixed", "illustrative", "note"]
 
 
-def view_frame(view, illus: bool) -> pd.DataFrame:
-    st_ = data.status(view.province, view.year, data.token(illus), illus)
-    if view.district:
-        st_ = st_[st_["district_code"].astype(str) == view.district]
+def view_frame(ctx) -> pd.DataFrame:
+    """The communes on screen (the province, or the view's district) with their status."""
+    st_ = ctx.status()
+    if ctx.district:
+        st_ = st_[st_["district_code"].astype(str) == ctx.district]
     out = st_[[c for c in VIEW_COLUMNS if c in st_.columns]].copy()
-    out.insert(0, "year", view.year)
+    out.insert(0, "year", ctx.year)
     return out
 
 
-def view_geojson(view, illus: bool) -> bytes:
-    frame = view_frame(view, illus)
-    vintage = data.vintage_for(view.province, view.year)
-    geo = data.communes_geo(vintage)
+def view_geojson(ctx) -> bytes:
+    frame = view_frame(ctx)
+    geo = ctx.communes_geo()
     geo = geo[geo["unit_code"].astype(str).isin(frame["unit_code"].astype(str))]
     by_code = {str(r["unit_code"]): r for r in frame.to_dict("records")}
     gj = ntm_map.communes_geojson(geo)
@@ -58,47 +58,46 @@ def view_geojson(view, illus: bool) -> bytes:
     return json.dumps(gj, ensure_ascii=False).encode("utf-8")
 
 
-def citation_line(view, illus: bool) -> str:
+def citation_line(ctx) -> str:
     """The citation of the view: the same short source list the exports print."""
     from ui.export.share import citation, citation_sources
-    return citation(citation_sources(data.dataset(illus), view_frame(view, illus), view.lang), view.lang)
+    return citation(citation_sources(ctx.dataset(), view_frame(ctx), ctx.lang), ctx.lang)
 
 
-def _name(view, kind: str, ext: str) -> str:
-    parts = ["ntm", view.province] + ([view.district] if view.district else []) + [str(view.year), kind]
+def _name(ctx, kind: str, ext: str) -> str:
+    parts = ["ntm", ctx.province] + ([ctx.district] if ctx.district else []) + [str(ctx.year), kind]
     return "-".join(parts) + f".{ext}"
 
 
-def render(view, illus: bool) -> None:
-    lang = view.lang
-    prov = t(f"provinces.{view.province}", lang)
-    st.subheader(t("data.on_screen", lang, province=prov, year=view.year))
-    frame = view_frame(view, illus)
-    if illus and "illustrative" in frame.columns and frame["illustrative"].fillna(False).astype(bool).any():
+def render(ctx) -> None:
+    """What is on screen, as CSV and GeoJSON, with its citation."""
+    lang = ctx.lang
+    prov = t(f"provinces.{ctx.province}", lang)
+    st.subheader(t("data.on_screen", lang, province=prov, year=ctx.year))
+    frame = view_frame(ctx)
+    if ctx.illustrative and "illustrative" in frame.columns and frame["illustrative"].fillna(False).astype(bool).any():
         st.error(t("app.illustrative_banner", lang), icon=":material/warning:")
     c1, c2 = st.columns(2)
-    c1.download_button(t("data.csv_view", lang), safe_csv(frame), file_name=_name(view, "communes", "csv"),
+    c1.download_button(t("data.csv_view", lang), safe_csv(frame), file_name=_name(ctx, "communes", "csv"),
                        mime="text/csv", key="dl_view_csv")
-    c2.download_button(t("data.geojson_view", lang), view_geojson(view, illus),
-                       file_name=_name(view, "communes", "geojson"), mime="application/geo+json", key="dl_view_geojson")
+    c2.download_button(t("data.geojson_view", lang), view_geojson(ctx),
+                       file_name=_name(ctx, "communes", "geojson"), mime="application/geo+json", key="dl_view_geojson")
     st.markdown(f"**{t('data.citation', lang)}**")
-    st.code(citation_line(view, illus), language=None, wrap_lines=True)
+    st.code(citation_line(ctx), language=None, wrap_lines=True)
     st.caption(t("data.csv_note", lang))
 
 
-def province_geojson_all_years(view, illus: bool) -> bytes:
+def province_geojson_all_years(ctx) -> bytes:
     """Every commune of the province on each of its vintages, with the level and
     provenance of every year drawn on that vintage (level_2019, provenance_2019, …)."""
-    from ui.frame.layout import choices
-    tok = data.token(illus)
     by_vintage: dict = {}
-    for y in choices().years:
-        by_vintage.setdefault(data.vintage_for(view.province, y), []).append(y)
+    for y in ctx.years:
+        by_vintage.setdefault(ctx.vintage(y), []).append(y)
     features = []
     for vintage, years in by_vintage.items():
         geo = data.communes_geo(vintage)
         gj = ntm_map.communes_geojson(geo)
-        frames = {y: data.status(view.province, y, tok, illus).set_index("unit_code") for y in years}
+        frames = {y: ctx.status(y).set_index("unit_code") for y in years}
         for f in gj["features"]:
             code = f["properties"]["unit_code"]
             f["properties"]["vintage"] = vintage
@@ -110,13 +109,14 @@ def province_geojson_all_years(view, illus: bool) -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
 
 
-def render_all(view, illus: bool) -> None:
-    lang = view.lang
-    ds = data.dataset(illus)
+def render_all(ctx) -> None:
+    """Everything: every year's map of the province, every record, source and target."""
+    lang = ctx.lang
+    ds = ctx.dataset()
     st.subheader(t("data.everything", lang))
-    if view.province != "all":
-        st.download_button(t("data.geojson_all", lang), province_geojson_all_years(view, illus),
-                           file_name=f"ntm-{view.province}-all-years.geojson", mime="application/geo+json",
+    if not ctx.national:
+        st.download_button(t("data.geojson_all", lang), province_geojson_all_years(ctx),
+                           file_name=f"ntm-{ctx.province}-all-years.geojson", mime="application/geo+json",
                            key="dl_all_geojson")
     c1, c2, c3 = st.columns(3)
     c1.download_button(t("data.csv_all", lang), safe_csv(ds.status), file_name="ntm-status-all.csv",

@@ -8,22 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from metrics.fmt import format_number, format_percent
-from ui.frame import data, layout
+from ui.frame import data, layout, state
+from ui.frame.context import PageContext, holdout_codes
+from ui.frame.i18n import t
 from ui.maps import legend, palette
 from ui.maps import province as ntm_map
-from ui.frame.i18n import t
-from ui.frame.state import ViewState
 
 LEVELS = ("standard", "advanced", "model")
-
-
-def page_title(key: str, view: ViewState) -> None:
-    st.title(t(key, view.lang))
-    st.caption(f"{t('provinces.' + view.province, view.lang)} · {t('app.year', view.lang)} {view.year}")
-
-
-def national_notice(view: ViewState) -> None:
-    st.info(t("map.national_note", view.lang))
 
 
 def caption_text(summary: dict, lang: str, level: str = "standard") -> str | None:
@@ -33,8 +24,10 @@ def caption_text(summary: dict, lang: str, level: str = "standard") -> str | Non
     return by_level.get(lang) or caps.get(lang)
 
 
-def caption(summary: dict, lang: str, level: str = "standard") -> None:
-    text = caption_text(summary, lang, level)
+def caption(ctx: PageContext, summary: dict | None = None, level: str | None = None) -> None:
+    """The metrics-written caption of the view (the province's, or ``summary``'s)."""
+    summary = ctx.summary() if summary is None else summary
+    text = caption_text(summary, ctx.lang, level or ctx.level)
     if text:
         st.html(f'<p class="ntm-caption" data-testid="ntm-caption">{html.escape(str(text))}</p>')
 
@@ -47,14 +40,6 @@ def province_row(counts: pd.DataFrame) -> pd.Series:
 def _at_least(row: pd.Series, level: str) -> int:
     ladder = ("standard", "advanced", "model")
     return int(sum(int(row.get(lv, 0) or 0) for lv in ladder[ladder.index(level):]))
-
-
-def province_targets(view: ViewState, illus: bool) -> pd.DataFrame:
-    """Province targets on communes (records), for the reference marks on charts."""
-    tg = data.dataset(illus).targets
-    if tg is None or not len(tg):
-        return pd.DataFrame()
-    return tg[(tg["scope"].astype(str) == "province") & (tg["unit_code"].astype(str) == view.province)]
 
 
 def pick_target(targets: list, level: str, year: int, scope: str = "province"):
@@ -95,9 +80,9 @@ def target_text(tg: dict | None, lang: str) -> str:
     return text
 
 
-def kpi_tiles(view: ViewState, counts: pd.DataFrame, summary: dict) -> None:
-    lang = view.lang
-    row = province_row(counts)
+def kpi_tiles(ctx: PageContext) -> None:
+    lang, summary = ctx.lang, ctx.summary()
+    row = province_row(ctx.counts())
     eligible = int(row["eligible"])
     targets = (summary or {}).get("targets") or []
     cols = st.columns(4)
@@ -109,12 +94,11 @@ def kpi_tiles(view: ViewState, counts: pd.DataFrame, summary: dict) -> None:
             st.html(layout.tile(t(f"levels.at_least_{level}", lang), format_number(n, lang),
                                 t("overview.kpi_of", lang, count=format_number(n, lang), den=format_number(eligible, lang))
                                 + " · " + format_percent(share, lang),
-                                target_text(pick_target(targets, level, view.year), lang),
+                                target_text(pick_target(targets, level, ctx.year), lang),
                                 palette.level_colour(level), testid=f"kpi-{level}"))
     with cols[3]:
         lad = (summary or {}).get("district_ladder") or {}
-        dst = data.district_status(view.province, view.year, data.token(layout.show_illustrative()),
-                                   layout.show_illustrative())
+        dst = ctx.district_status()
         done = int(dst["level"].astype(str).isin(["standard", "advanced", "model", "completed"]).sum())
         st.html(layout.tile(t("overview.districts", lang), format_number(done, lang),
                             t("overview.districts_value", lang, count=format_number(done, lang),
@@ -124,15 +108,12 @@ def kpi_tiles(view: ViewState, counts: pd.DataFrame, summary: dict) -> None:
                             palette.level_colour("completed"), testid="kpi-districts"))
 
 
-def map_inputs(view: ViewState, illus: bool, year: int, district: str | None = None) -> dict:
-    """Geometry + status URLs for a province (or one district) and a year's vintage."""
-    tok = data.token(illus)
-    vintage = data.vintage_for(view.province, year)
-    communes = data.communes_geo(vintage)
-    districts = data.districts_geo(vintage)
-    geo = _geo_urls(vintage, district)
-    status_u = _status_url(view.province, vintage, tok, illus)
-    return {"vintage": vintage, "communes": communes, "districts": districts, "geo": geo, "status": status_u}
+def map_inputs(ctx: PageContext, district: str | None = None) -> dict:
+    """Geometry + status URLs for the province (or one district) and the year's vintage."""
+    vintage = ctx.vintage()
+    return {"vintage": vintage, "communes": data.communes_geo(vintage), "districts": data.districts_geo(vintage),
+            "geo": _geo_urls(vintage, district),
+            "status": _status_url(ctx.province, vintage, ctx.cache_key, ctx.illustrative)}
 
 
 @st.cache_data(show_spinner=False)
@@ -141,58 +122,42 @@ def _geo_urls(vintage: str, district: str | None) -> dict:
 
 
 @st.cache_data(show_spinner=False)
-def _status_url(province: str, vintage: str, tok: str, illus: bool) -> str:
+def _status_url(province: str, vintage: str, cache_key: str, illus: bool) -> str:
     """Every year drawn on this vintage, in one file the browser fetches once."""
-    from ui.frame.layout import choices
-    years = [y for y in choices().years if data.vintage_for(province, y) == vintage]
-    per_year = {y: data.status(province, y, tok, illus) for y in years}
-    per_district = {y: data.district_status(province, y, tok, illus) for y in years}
-    held = {}
-    for y in years:
-        h = data.holdouts(province, y, tok, illus)
-        held[y] = holdout_codes(h)
+    years = [y for y in layout.choices().years if data.vintage_for(province, y) == vintage]
+    per_year = {y: data.status(province, y, cache_key, illus) for y in years}
+    per_district = {y: data.district_status(province, y, cache_key, illus) for y in years}
+    held = {y: holdout_codes(data.holdouts(province, y, cache_key, illus)) for y in years}
     return ntm_map.status_url(f"{province}-{vintage}-{'i' if illus else 'r'}",
                               ntm_map.status_payload(per_year, per_district, held))
 
 
-def commune_map(view: ViewState, illus: bool, key: str, year: int, mode: str, height: int = 560,
-                district: str | None = None, highlight: str | None = None, center=None, zoom=None):
-    inp = map_inputs(view, illus, year, district)
+def commune_map(ctx: PageContext, key: str, mode: str, height: int = 560, district: str | None = None,
+                highlight: str | None = None, center=None, zoom=None):
+    """The province (or one district's) map of ``ctx.year``; returns the clicked commune code."""
+    inp = map_inputs(ctx, district)
     c = inp["communes"] if district is None else inp["communes"][inp["communes"]["district_code"].astype(str) == district]
     m = ntm_map.base_map(ntm_map.bounds_center(c), zoom=9 if district is None else 11)
-    fg = ntm_map.view_group(inp["geo"], inp["status"], year, mode, view.lang, highlight=highlight)
+    fg = ntm_map.view_group(inp["geo"], inp["status"], ctx.year, mode, ctx.lang, highlight=highlight)
     return ntm_map.render(m, fg, key=f"{key}-{inp['vintage']}-{district or 'all'}", height=height,
                           center=center, zoom=zoom)
 
 
-def small_map(view: ViewState, illus: bool, key: str) -> None:
-    st.subheader(t("overview.small_map", view.lang, year=view.year))
-    commune_map(view, illus, key, view.year, "level", height=420)
-    st.page_link("pages/map.py", label=t("overview.open_map", view.lang), icon=":material/map:",
-                 query_params=view.as_params())
+def small_map(ctx: PageContext, key: str) -> None:
+    st.subheader(ctx.t("overview.small_map", year=ctx.year))
+    commune_map(ctx, key, "level", height=420)
+    st.page_link("pages/map.py", label=ctx.t("overview.open_map"), icon=":material/map:",
+                 query_params=ctx.view.as_params())
 
 
-def holdout_codes(h: pd.DataFrame) -> set:
-    """Units the holdout rules list as holdouts (not those merely without a record)."""
-    if not len(h):
-        return set()
-    if "listed_as" in h.columns:
-        h = h[h["listed_as"].astype(str) == "holdout"]
-    return set(h["unit_code"].astype(str))
-
-
-def true_holdouts(h: pd.DataFrame) -> pd.DataFrame:
-    return h[h["listed_as"].astype(str) == "holdout"] if len(h) and "listed_as" in h.columns else h
-
-
-def holdouts_callout(view: ViewState, illus: bool) -> None:
-    lang = view.lang
+def holdouts_callout(ctx: PageContext) -> None:
+    lang = ctx.lang
     st.subheader(t("overview.holdouts_title", lang))
-    h = true_holdouts(data.holdouts(view.province, view.year, data.token(illus), illus))
+    h = ctx.true_holdouts()
     if not len(h):
-        st.write(t("overview.holdouts_none", lang, year=view.year))
+        st.write(t("overview.holdouts_none", lang, year=ctx.year))
         return
-    st.write(t("overview.holdouts_count", lang, n=len(h), year=view.year))
+    st.write(t("overview.holdouts_count", lang, n=len(h), year=ctx.year))
     lines = []
     for r in h.head(8).itertuples(index=False):
         if pd.notna(r.target_year):
@@ -205,12 +170,14 @@ def holdouts_callout(view: ViewState, illus: bool) -> None:
     if len(h) > 8:
         lines.append(f"- … (+{len(h) - 8})")
     st.markdown("\n".join(lines))
-    st.page_link("pages/holdouts.py", label=t("pages.holdouts", lang), icon=":material/flag:", query_params=view.as_params())
+    st.page_link("pages/holdouts.py", label=t("pages.holdouts", lang), icon=":material/flag:",
+                 query_params=ctx.view.as_params())
 
 
-def provenance_summary(view: ViewState, status: pd.DataFrame, counts: pd.DataFrame) -> None:
-    lang = view.lang
+def provenance_summary(ctx: PageContext) -> None:
+    lang = ctx.lang
     st.subheader(t("overview.provenance_title", lang))
+    status = ctx.status()
     el = status[status["eligible"].astype(bool)]
     prov = el["provenance"].astype(str).where(el["level"].astype(str) != "unknown", "unknown")
     n = prov.value_counts()
@@ -221,31 +188,50 @@ def provenance_summary(view: ViewState, status: pd.DataFrame, counts: pd.DataFra
         st.caption(t("overview.as_of", lang, date=dates.max().strftime("%d/%m/%Y")))
 
 
-def map_legend(view: ViewState, illus: bool, year: int, mode: str, district: str | None = None) -> None:
-    lang = view.lang
-    tok = data.token(illus)
+def map_legend(ctx: PageContext, mode: str, district: str | None = None) -> None:
+    """The legend of ``ctx.year``'s map beside it."""
+    lang, year = ctx.lang, ctx.year
     if mode == "district":
-        st.html(legend.district_legend_html(data.district_status(view.province, year, tok, illus), year, lang))
+        st.html(legend.district_legend_html(ctx.district_status(), year, lang))
         return
-    status = data.status(view.province, year, tok, illus)
+    status = ctx.status()
     if district:
         status = status[status["district_code"].astype(str) == district]
     if mode == "criteria":
         st.html(legend.criteria_legend_html(status, year, lang))
         return
-    counts = data.counts(view.province, year, tok, illus)
+    counts = ctx.counts()
     row = counts[counts["area_code"].astype(str) == district].iloc[0] if district else province_row(counts)
-    h = data.holdouts(view.province, year, tok, illus)
-    communes_h = h[h["admin_level"].astype(str) == "commune"] if len(h) and "admin_level" in h.columns else h
-    st.html(legend.level_legend_html(row, year, lang, holdouts=len(holdout_codes(communes_h))))
+    st.html(legend.level_legend_html(row, year, lang, holdouts=len(ctx.holdout_codes(admin_level="commune"))))
 
 
-def district_targets(view: ViewState, summary: dict) -> None:
+def district_picker(ctx: PageContext) -> PageContext:
+    """The district choice of /area (bound to the URL's ``district``); the context with the
+    chosen district, or with none when no valid district is chosen."""
+    dstat = ctx.district_status()
+    names = dict(zip(dstat["unit_code"].astype(str), dstat["name"].astype(str)))
+    options = [c for c in ctx.choices.districts.get(ctx.province, ()) if c in names]
+    st.session_state["ntm_w_district"] = ctx.district if ctx.district in options else None
+    st.selectbox(ctx.t("area.pick"), options, key="ntm_w_district", index=None,
+                 placeholder=ctx.t("area.pick_prompt"), format_func=lambda c: names.get(c, c),
+                 on_change=lambda: state.update(district=st.session_state.get("ntm_w_district"), commune=None))
+    ctx = ctx.refreshed()
+    return ctx if ctx.district in names else ctx.at(district=None)
+
+
+def district_level(ctx: PageContext) -> None:
+    """The district's own level in the view's year (district ladder)."""
+    dstat = ctx.district_status()
+    drow = dstat[dstat["unit_code"].astype(str) == ctx.district].iloc[0]
+    st.write(ctx.t("area.district_level", year=ctx.year, level=ctx.t(f"levels.{drow['level']}")))
+
+
+def district_targets(ctx: PageContext, summary: dict) -> None:
     """The district's targets with metrics' gaps: commune-share targets and the
     district's own recognition target."""
-    lang = view.lang
+    lang = ctx.lang
     rows = [r for r in (summary or {}).get("targets") or []
-            if str(r.get("area_code")) == str(view.district) and r.get("level")]
+            if str(r.get("area_code")) == str(ctx.district) and r.get("level")]
     if not rows:
         st.caption(t("detail.no_target", lang))
         return
@@ -263,10 +249,10 @@ def district_targets(view: ViewState, summary: dict) -> None:
     st.markdown("\n".join(lines))
 
 
-def boundary_attribution(view: ViewState) -> None:
+def boundary_attribution(ctx: PageContext) -> None:
     """Attribution of every vintage, in both languages, with licence and caveats."""
     from loaders.boundaries import list_vintages
-    lang = view.lang
+    lang = ctx.lang
     for vintage in list_vintages():
         meta = data.meta(vintage)
         with st.expander(f"{vintage} — {meta.get('province_name', '')}", expanded=False):
@@ -279,24 +265,23 @@ def boundary_attribution(view: ViewState) -> None:
                 st.markdown("\n".join(f"- {c}" for c in meta["caveats"]))
 
 
-def share_and_export(view: ViewState, illus: bool, page: str, briefing: bool = False) -> None:
+def share_and_export(ctx: PageContext, page: str, briefing: bool = False) -> None:
     """Share link, citation and image/briefing downloads (export module), folded away.
     Its content is built only while the expander is open (it depends on the year, so
     a closed one would otherwise be rebuilt and re-sent on every year change)."""
-    if view.province == "all":
+    if ctx.national:
         return
-    box = st.expander(t("app.share_export", view.lang), expanded=False, key=f"ntm_share_open_{page}",
+    box = st.expander(ctx.t("app.share_export"), expanded=False, key=f"ntm_share_open_{page}",
                       on_change="rerun")
     if not box.open:
         return
     with box:
         from ui.export.buttons import briefing_buttons, map_buttons
         from ui.export.share import render_share
-        ds = data.dataset(illus)
-        status = data.status(view.province, view.year, data.token(illus), illus)
-        ids = status["source_id"].dropna().astype(str).unique().tolist()
+        ds = ctx.dataset()
+        ids = ctx.status()["source_id"].dropna().astype(str).unique().tolist()
         titles = ds.sources[ds.sources["source_id"].astype(str).isin(ids)]["title"].astype(str).tolist()[:3]
-        render_share(view, titles, view.lang, page=page)
-        map_buttons(view, illustrative=illus)
+        render_share(ctx.view, titles, ctx.lang, page=page)
+        map_buttons(ctx.view, illustrative=ctx.illustrative)
         if briefing:
-            briefing_buttons(view, illustrative=illus)
+            briefing_buttons(ctx.view, illustrative=ctx.illustrative)

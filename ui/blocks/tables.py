@@ -44,7 +44,7 @@ def unit_targets(ds, codes) -> dict:
     return out
 
 
-def communes_table(status: pd.DataFrame, ds, lang: str, view, illus) -> pd.DataFrame:
+def communes_table(status: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
     targets = unit_targets(ds, status["unit_code"])
     rows = []
     for r in status.itertuples(index=False):

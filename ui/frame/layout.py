@@ -81,6 +81,19 @@ def year_picker(view: ViewState, ch: Choices, key: str) -> None:
                      on_change=lambda: state.update(year=int(st.session_state[key]), compare=None))
 
 
+def page_title(key: str, view: ViewState, with_year: bool = True, caption: bool = True) -> None:
+    """The page's title and, under it, the province (and the year, unless the page has its own
+    year control beside a map)."""
+    st.title(t(key, view.lang))
+    if caption:
+        where = t(f"provinces.{view.province}", view.lang)
+        st.caption(f"{where} · {t('app.year', view.lang)} {view.year}" if with_year else where)
+
+
+def national_notice(lang: str) -> None:
+    st.info(t("map.national_note", lang))
+
+
 def notices(bad: list, lang: str) -> None:
     for param, value in bad:
         st.warning(t("app.bad_param", lang, param=str(param), value=str(value)), icon=":material/warning:")
