@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-import unicodedata
 
 import pandas as pd
 import pytest
 
-from ui.frame import i18n
 from ui.blocks.downloads import safe_csv
 from ui.maps.province import _Show, expand_table, status_payload
 from ui.maps.search import fold, search
@@ -77,16 +75,6 @@ def test_safe_csv_neutralises_formulas():
     back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     assert back["a"].tolist() == ["'=1+1", "'+SUM(A1)", "'-2", "'@cmd", "ok", ""]
     assert back["n"].tolist() == ["1", "2", "3", "4", "5", "6"]
-
-
-def test_string_tables_match_and_are_nfc():
-    vi, en = i18n.table("vi"), i18n.table("en")
-    assert set(vi) == set(en)
-    for key, text in vi.items():
-        assert unicodedata.is_normalized("NFC", text), key
-    assert i18n.t("levels.standard", "vi") == "Đạt chuẩn NTM"
-    with pytest.raises(KeyError):
-        i18n.t("no.such.key", "vi")
 
 
 def test_show_script_cannot_close_its_tag():

@@ -23,7 +23,7 @@ def commune_center(ctx: PageContext):
 
 def _criteria_names(ds, criteria_set: str, ids: list[str], lang: str) -> list[str]:
     crit = ds.criteria
-    col = "name_vi" if lang == "vi" else "name_en"
+    col = f"name_{lang}"
     out = []
     for cid in ids:
         row = crit[(crit["criteria_set"].astype(str) == str(criteria_set)) & (crit["criterion_id"].astype(str) == cid)]

@@ -42,6 +42,8 @@ def render(ctx: PageContext) -> None:
         ctx = controls(ctx)
     playing = bool(st.session_state.get("ntm_playing"))
     st.fragment(run_every=PLAY_STEP_S if playing else None)(year_view)(ctx)
+    if ctx.national:
+        st.stop()   # as the province pages on the national layer: nothing after the map
 
 
 # ---- controls (year-independent: a change reruns the page) ------------------------------------

@@ -27,7 +27,7 @@ def criteria_names(ds, criteria_set, ids: str, lang: str) -> str:
     if ids is None or pd.isna(ids) or not str(ids).strip():
         return ""
     crit = ds.criteria
-    col = "name_vi" if lang == "vi" else "name_en"
+    col = f"name_{lang}"
     out = []
     for cid in [s.strip() for s in str(ids).split(";") if s.strip()]:
         row = crit[(crit["criteria_set"].astype(str) == str(criteria_set)) & (crit["criterion_id"].astype(str) == cid)]

@@ -12,28 +12,15 @@ import time
 
 import streamlit as st
 
+from domain.text import t
 from loaders.importer import accounts
 
 _SID = "ntm_session_id"
 _FAILS = "ntm_login_failures"
 MAX_FAILS, LOCK_SECONDS = 5, 60
 
-TEXT = {
-    "vi": {"title": "Đăng nhập biên tập viên", "user": "Tên đăng nhập", "password": "Mật khẩu",
-           "submit": "Đăng nhập", "bad": "Sai tên đăng nhập hoặc mật khẩu.", "sso": "Đăng nhập bằng tài khoản cơ quan (SSO)",
-           "locked": "Đăng nhập sai quá nhiều lần; thử lại sau {s} giây.", "logout": "Đăng xuất",
-           "as": "Đã đăng nhập: {u} ({role}, {scope})", "expired": "Phiên làm việc đã hết hạn; hãy đăng nhập lại.",
-           "unknown_sso": "Tài khoản {u} chưa được quản trị viên cấp quyền.", "all": "toàn bộ"},
-    "en": {"title": "Editor login", "user": "Username", "password": "Password", "submit": "Log in",
-           "bad": "Wrong username or password.", "sso": "Log in with your organisation account (SSO)",
-           "locked": "Too many failed attempts; try again in {s} seconds.", "logout": "Log out",
-           "as": "Logged in: {u} ({role}, {scope})", "expired": "Your session expired; please log in again.",
-           "unknown_sso": "Account {u} has not been granted access by an administrator.", "all": "all"},
-}
-
-
 def _t(lang, key, **kw):
-    return TEXT.get(lang, TEXT["vi"])[key].format(**kw)
+    return t(f"editor.login.{key}", lang, **kw)
 
 
 def session_minutes() -> int:

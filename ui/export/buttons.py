@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import re
 
-_LABELS = {
-    "vi": {"briefing": "Báo cáo tóm tắt (trình chiếu / in)", "map": "Ảnh bản đồ",
-           "prepare": "Tạo tệp {fmt}", "download": "Tải {fmt}", "building": "Đang tạo tệp {fmt}…",
-           "done": "Đã tạo tệp {fmt}", "failed": "Không tạo được tệp {fmt}: {error}",
-           "step_data": "Tính số liệu từ bản ghi…", "step_draw": "Vẽ bản đồ và trang…"},
-    "en": {"briefing": "Briefing pack (slides / print)", "map": "Map image",
-           "prepare": "Prepare {fmt}", "download": "Download {fmt}", "building": "Building the {fmt} file…",
-           "done": "{fmt} file ready", "failed": "Could not build the {fmt} file: {error}",
-           "step_data": "Computing the figures from the records…", "step_draw": "Drawing the map and pages…"},
-}
+from domain.levels import STANDARD
+from domain.text import DEFAULT_LANG, t
+from ui.frame.state import DEFAULT_PROVINCE
+
+
+def _label(key: str, lang: str, **values) -> str:
+    return t(f"export.buttons.{key}", lang, **values)
+
 
 MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -41,57 +39,54 @@ def file_name(kind: str, params: dict, fmt: str) -> str:
 def _button(kind: str, fmt: str, params: dict, lang: str, illustrative: bool, build) -> None:
     import streamlit as st
 
-    L = _LABELS.get(lang, _LABELS["vi"])
     name = file_name(kind, params, fmt)
     store_key = f"ntm_export::{name}::{int(illustrative)}"
-    if st.button(L["prepare"].format(fmt=fmt.upper()), key=f"prep::{store_key}"):
-        with st.status(L["building"].format(fmt=fmt.upper()), expanded=False) as status:
+    if st.button(_label("prepare", lang, fmt=fmt.upper()), key=f"prep::{store_key}"):
+        with st.status(_label("building", lang, fmt=fmt.upper()), expanded=False) as status:
             try:
-                st.write(L["step_data"])   # the build computes the figures, then draws
-                st.write(L["step_draw"])
+                st.write(_label("step_data", lang))   # the build computes the figures, then draws
+                st.write(_label("step_draw", lang))
                 data = build()
                 st.session_state[store_key] = data
-                status.update(label=L["done"].format(fmt=fmt.upper()), state="complete")
+                status.update(label=_label("done", lang, fmt=fmt.upper()), state="complete")
             except Exception as exc:  # show, never a traceback to the reader
-                status.update(label=L["failed"].format(fmt=fmt.upper(), error=exc), state="error")
+                status.update(label=_label("failed", lang, fmt=fmt.upper(), error=exc), state="error")
     data = st.session_state.get(store_key)
     if data is not None:
-        st.download_button(L["download"].format(fmt=fmt.upper()), data=data, file_name=name,
+        st.download_button(_label("download", lang, fmt=fmt.upper()), data=data, file_name=name,
                            mime=MIME[fmt], key=f"dl::{store_key}")
+
+
+def _buttons(state, kind: str, formats: tuple[str, str], illustrative: bool, build) -> None:
+    """A heading and one prepare/download pair per format; ``build(ds, params, lang, fmt)``."""
+    import streamlit as st
+
+    from ui.export.build import dataset_for
+    from ui.export.share import view_params
+
+    p = view_params(state)
+    lang = p.get("lang", DEFAULT_LANG)
+    st.markdown(f"**{_label(kind, lang)}**")
+    for col, fmt in zip(st.columns(len(formats)), formats):
+        with col:
+            _button(kind, fmt, p, lang, illustrative,
+                    lambda fmt=fmt: build(dataset_for(illustrative), p, lang, fmt))
 
 
 def briefing_buttons(state, *, illustrative: bool = False) -> None:
     """PPTX and PDF briefing pack of the view (province or district, year, language)."""
-    import streamlit as st
+    from ui.export.build import build_briefing
 
-    from ui.export.build import build_briefing, dataset_for
-    from ui.export.share import view_params
-
-    p = view_params(state)
-    lang = p.get("lang", "vi")
-    st.markdown(f"**{_LABELS.get(lang, _LABELS['vi'])['briefing']}**")
-    cols = st.columns(2)
-    for col, fmt in zip(cols, ("pptx", "pdf")):
-        with col:
-            _button("briefing", fmt, p, lang, illustrative,
-                    lambda fmt=fmt: build_briefing(dataset_for(illustrative), p.get("province", "42"),
-                                                   int(p["year"]), p.get("district"), lang=lang, fmt=fmt))
+    _buttons(state, "briefing", ("pptx", "pdf"), illustrative,
+             lambda ds, p, lang, fmt: build_briefing(ds, p.get("province", DEFAULT_PROVINCE), int(p["year"]),
+                                                     p.get("district"), lang=lang, fmt=fmt))
 
 
 def map_buttons(state, *, illustrative: bool = False) -> None:
     """PNG and SVG image of the view's map (level or criteria colouring)."""
-    import streamlit as st
+    from ui.export.build import build_map_image
 
-    from ui.export.build import build_map_image, dataset_for
-    from ui.export.share import view_params
-
-    p = view_params(state)
-    lang = p.get("lang", "vi")
-    st.markdown(f"**{_LABELS.get(lang, _LABELS['vi'])['map']}**")
-    cols = st.columns(2)
-    for col, fmt in zip(cols, ("png", "svg")):
-        with col:
-            _button("map", fmt, p, lang, illustrative,
-                    lambda fmt=fmt: build_map_image(dataset_for(illustrative), p.get("province", "42"),
-                                                    int(p["year"]), p.get("district"),
-                                                    level=p.get("level", "standard"), lang=lang, fmt=fmt))
+    _buttons(state, "map", ("png", "svg"), illustrative,
+             lambda ds, p, lang, fmt: build_map_image(ds, p.get("province", DEFAULT_PROVINCE), int(p["year"]),
+                                                      p.get("district"), level=p.get("level", STANDARD),
+                                                      lang=lang, fmt=fmt))

@@ -15,7 +15,8 @@ import pandas as pd
 from ui.export import fonts
 from ui.export.view import MapView, _s, map_view, short_sources, source_labels
 from ui.export.pack import Kpi, Pack, Table
-from ui.export.strings import AT_LEAST, PROVENANCE_LABELS, level_label, t
+from domain.levels import PROVENANCE
+from ui.export.strings import at_least, level_label, provenance_text, t
 
 LEVELS = ("standard", "advanced", "model")
 MAX_TABLE_ROWS = 12           # rows that stay legible (≥ 14 pt) on one 16:9 slide
@@ -68,11 +69,10 @@ def _target_text(target: dict | None, lang: str) -> tuple[str, str]:
     unknown = int(target.get("unknown") or 0)
     if target.get("state") == "unverified":
         # the whole gap lies in communes without a record: never print it as a shortfall
-        return text, (f"{num(unknown, lang)} xã chưa có dữ liệu" if lang == "vi"
-                      else f"{num(unknown, lang)} communes without record")
+        return text, t("no_record_communes", lang, n=num(unknown, lang))
     late = ""
     if target.get("state") == "past_due":
-        late = " — quá hạn" if lang == "vi" else " — past due"
+        late = t("past_due", lang)
     amount = num(int(gap), lang)
     if unknown:
         low = target.get("gap_min")
@@ -92,7 +92,7 @@ def _kpis(view: MapView, summary: dict, districts: pd.DataFrame, lang: str) -> l
         target_text, gap = _target_text(_pick_target(targets, area, lv, view.year), lang)
         share = c.get(f"share_{lv}")
         kpis.append(Kpi(
-            label=AT_LEAST[lang][lv] if lv != "model" else level_label("model", lang),
+            label=at_least(lv, lang) if lv != "model" else level_label("model", lang),
             value=pct(share, lang) if share is not None and pd.notna(share) else "—",
             detail=t("share_of", lang, count=num(int(c[f"atleast_{lv}"]), lang), total=num(eligible, lang))
             + f" · {t('basis_computed', lang)}",
@@ -100,22 +100,18 @@ def _kpis(view: MapView, summary: dict, districts: pd.DataFrame, lang: str) -> l
     # District-level units: huyện on the district ladder, thị xã/thành phố "completed".
     d = districts if view.district is None else districts[districts["unit_code"].astype(str) == view.district]
     done = d["level"].isin(["standard", "advanced", "model", "completed"])
-    label = ("Huyện đạt chuẩn / hoàn thành NTM" if lang == "vi"
-             else "Districts standard / task completed")
     if view.district is None:
-        kpis.append(Kpi(label, f"{num(int(done.sum()), lang)}/{num(len(d), lang)}",
-                        "huyện, thị xã, thành phố" if lang == "vi" else "district-level units",
-                        "", level="completed"))
+        kpis.append(Kpi(t("districts_done", lang), f"{num(int(done.sum()), lang)}/{num(len(d), lang)}",
+                        t("district_units", lang), "", level="completed"))
     else:
         lv = str(d["level"].iloc[0]) if len(d) else "unknown"
-        kpis.append(Kpi("Mức của huyện" if lang == "vi" else "District level",
+        kpis.append(Kpi(t("district_level", lang),
                         level_label(lv, lang), fonts.nfc(d["name"].iloc[0]) if len(d) else "", "",
                         level=lv if lv in ("none", "standard", "advanced", "model", "completed") else "unknown"))
     unknown = int(c["unknown"])
     kpis.append(Kpi(level_label("unknown", lang), num(unknown, lang),
                     t("share_of", lang, count=num(unknown, lang), total=num(eligible, lang)),
-                    "Chưa tính vào số đạt chuẩn; không coi là chưa đạt" if lang == "vi"
-                    else "Not counted as attained, nor as not attained", level="unknown"))
+                    t("unknown_note", lang), level="unknown"))
     return kpis
 
 
@@ -156,7 +152,7 @@ def _criteria_names(ds, lang: str) -> dict:
     crit = getattr(ds, "criteria", None)
     if crit is None or crit.empty:
         return {}
-    name = "name_vi" if lang == "vi" else "name_en"
+    name = f"name_{lang}"
     out = {}
     for r in crit.to_dict("records"):
         out.setdefault(str(r["criterion_id"]), f"{r['criterion_id']} {r.get(name) or ''}".strip())
@@ -185,8 +181,8 @@ def _timeline(ds, row: dict, vintage: str, lang: str) -> str:
 def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFrame, lang: str) -> Table:
     num, pct = _fmt()
     if view.district is None:
-        cols = [t("district", lang), "Mức huyện" if lang == "vi" else "District level",
-                t("eligible", lang), AT_LEAST[lang]["standard"], AT_LEAST[lang]["advanced"],
+        cols = [t("district", lang), t("district_level_col", lang),
+                t("eligible", lang), at_least("standard", lang), at_least("advanced", lang),
                 level_label("model", lang), level_label("unknown", lang)]
         levels = districts.set_index(districts["unit_code"].astype(str))["level"]
         rows, row_levels = [], []
@@ -204,9 +200,8 @@ def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFram
                      if len(rows) > MAX_TABLE_ROWS + 2 else "", row_levels=row_levels)
     # A district's own pack: its communes.
     st = view.status
-    cols = ["Xã" if lang == "vi" else "Commune", t("level", lang),
-            "Tiêu chí đạt" if lang == "vi" else "Criteria met",
-            "Quyết định / năm" if lang == "vi" else "Decision / year", t("provenance", lang)]
+    cols = [t("commune", lang), t("level", lang), t("criteria_met", lang), t("decision_year", lang),
+            t("provenance", lang)]
     rows = []
     order = {"model": 0, "advanced": 1, "standard": 2, "none": 3, "unknown": 4, "not_applicable": 5}
     st = st.assign(_o=st["level"].map(order).fillna(9)).sort_values(["_o", "name"])
@@ -220,7 +215,7 @@ def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFram
         prov = _s(r.get("provenance"))
         # Short level names in this long table ("Không áp dụng", without the bracket).
         rows.append([fonts.nfc(_s(r["name"])), level_label(_s(r["level"]), lang).split(" (")[0], crit, basis,
-                     PROVENANCE_LABELS[lang][prov].split(" — ")[0] if prov in PROVENANCE_LABELS[lang] else "—"])
+                     provenance_text(prov, lang).split(" — ")[0] if prov in PROVENANCE else "—"])
     widths = [2.6, 2.6, 1.1, 2.4, 1.9]
     if all(r[2] == "—" for r in rows):       # no criteria counts recorded: drop the column
         cols, widths = cols[:2] + cols[3:], widths[:2] + widths[3:]
@@ -246,7 +241,7 @@ def _progress(prep, view: MapView, lang: str) -> tuple[pd.DataFrame, list[int], 
     s = series[(series["area_code"].astype(str) == area)
                & series["metric"].isin([f"count_{lv}" for lv in LEVELS])].copy()
     s["key"] = s["metric"].str.replace("count_", "", regex=False)
-    s["label"] = s["key"].map(lambda k: AT_LEAST[lang][k])
+    s["label"] = s["key"].map(lambda k: at_least(k, lang))
     s["value"] = pd.to_numeric(s["value"], errors="coerce")
     s["reported_label"] = t("basis_reported", lang)
     s = s.dropna(subset=["value"])
@@ -256,20 +251,16 @@ def _progress(prep, view: MapView, lang: str) -> tuple[pd.DataFrame, list[int], 
         s = s[(s["basis"] == "reported") | (s["year"] >= first)]
     changes = [y for y in years[1:] if default_criteria_set(y) != default_criteria_set(y - 1)]
     vintages = series[series["basis"] == "computed"].groupby("vintage")["year"].agg(["min", "max"])
-    notes = []
-    if lang == "vi":
-        notes.append("Đường liền: số xã tính từ bản ghi từng xã trên ranh giới hiệu lực của năm đó "
-                     "(xã chưa có bản ghi không được tính); điểm rỗng: số liệu báo cáo.")
-        if len(vintages) > 1:
-            notes.append("Ranh giới đổi giữa các năm: " + "; ".join(
-                f"{v} ({a}–{b})" for v, (a, b) in vintages.sort_values("min").iterrows()))
-    else:
-        notes.append("Lines: communes counted from per-commune records on the boundaries valid that "
-                     "year (communes with no record are not counted); hollow markers: reported figures.")
-        if len(vintages) > 1:
-            notes.append("Boundaries change between years: " + "; ".join(
-                f"{v} ({a}–{b})" for v, (a, b) in vintages.sort_values("min").iterrows()))
+    notes = [t("progress_note", lang)]
+    if len(vintages) > 1:
+        notes.append(t("boundary_changes", lang, spans="; ".join(
+            f"{v} ({a}–{b})" for v, (a, b) in vintages.sort_values("min").iterrows())))
     return s[["year", "key", "label", "value", "basis", "reported_label"]], changes, notes
+
+
+def _set_label(lang: str) -> str:
+    """"New criteria set from {year}", with ``{year}`` left for the chart to fill."""
+    return t("set_label", lang, year="{year}")
 
 
 def build_pack(ds, province: str, year: int, district: str | None = None, lang: str = "vi") -> Pack:
@@ -301,10 +292,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         no_record = no_record[no_record["district_code"].astype(str) == view.district]
     if len(no_record):
         num, _ = _fmt()
-        extra_note = (f"{num(len(no_record), lang)} xã chưa có bản ghi năm {year}: không liệt kê "
-                      "là chậm, cũng không tính là đạt." if lang == "vi" else
-                      f"{num(len(no_record), lang)} communes have no record for {year}: not listed "
-                      "as holdouts, nor counted as attained.")
+        extra_note = t("no_record_note", lang, n=num(len(no_record), lang), year=year)
         holdouts_table.note = " ".join(x for x in (holdouts_table.note, extra_note) if x)
 
     c = view.counts
@@ -315,28 +303,25 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         own |= (held["admin_level"] == "district") & (held["unit_code"].astype(str) == view.district)
         held_scope = held[own]
     cover_facts = [
-        f"{AT_LEAST[lang]['standard']}: {num(int(c['atleast_standard']), lang)}/"
+        f"{at_least('standard', lang)}: {num(int(c['atleast_standard']), lang)}/"
         f"{num(int(c['eligible']), lang)} {t('communes', lang)} ({t('basis_computed', lang)})",
         f"{level_label('unknown', lang)}: {num(int(c['unknown']), lang)} {t('communes', lang)}",
-        (f"Đơn vị chậm so với mục tiêu: {num(len(held_scope), lang)}" if lang == "vi"
-         else f"Holdouts behind their target: {num(len(held_scope), lang)}"),
+        t("holdouts_count", lang, n=num(len(held_scope), lang)),
     ]
 
     scope = view.scope_name
-    title = (f"Nông thôn mới — {scope}, năm {year}" if lang == "vi"
-             else f"New Rural Development — {scope}, {year}")
+    title = t("pack_title", lang, scope=scope, year=year)
     captions = summary.get("captions") or {}
     headline = fonts.nfc(captions.get(lang) or captions.get("vi") or "")
-    attribution = view.attribution_vi if lang == "vi" else view.attribution_en
+    attribution = getattr(view, f"attribution_{lang}")
     prov_counts = view.status[view.status["eligible"] & (view.status["level"] != "unknown")]["provenance"] \
         .value_counts()
     num, _ = _fmt()
     prov_lines = []
-    for cls, text in PROVENANCE_LABELS[lang].items():
-        n = int(prov_counts.get(cls, 0))
+    for cls in PROVENANCE:
+        text, n = provenance_text(cls, lang), int(prov_counts.get(cls, 0))
         prov_lines.append(f"{text}" + (f" — {num(n, lang)} {t('communes', lang)}" if n else ""))
-    short_attr = ("Ranh giới: censusVN2009 (MIT), tái dựng, chỉ mang tính minh họa"
-                  if lang == "vi" else "Boundaries: censusVN2009 (MIT), reconstructed, illustrative only")
+    short_attr = t("short_attribution", lang)
     return Pack(
         lang=lang, province_code=province, district_code=district, year=int(year), scope_name=scope,
         title=title, headline=headline, generated_on=format_date(dt.date.today(), lang),
@@ -348,7 +333,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         set_changes=changes,
         districts_table=_districts_table(view, counts, districts, lang),
         districts_title=t("district_table_title", lang) if district is None
-        else ("Các xã của huyện" if lang == "vi" else "Communes of the district"),
+        else t("district_communes", lang),
         sources=source_labels(ds, view.status["source_id"].dropna()),
         attribution_vi=view.attribution_vi, attribution_en=view.attribution_en,
         provenance_lines=prov_lines, illustrative=view.illustrative,
@@ -356,6 +341,6 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         source_line=fonts.nfc(f"{t('source', lang)}: {'; '.join(view.short_sources) or '—'}. "
                               f"{short_attr}"),
         extra={"citation": citation(view.short_sources, lang), "cover_facts": cover_facts,
-               "set_label": ("Bộ tiêu chí mới từ {year}" if lang == "vi" else "New criteria set from {year}"),
+               "set_label": _set_label(lang),
                "map_source_line": view.source_line, "summary": summary, "attribution": attribution},
     )

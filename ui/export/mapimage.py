@@ -155,7 +155,7 @@ def _drop_slivers(geom):
 
 
 def _holdout_label(lang: str) -> str:
-    return "Đơn vị chậm so với mục tiêu" if lang == "vi" else "Holdout (behind its target)"
+    return t("holdout_legend", lang)
 
 
 def draw_legend(ax, entries: list[LegendEntry], *, fontsize: float = 12, title: str | None = None):

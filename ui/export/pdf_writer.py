@@ -243,7 +243,7 @@ def _sources(pack: Pack, number: int) -> Page:
     step = 12 * 1.3 / 72
     cite = ""
     if pack.extra.get("citation"):
-        cite = f"{'Trích dẫn' if pack.lang == 'vi' else 'Cite as'}: {pack.extra['citation']}"
+        cite = f"{t('cite_as', pack.lang)}: {pack.extra['citation']}"
     cite_h = (len(page.wrap(cite, col_w, 12)) * step + 0.15) if cite else 0
     y = top
     y += page.text(MARGIN, y, col_w, t("sources_used", pack.lang), size=17, bold=True)

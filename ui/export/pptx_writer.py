@@ -38,7 +38,7 @@ def _style_run(run, size: float, bold: bool = False, colour: RGBColor = DARK, la
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.color.rgb = colour
-    run.font._rPr.set("lang", "vi-VN" if lang == "vi" else "en-GB")
+    run.font._rPr.set("lang", t("locale", lang))
 
 
 def add_text(slide, x, y, w, h, lines, size=18, bold=False, colour=DARK, align=PP_ALIGN.LEFT,
@@ -247,7 +247,7 @@ def _sources(prs, pack: Pack, number: int):
     col_w = (W - 2 * MARGIN - 0.4) / 2
     cite = ""
     if pack.extra.get("citation"):
-        cite = f"{'Trích dẫn' if pack.lang == 'vi' else 'Cite as'}: {pack.extra['citation']}"
+        cite = f"{t('cite_as', pack.lang)}: {pack.extra['citation']}"
     step = 13 * 1.2 / 72
     left = [(t("sources_used", pack.lang), 18, True, DARK)]
     budget = H - 0.75 - top - 0.4 - 18 * 1.2 / 72 - step       # room for the "more" line
@@ -291,7 +291,7 @@ def write_pptx(pack: Pack, out) -> None:
     prs.slide_width, prs.slide_height = Inches(W), Inches(H)
     prs.core_properties.title = fonts.nfc(pack.title)
     prs.core_properties.author = "NTM Atlas"
-    prs.core_properties.language = "vi-VN" if pack.lang == "vi" else "en-GB"
+    prs.core_properties.language = t("locale", pack.lang)
     _cover(prs, pack)
     _kpis(prs, pack, 2)
     _map(prs, pack, 3)

@@ -13,18 +13,10 @@ import unicodedata
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+from domain.text import t
+
 DEFAULT_BASE_URL = "http://localhost:8501"
 URL_PARAMS = ("province", "district", "year", "level", "compare", "lang")
-
-_LABELS = {
-    "vi": {"link": "Liên kết tới đúng khung nhìn này (bấm biểu tượng để sao chép)",
-           "cite": "Trích dẫn", "embed": "Mã nhúng (iframe)",
-           "iframe_title": "Bản đồ nông thôn mới — NTM Atlas"},
-    "en": {"link": "Link to exactly this view (click the icon to copy)",
-           "cite": "Citation", "embed": "Embed code (iframe)",
-           "iframe_title": "New Rural Development map — NTM Atlas"},
-}
-
 
 def view_params(url_state) -> dict[str, str]:
     """The URL-contract parameters of a view, from a ``ui.state.ViewState`` (or
@@ -76,14 +68,14 @@ def embed_snippet(url_state, base: str | None = None, *, height: int = 620) -> s
     params = view_params(url_state)
     lang = params.get("lang", "vi")
     src = html.escape(embed_url(url_state, base), quote=True)
-    title = html.escape(_LABELS.get(lang, _LABELS["vi"])["iframe_title"], quote=True)
+    title = html.escape(t("share.iframe_title", lang), quote=True)
     return (f'<iframe src="{src}" title="{title}" width="100%" height="{int(height)}" '
             f'style="border:0" loading="lazy"></iframe>')
 
 
 def format_date(day: dt.date, lang: str) -> str:
     """22/11/2026 in Vietnamese, 2026-11-22 (ISO, unambiguous) in English."""
-    return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
+    return day.strftime(t("export.date_format", lang))
 
 
 def citation(sources, lang: str = "vi", day: dt.date | None = None) -> str:
@@ -107,10 +99,9 @@ def render_share(url_state, sources, lang: str = "vi", page: str = "map") -> Non
     """Streamlit block: the link (``st.code`` has a copy button) and the citation."""
     import streamlit as st
 
-    labels = _LABELS.get(lang, _LABELS["vi"])
-    st.caption(labels["link"])
+    st.caption(t("share.link", lang))
     st.code(share_url(url_state, page), language=None, wrap_lines=True)
-    st.caption(labels["cite"])
+    st.caption(t("share.cite", lang))
     st.code(citation(sources, lang), language=None, wrap_lines=True)
 
 
@@ -118,5 +109,5 @@ def render_embed_snippet(url_state, lang: str = "vi") -> None:
     """Streamlit block for ``/data``: the iframe snippet with a copy button."""
     import streamlit as st
 
-    st.caption(_LABELS.get(lang, _LABELS["vi"])["embed"])
+    st.caption(t("share.embed", lang))
     st.code(embed_snippet(url_state), language="html", wrap_lines=True)

@@ -1,160 +1,29 @@
-"""Vietnamese and English wording of the exports (Vietnamese first)."""
+"""The exports' wording, from the one string store (``domain/locales``, keys ``export.*``).
+
+``t("map_title", lang)`` is ``domain.text.t("export.map_title", lang)`` in NFC; the level and
+provenance labels are the dashboard's, so legends and tables read the same everywhere."""
 
 from __future__ import annotations
 
+from domain.text import LANGS, check_lang, level_label as _level_label, t as _t  # noqa: F401
 from ui.export.fonts import nfc
-
-LANGS = ("vi", "en")
-
-LEVEL_LABELS = {
-    "vi": {
-        "none": "Chưa đạt chuẩn",
-        "standard": "Đạt chuẩn NTM",
-        "advanced": "NTM nâng cao",
-        "model": "NTM kiểu mẫu",
-        "completed": "Hoàn thành nhiệm vụ NTM",
-        "mixed": "Hỗn hợp (đơn vị sáp nhập)",
-        "unknown": "Chưa có dữ liệu",
-        "not_applicable": "Không áp dụng (phường, thị trấn)",
-    },
-    "en": {
-        "none": "Not yet standard",
-        "standard": "NTM standard",
-        "advanced": "Advanced NTM",
-        "model": "Model NTM",
-        "completed": "NTM task completed",
-        "mixed": "Mixed (merged unit)",
-        "unknown": "No record",
-        "not_applicable": "Not applicable (wards, towns)",
-    },
-}
-
-# "At least <level>" — what reports quote.
-AT_LEAST = {
-    "vi": {"standard": "Đạt chuẩn NTM trở lên", "advanced": "NTM nâng cao trở lên",
-           "model": "NTM kiểu mẫu"},
-    "en": {"standard": "At least standard", "advanced": "At least advanced",
-           "model": "Model"},
-}
-
-PROVENANCE_LABELS = {
-    "vi": {
-        "official": "Chính thức — có số và ngày quyết định",
-        "reported": "Được báo cáo — thông tin có ngày (báo chí, báo cáo)",
-        "derived": "Suy ra — từ một bản ghi khác (ghi rõ bản ghi gốc)",
-        "illustrative": "Minh họa — dữ liệu giả lập để trình diễn, không phải số liệu thật",
-    },
-    "en": {
-        "official": "Official — a decision number and date",
-        "reported": "Reported — a dated news or report statement",
-        "derived": "Derived — implied by another record (which it names)",
-        "illustrative": "Illustrative — generated demo fill, not real data",
-    },
-}
-
-TEXT = {
-    "vi": {
-        "app": "NTM Atlas",
-        "map_title": "Xã theo mức đạt chuẩn nông thôn mới",
-        "map_title_criteria": "Xã theo số tiêu chí nông thôn mới đạt được",
-        "criteria_share": "Tỷ lệ tiêu chí đạt",
-        "year": "Năm",
-        "communes": "xã",
-        "source": "Nguồn",
-        "boundaries": "Ranh giới",
-        "illustrative_label": "CÓ DỮ LIỆU MINH HỌA — không phải số liệu chính thức",
-        "kpi_title": "Chỉ tiêu chính so với mục tiêu",
-        "target": "Mục tiêu",
-        "no_target": "Chưa có mục tiêu",
-        "gap": "Còn thiếu",
-        "reached": "Đã đạt",
-        "holdouts_title": "Đơn vị còn chậm và tiêu chí còn thiếu",
-        "no_holdouts": "Không có đơn vị nào chậm so với mục tiêu trong năm này.",
-        "unit": "Đơn vị",
-        "district": "Huyện",
-        "level": "Mức hiện tại",
-        "target_level": "Mục tiêu",
-        "missing": "Tiêu chí còn thiếu",
-        "timeline": "Mốc thời gian",
-        "progress_title": "Tiến độ qua các năm",
-        "progress_y": "Số xã",
-        "district_table_title": "Bảng theo huyện",
-        "eligible": "Số xã",
-        "sources_title": "Nguồn dữ liệu và cách đọc",
-        "sources_used": "Nguồn đã dùng",
-        "provenance_title": "Mức độ tin cậy của số liệu",
-        "attribution_title": "Ranh giới hành chính",
-        "weakest": "Mỗi số liệu ghi mức tin cậy yếu nhất trong các bản ghi mà nó dựa vào.",
-        "generated": "Tạo bởi NTM Atlas ngày",
-        "provenance": "Độ tin cậy",
-        "page": "Trang",
-        "briefing": "Báo cáo tóm tắt",
-        "more_rows": "và {n} dòng khác (xem bản đầy đủ trên NTM Atlas)",
-        "share_of": "{count}/{total} xã",
-        "basis_reported": "số báo cáo",
-        "basis_computed": "tính từ bản ghi",
-    },
-    "en": {
-        "app": "NTM Atlas",
-        "map_title": "Communes by New Rural Development (NTM) level",
-        "map_title_criteria": "Communes by NTM criteria met",
-        "criteria_share": "Share of criteria met",
-        "year": "Year",
-        "communes": "communes",
-        "source": "Source",
-        "boundaries": "Boundaries",
-        "illustrative_label": "INCLUDES ILLUSTRATIVE DATA — not official figures",
-        "kpi_title": "Key figures against targets",
-        "target": "Target",
-        "no_target": "No target on record",
-        "gap": "Gap",
-        "reached": "Reached",
-        "holdouts_title": "Holdouts and their missing criteria",
-        "no_holdouts": "No unit is behind its target in this year.",
-        "unit": "Unit",
-        "district": "District",
-        "level": "Current level",
-        "target_level": "Target",
-        "missing": "Missing criteria",
-        "timeline": "Timeline",
-        "progress_title": "Progress over the years",
-        "progress_y": "Communes",
-        "district_table_title": "Districts",
-        "eligible": "Communes",
-        "sources_title": "Sources and how to read them",
-        "sources_used": "Sources used",
-        "provenance_title": "Provenance classes",
-        "attribution_title": "Administrative boundaries",
-        "weakest": "Every figure quotes the weakest class among the records it rests on.",
-        "generated": "Generated by NTM Atlas on",
-        "provenance": "Provenance",
-        "page": "Page",
-        "briefing": "Briefing",
-        "more_rows": "and {n} more rows (see NTM Atlas for the full list)",
-        "share_of": "{count}/{total} communes",
-        "basis_reported": "reported figure",
-        "basis_computed": "computed from records",
-    },
-}
 
 
 def t(key: str, lang: str, **kwargs) -> str:
     """One export string in ``lang`` (NFC), formatted with ``kwargs``."""
-    text = TEXT[lang][key]
-    return nfc(text.format(**kwargs) if kwargs else text)
+    return nfc(_t(f"export.{key}", check_lang(lang), **kwargs))
 
 
 def level_label(level: str, lang: str) -> str:
-    """The dashboard's label (ui/i18n) so legends match the app; ours as a fallback."""
-    try:
-        from ui.frame import i18n
-
-        return nfc(i18n.level_label(level, lang))
-    except (ImportError, KeyError, OSError):
-        return nfc(LEVEL_LABELS[lang].get(level, level))
+    """The dashboard's label of a level (legends match the app)."""
+    return nfc(_level_label(level, lang))
 
 
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    return lang
+def at_least(level: str, lang: str) -> str:
+    """"At least <level>", as reports quote it."""
+    return t(f"at_least.{level}", lang)
+
+
+def provenance_text(cls: str, lang: str) -> str:
+    """A provenance class with what it means ("Official — a decision number and date")."""
+    return t(f"provenance_class.{cls}", lang)

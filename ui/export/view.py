@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ui.export import fonts
-from ui.export.strings import AT_LEAST, PROVENANCE_LABELS, check_lang, level_label, t
+from ui.export.strings import at_least, check_lang, level_label, provenance_text, t
 
 
 class ExportError(ValueError):
@@ -84,9 +84,10 @@ def short_sources(ds, status: pd.DataFrame, lang: str) -> list[str]:
     out = []
     if "decision_no" in status:
         decisions = list(dict.fromkeys(_s(d) for d in status["decision_no"] if _s(d)))
-        named = [f"QĐ {d}" if not d.upper().startswith("QĐ") else d for d in decisions[:3]]
+        prefix = t("decision_prefix", lang)
+        named = [f"{prefix} {d}" if not d.upper().startswith(prefix) else d for d in decisions[:3]]
         if len(decisions) > 3:
-            named.append(f"+{len(decisions) - 3} " + ("quyết định khác" if lang == "vi" else "more decisions"))
+            named.append(t("more_decisions", lang, n=len(decisions) - 3))
         out += named
     ids = [str(x) for x in status.get("source_id", pd.Series(dtype=str)).dropna().unique()]
     src = ds.sources[ds.sources["source_id"].astype(str).isin(ids)]
@@ -94,7 +95,7 @@ def short_sources(ds, status: pd.DataFrame, lang: str) -> list[str]:
     for name, n in issuers.head(3).items():
         out.append(f"{name} ({n})" if n > 1 else name)
     if len(issuers) > 3:
-        out.append(f"+{len(issuers) - 3} " + ("nguồn khác" if lang == "vi" else "more sources"))
+        out.append(t("more_sources", lang, n=len(issuers) - 3))
     return [fonts.nfc(x) for x in out]
 
 
@@ -169,12 +170,11 @@ def map_view(ds, province: str, year: int, district: str | None = None,
     eligible = int(counts["eligible"])
     if level == "criteria":
         with_data = int(status["criteria_met"].notna().sum()) if "criteria_met" in status else 0
-        subtitle = (f"{'Xã có số liệu tiêu chí' if lang == 'vi' else 'Communes with criteria data'}: "
-                    f"{format_number(with_data, lang)}/{format_number(eligible, lang)}")
+        subtitle = f"{t('criteria_data', lang)}: {format_number(with_data, lang)}/{format_number(eligible, lang)}"
     else:
         n = int(counts[f"atleast_{level}"])
         share = counts.get(f"share_{level}")
-        subtitle = (f"{AT_LEAST[lang][level]}: {format_number(n, lang)}/{format_number(eligible, lang)} "
+        subtitle = (f"{at_least(level, lang)}: {format_number(n, lang)}/{format_number(eligible, lang)} "
                     f"{t('communes', lang)}")
         if share is not None and pd.notna(share):
             subtitle += f" ({format_percent(share, lang)})"
@@ -195,5 +195,5 @@ def map_view(ds, province: str, year: int, district: str | None = None,
         attribution_vi=fonts.nfc(meta.get("attribution_vi", "")),
         attribution_en=fonts.nfc(meta.get("attribution_en", "")),
         illustrative=illustrative,
-        illustrative_note=PROVENANCE_LABELS[lang]["illustrative"],
+        illustrative_note=provenance_text("illustrative", lang),
     )

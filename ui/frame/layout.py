@@ -47,7 +47,7 @@ def sidebar(view: ViewState, ch: Choices, year_control: bool = True) -> None:
         st.markdown(f"### {html.escape(t('app.title', lang))}")
         st.session_state["ntm_w_lang"] = view.lang
         st.segmented_control(t("app.language", lang), options=list(LANGS), key="ntm_w_lang",
-                             format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+                             format_func=lambda code: t(f"app.language_names.{code}", lang),
                              on_change=lambda: state.update(lang=st.session_state.get("ntm_w_lang") or view.lang))
         st.session_state["ntm_w_province"] = view.province
         st.selectbox(t("app.province", lang), options=list(ch.provinces), key="ntm_w_province",

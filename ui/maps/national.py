@@ -33,26 +33,8 @@ DATA_DIR = STATIC_DIR / "national" / "data"
 CENTER = (16.0, 106.0)
 LEGEND_LEVELS = ("none", "standard", "advanced", "model", "not_applicable")
 
-_TEXT = {
-    "vi": {"title": "Toàn quốc — lớp ranh giới điều tra dân số 2009 (11.163 đơn vị cấp xã)",
-           "no_record": "chưa có dữ liệu trong hệ thống", "code": "Mã",
-           "preparing": "Đang chuẩn bị lớp ranh giới toàn quốc (chỉ lần đầu, khoảng một phút)…",
-           "back": "← Toàn quốc", "hint": "Di chuột để xem, bấm để phóng to tỉnh.",
-           "caption": "Bản đồ dùng lớp ranh giới năm 2009 (đơn vị hành chính 2008–2009), chỉ mang tính "
-                      "minh họa. Trạng thái chỉ hiển thị ở các xã khớp với hồ sơ của chúng tôi "
-                      "(Hà Tĩnh, Triệu Sơn, Lào Cai); xã sáp nhập sau 2019 mang trạng thái của đơn vị mới."},
-    "en": {"title": "Whole country — 2009 census boundary layer (11,163 commune-level units)",
-           "no_record": "no record in our data", "code": "Code",
-           "preparing": "Preparing the national boundary layer (first time only, about a minute)…",
-           "back": "← Whole country", "hint": "Hover to read, click to zoom to the province.",
-           "caption": "Drawn on the 2009 boundary layer (units as of 2008–2009), illustrative only. Status is "
-                      "shown only where a commune matches our records (Hà Tĩnh, Triệu Sơn, Lào Cai); a 2009 "
-                      "commune merged after 2019 shows the status of the unit it became part of."},
-}
-
-
 def text(key: str, lang: str) -> str:
-    return _TEXT.get(lang, _TEXT["vi"])[key]
+    return t(f"national.{key}", lang)
 
 
 def static_url(rel: str) -> str:

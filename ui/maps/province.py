@@ -23,6 +23,7 @@ from branca.element import MacroElement
 from folium.template import Template as FoliumTemplate  # has the tojavascript filter
 from jinja2 import Template
 
+from domain.units import is_eligible_commune, short_label
 from loaders.paths import STATIC_DIR
 from ui.maps import palette
 from ui.frame.i18n import t
@@ -77,23 +78,15 @@ def _features(gdf, props: list[dict]) -> dict:
 def communes_geojson(gdf) -> dict:
     """Commune polygons with their names as GeoJSON (the data downloads)."""
     props = [{"unit_code": str(r.unit_code), "name": str(r.name), "district_name": str(r.district_name),
-              "district_code": str(r.district_code), "eligible": str(r.unit_type) == "xã"}
+              "district_code": str(r.district_code), "eligible": is_eligible_commune(str(r.unit_type))}
              for r in gdf.itertuples(index=False)]
     return _features(gdf, props)
-
-
-def _short(name: str) -> str:
-    """Map label: "Huyện Kỳ Anh" → "Kỳ Anh", "Thị xã Kỳ Anh" → "TX Kỳ Anh" (both exist)."""
-    for prefix, short in (("Huyện ", ""), ("Thị xã ", "TX "), ("Thành phố ", "TP "), ("Quận ", "Q. ")):
-        if name.startswith(prefix):
-            return short + name[len(prefix):]
-    return name
 
 
 def district_table(districts_gdf) -> list:
     """One row per district: [code, name, short label, label lat, label lng]."""
     pts = shapely.point_on_surface(np.asarray(districts_gdf.geometry.values, dtype=object))
-    return [[str(r.unit_code), str(r.name), _short(str(r.name)), round(float(p.y), 4), round(float(p.x), 4)]
+    return [[str(r.unit_code), str(r.name), short_label(str(r.name)), round(float(p.y), 4), round(float(p.x), 4)]
             for r, p in zip(districts_gdf.itertuples(index=False), pts)]
 
 
@@ -107,7 +100,7 @@ def topology_text(communes_gdf, districts_gdf, outline: bool) -> str:
     from loaders.geometry import DETAILS, topojson_text
     props = {"name": communes_gdf["name"].astype(str).tolist(),
              "district_code": communes_gdf["district_code"].astype(str).tolist(),
-             "eligible": [1 if str(t) == "xã" else 0 for t in communes_gdf["unit_type"]]}
+             "eligible": [1 if is_eligible_commune(str(t)) else 0 for t in communes_gdf["unit_type"]]}
     return topojson_text(communes_gdf, DETAILS["province"].decimals, properties=props,
                          extra={"ntm": {"districts": district_table(districts_gdf), "outline": outline}})
 
