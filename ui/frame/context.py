@@ -145,6 +145,10 @@ class PageContext:
     def history(self, unit_code: str, vintage: str) -> pd.DataFrame:
         return data.history(str(unit_code), str(vintage), self.cache_key, self.illustrative)
 
+    def leadership(self):
+        """The province's indicator context (``metrics.indicators.Context``) for the leadership page."""
+        return data.leadership(self.province, self.cache_key, self.illustrative)
+
     def communes_geo(self, year: int | None = None):
         return data.communes_geo(self.vintage(year))
 
