@@ -116,3 +116,14 @@ def test_status_payload_stores_repeated_rows_once():
     assert [units["b"][str(y)][0] for y in years] == ["none", "standard", "standard"]
     assert units["b"]["2021"][7] == 1 and units["a"]["2021"][7] == 0
     assert expand_table(p["districts"], years)["9"]["2020"] == ["none", "official", 0]
+
+
+def test_frame_page_context_resolves_before_its_submodule_is_imported():
+    # a deep link on a fresh server runs a page file before anything imported ui.frame.context:
+    # `frame.page` must not recurse looking the submodule up on the package
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, "-c", "import ui.frame as f; print(f.PageContext.__name__)"],
+                       cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]),
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "PageContext", r.stderr[-500:]

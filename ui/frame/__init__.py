@@ -5,6 +5,9 @@
 
 def __getattr__(name):   # ``frame.page`` / ``frame.PageContext`` without importing Streamlit eagerly
     if name in ("page", "context", "PageContext"):
-        from ui.frame import context as _context
+        # import_module, not `from ui.frame import context`: that form looks the name up on this
+        # package first, which calls this very function again before the submodule exists
+        import importlib
+        _context = importlib.import_module("ui.frame.context")
         return _context if name == "context" else getattr(_context, name)
     raise AttributeError(f"module 'ui.frame' has no attribute {name!r}")
