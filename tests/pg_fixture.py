@@ -157,3 +157,21 @@ def seeded_db_url(request, tmp_path):
     from loaders.store import get_engine
     get_engine(url).dispose()
     srv.drop_db(name)
+
+
+def dump_hash(engine) -> str:
+    """sha256 of every row of every table, in a fixed order (a logical dump): equal before and
+    after means the database was left byte-identical in content, on any backend."""
+    import hashlib
+
+    from sqlalchemy import inspect, text
+    h = hashlib.sha256()
+    insp = inspect(engine)
+    with engine.connect() as c:
+        for table in sorted(insp.get_table_names()):
+            cols = [col["name"] for col in insp.get_columns(table)]
+            h.update(f"{table}:{cols}".encode())
+            order = ", ".join(f"{i + 1}" for i in range(len(cols)))
+            for row in c.execute(text(f"SELECT * FROM {table} ORDER BY {order}")):
+                h.update(repr(tuple(row)).encode())
+    return h.hexdigest()

@@ -65,9 +65,10 @@ def test_dry_run_json_matches_the_contract(tmp_path, monkeypatch, capsys):
     assert (out["ok"], out["file"], out["kind"], out["rows_read"], out["rows_valid"], out["rows_written"]) == \
         (True, "good.csv", "status_table", 1, 1, 0)
     assert out["errors"] == [] and out["unmatched_units"] == [] and isinstance(out["warnings"], list)
-    assert out["diff"] == [{"row": 2, "unit_code": "18550", "name": "Xã Hương Trà", "year": 2023,
-                            "level_before": None, "provenance_before": None, "level_after": "none",
-                            "change": "new"}]
+    assert out["diff"] == [{"row": 2, "unit_code": "18550", "name": "Xã Hương Trà", "vintage": "42-2020",
+                            "year": 2023, "level_before": None, "provenance_before": None, "decision_before": None,
+                            "level_after": "none", "provenance_after": "reported", "change": "new", "flags": [],
+                            "against": [], "note": None}]
 
     p = run(["import", str(bad), "--dry-run", "--json"], url)
     assert p.returncode == 1
@@ -159,3 +160,24 @@ def test_accounts_roles_and_session_timeout(seeded_db_url):
     assert accounts.session_user(eng, sid, now=now) is None                            # and deleted
     accounts.remove_user(eng, "bien_tap")
     assert accounts.get_user(eng, "bien_tap") is None
+
+
+def test_allow_downgrade_contract(tmp_path):
+    """DESIGN §3: `import FILE --allow-downgrade` also writes rows that lower a unit's level or replace
+    a stronger provenance; without it such rows are errors (exit 1, nothing written)."""
+    url = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    init_db(get_engine(url))            # seeded from geodata/: Hà Linh standard 2023 by QĐ 189/QĐ-UBND
+    f = tmp_path / "ha_linh.csv"
+    f.write_bytes(samples.status_csv([{"unit_code": "18502", "year": 2023, "level": "none", "criteria_met": 17,
+                                       "criteria_total": 19}]))
+    p = run(["import", str(f), "--json"], url)
+    out = json.loads(p.stdout)
+    assert p.returncode == 1 and out["ok"] is False and out["rows_written"] == 0
+    assert [e["code"] for e in out["errors"]] == ["needs_confirmation"] and out["errors"][0]["row"] == 2
+    assert "Xã Hà Linh" in out["errors"][0]["message"] and "189/QĐ-UBND" in out["errors"][0]["message"]
+    p = run(["import", str(f), "--json", "--allow-downgrade", "--reason", "hồ sơ bị thu hồi"], url)
+    out = json.loads(p.stdout)
+    assert p.returncode == 0 and out["ok"] is True and out["rows_written"] == 1, p.stderr
+    hist = json.loads(run(["history", "--json"], url).stdout)
+    assert (hist[0]["confirmed_downgrades"], hist[0]["reason"]) == (1, "hồ sơ bị thu hồi")
+    assert "--allow-downgrade" in run(["import", "--help"], url).stdout

@@ -79,7 +79,7 @@ def test_ambiguous_without_district_and_resolved_with_it():
 def test_pre_merger_name_through_the_crosswalk():
     hs = REG.find_district("42-2020", "Huyện Hương Sơn")[0]
     m = REG.match_commune("42-2020", "Xã Sơn An", hs)
-    assert m.unit.unit_code == "18163" and m.warnings and "pre-merger" in m.warnings[0][1]
+    assert m.unit.unit_code == "18163" and m.warnings and "pre-merger" in m.warnings[0].en
 
 
 def test_name_key_tone_placement_and_y_i():
@@ -103,7 +103,7 @@ def test_encoding_detection_is_reported_never_silent():
     got, enc = decode_text(to_cp1258(text))
     assert enc == "cp1258" and got == text
     g = read_grid(to_cp1258(text))
-    assert g.encoding == "cp1258" and "CP1258" in g.warnings[0][1]
+    assert g.encoding == "cp1258" and "CP1258" in g.warnings[0].en
     assert g.rows[1] == (2, ["Xã Kỳ Phong", "2023"])
     with pytest.raises(ReadError, match="Damaged UTF-8: invalid byte at line 4"):
         decode_text(text.encode("utf-8") + b"Xa\xff\r\n")
@@ -120,7 +120,7 @@ def test_sniff_by_content():
 
 
 def test_semicolon_csv_with_vietnamese_headers_and_bom():
-    from loaders.importer.layouts import detect
+    from loaders.importer.kinds import detect
     text = "\ufeffTên xã;Huyện;Năm;Mức;Số tiêu chí đạt;Ghi chú\r\nXã Hà Linh;Huyện Hương Khê;2023;none;15;\r\n"
     g = read_grid(text.encode("utf-8"))
     assert g.encoding == "utf-8-sig"
@@ -151,6 +151,6 @@ def test_macros_and_external_links_are_ignored_with_a_warning():
         z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 fake macro project")
         z.writestr("xl/externalLinks/externalLink1.xml", "<externalLink/>")
     g = read_grid(out.getvalue())
-    msgs = " ".join(en for _, en in g.warnings)
+    msgs = " ".join(w.en for w in g.warnings)
     assert "macros" in msgs and "external links" in msgs
     assert g.rows[1][1][:2] == [None, "Xã Hà Linh"]   # unit_code empty, unit_name

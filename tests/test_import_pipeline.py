@@ -253,16 +253,21 @@ def test_reimport_is_a_noop_then_supersede_and_rollback(engine):
     assert again_b.ok and again_b.already_imported is None and again_b.rows_written == 12
 
 
-def test_level_down_against_the_store_needs_a_note(engine):
+def test_level_down_against_the_store_needs_confirmation(engine):
     up = samples.status_csv([{"unit_code": "18550", "year": 2021, "level": "standard", "criteria_met": 19,
                               "criteria_total": 19}])
     assert imp(engine, up, "up.csv").ok
-    down = {"unit_code": "18550", "year": 2024, "level": "none", "criteria_met": 17, "criteria_total": 19}
+    down = {"unit_code": "18550", "year": 2024, "level": "none", "criteria_met": 17, "criteria_total": 19,
+            "note": "rớt chuẩn theo bộ tiêu chí mới"}
+    # A note alone no longer lets a regression through: the import must be confirmed.
     rep = imp(engine, samples.status_csv([down]), "down.csv")
     assert not rep.ok and rep.exit_code == 1 and rep.rows_written == 0
-    assert rep.errors[0]["code"] == "level_down" and rep.errors[0]["row"] == 2
-    rep = imp(engine, samples.status_csv([dict(down, note="rớt chuẩn theo bộ tiêu chí mới")]), "down2.csv")
+    assert rep.errors[0]["code"] == "needs_confirmation" and rep.errors[0]["row"] == 2
+    assert rep.diff[0]["flags"] == ["regression"] and rep.diff[0]["level_before"] == "standard"
+    rep = imp(engine, samples.status_csv([down]), "down.csv", allow_downgrade=True, reason="rà soát 2024")
     assert rep.ok and rep.rows_written == 1
+    h = history(engine)[0]
+    assert (h["import_id"], h["confirmed_downgrades"], h["reason"]) == (rep.import_id, 1, "rà soát 2024")
 
 
 def test_all_errors_are_collected_and_nothing_is_written(engine):
@@ -305,7 +310,7 @@ def test_district_rows_use_the_district_ladder(engine):
             {"unit_code": "436", "year": 2020, "level": "standard"},                # a city: only 'completed'
             {"unit_code": "448", "year": 2023, "level": "standard", "criteria_met": 8, "criteria_total": 9}]
     rep = imp(engine, samples.status_csv(rows), "huyen.csv")
-    assert [(e["row"], e["code"]) for e in rep.errors] == [(4, "invalid"), (5, "level_criteria")]
+    assert [(e["row"], e["code"]) for e in rep.errors] == [(4, "town_only_completed"), (5, "level_criteria")]
     rep = imp(engine, samples.status_csv(rows[:2]), "huyen_ok.csv")
     assert rep.ok, rep.errors
     assert stored(engine, rep.import_id, "unit_code, vintage, year, level, criteria_met, criteria_total") == [

@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true", help="print one JSON object (DESIGN §3)")
     imp.add_argument("--province", help="GSO province code (e.g. 42); inferred from the file when absent")
     imp.add_argument("--user", help="account name recorded in the history (its role and scope are enforced)")
+    imp.add_argument("--allow-downgrade", action="store_true",
+                     help="also write rows that lower a unit's level or replace a stronger provenance "
+                          "(official > reported > derived); without it such rows are errors")
+    imp.add_argument("--reason", help="why the rows confirmed by --allow-downgrade are right (kept in the history)")
     imp.add_argument("--database-url", help=argparse.SUPPRESS)
     h = sub.add_parser("history", help="list imports")
     h.add_argument("--json", action="store_true")
@@ -71,10 +75,10 @@ def _print_report(rep, as_json: bool) -> None:
         where = rep.file + (f":{e['row']}" if e["row"] is not None else "") + (f":{e['column']}" if e["column"] else "")
         val = f" [{e['value']}]" if e["value"] not in (None, "") else ""
         act = f" → {e['action_vi']} / {e['action_en']}" if e.get("action_vi") else ""
-        print(f"{where}: {e['message']}{val}{act}", file=sys.stderr)
+        print(f"{where}: {e['message_vi']} — {e['message_en']}{val}{act}", file=sys.stderr)
     for w in rep.warnings:
         where = rep.file + (f":{w['row']}" if w.get("row") is not None else "")
-        print(f"{where}: cảnh báo/warning: {w['message']}", file=out)
+        print(f"{where}: cảnh báo/warning: {w['message_vi']} — {w['message_en']}", file=out)
     print(f"{rep.file}: {rep.kind or '?'}: đọc/read {rep.rows_read}, hợp lệ/valid {rep.rows_valid}, "
           f"ghi/written {rep.rows_written}. {rep.message_vi} — {rep.message_en}", file=out)
 
@@ -107,10 +111,12 @@ def main(argv=None) -> int:
             if args.json:
                 from .pipeline import Report
                 rep = Report(False, os.path.basename(args.file), exit_code=2)
-                rep.errors.append({"row": None, "column": None, "value": args.file, "message": "Không có tệp — No such file"})
+                from .messages import err, issue
+                rep.errors.append(issue(err("no_such_file"), value=args.file))
                 print(rep.to_json())
             return 2
-        rep = import_file(args.file, engine, user=who, dry_run=args.dry_run, province=args.province, scope=scope)
+        rep = import_file(args.file, engine, user=who, dry_run=args.dry_run, province=args.province, scope=scope,
+                          allow_downgrade=args.allow_downgrade, reason=args.reason)
         _print_report(rep, args.json)
         return rep.exit_code
 
@@ -123,6 +129,9 @@ def main(argv=None) -> int:
             for r in rows:
                 print(f"{r['import_id']:<3} {r['created_at']:<26} {r['username'][:14]:<14} {r['kind']:<15} "
                       f"{r['rows_written']:>5}  {r['state']:<12} {r['file_name']}  sha256:{r['sha256'][:12]}")
+                if r.get("confirmed_downgrades"):
+                    print(f"    {r['confirmed_downgrades']} dòng hạ mức/nguồn đã xác nhận — confirmed downgrades; "
+                          f"lý do/reason: {r.get('reason') or '—'}")
         return 0
 
     if args.cmd == "rollback":

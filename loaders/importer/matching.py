@@ -16,7 +16,10 @@ from datetime import date
 
 from rapidfuzz import fuzz, process
 
+from domain.names import fold, search
 from domain.vintages import Vintage, province_vintages, valid_on, vintages_from
+
+from .messages import Msg, err, part, warn
 
 TONES = {"\u0300": "f", "\u0301": "s", "\u0303": "x", "\u0309": "r", "\u0323": "j"}
 VOWELS = set("aeiouy")
@@ -99,12 +102,17 @@ class Unit:
 @dataclass
 class Match:
     unit: Unit | None
-    warnings: list = field(default_factory=list)
-    error_vi: str = ""
-    error_en: str = ""
-    hint_vi: str = ""
-    hint_en: str = ""
-    suggestions: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)       # [Msg]
+    error: Msg | None = None
+    suggestions: list | None = None                   # None: not computed
+
+    @property
+    def error_vi(self) -> str:
+        return self.error.vi if self.error else ""
+
+    @property
+    def error_en(self) -> str:
+        return self.error.en if self.error else ""
 
 
 class Register:
@@ -112,14 +120,15 @@ class Register:
 
     def __init__(self, units: list[Unit], crosswalk: list[dict], validity: list[Vintage] | None = None):
         self.validity = list(validity or [])
-        self.code_province: dict[str, str] = {}
         self.by_code: dict[tuple[str, str], Unit] = {}
         self.communes: dict[tuple[str, str, str], list[Unit]] = {}   # (vintage, district, key)
         self.communes_any: dict[tuple[str, str], list[Unit]] = {}    # (vintage, key)
         self.districts: dict[tuple[str, str], list[Unit]] = {}       # (vintage, key)
+        self.code_vintages: dict[str, list[str]] = {}                # code -> the vintages that have it
+        self._pools: dict = {}                                       # suggestion pools per (vintage, district)
         for u in units:
             self.by_code[(u.vintage, u.unit_code)] = u
-            self.code_province[u.unit_code] = u.province_code
+            self.code_vintages.setdefault(u.unit_code, []).append(u.vintage)
             if u.admin_level == "commune":
                 k, _ = name_key(u.name)
                 self.communes.setdefault((u.vintage, u.parent_code, k), []).append(u)
@@ -132,6 +141,7 @@ class Register:
             self.successor.setdefault((row["from_vintage"], row["from_code"]), []).append(
                 (row["to_vintage"], row["to_code"], row.get("relation") or ""))
         self.vintages = sorted({u.vintage for u in units})
+        self._with_districts = {u.vintage for u in units if u.admin_level == "district"}
 
     @classmethod
     def from_engine(cls, engine) -> "Register":
@@ -147,7 +157,26 @@ class Register:
         return cls(units, cw, validity)
 
     def vintage_province(self, vintage: str) -> str | None:
-        return next((v.province_code for v in self.validity if v.vintage == vintage), None)
+        v = next((v.province_code for v in self.validity if v.vintage == vintage), None)
+        if v is None:
+            u = next((u for (vv, _), u in self.by_code.items() if vv == vintage), None)
+            v = u.province_code if u else None
+        return v
+
+    def provinces_of_code(self, code) -> set[str]:
+        """Provinces whose registers (any vintage) have this code: a code alone names no unit."""
+        return {self.by_code[(v, str(code))].province_code for v in self.code_vintages.get(str(code), ())}
+
+    def has_districts(self, vintage: str) -> bool:
+        """False for a two-level vintage (no district level since 1/7/2025)."""
+        v = next((v for v in self.validity if v.vintage == vintage), None)
+        if v is not None and (v.n_districts or vintage in self._with_districts):
+            return True
+        return vintage in self._with_districts
+
+    def code_error(self, vintage: str, code: str) -> Msg:
+        """Why a code is not a unit of this vintage."""
+        return err("unknown_code", code=code, vintage=vintage)
 
     def province_vintages(self, province_code):
         """The province's vintages, oldest first (from the vintages table)."""
@@ -165,11 +194,10 @@ class Register:
         return found
 
     # --- communes --------------------------------------------------------
-    def match_commune(self, vintage: str, name, district: Unit | None = None) -> Match:
+    def match_commune(self, vintage: str, name, district: Unit | None = None, suggest: bool = True) -> Match:
         key, kind = name_key(name)
         if not key:
-            return Match(None, error_vi="Tên đơn vị trống", error_en="Empty unit name",
-                         hint_vi="Nhập tên xã hoặc mã GSO", hint_en="Enter the commune name or its GSO code")
+            return Match(None, error=err("empty_name"))
         if district is not None:
             found = self.communes.get((vintage, district.unit_code, key), [])
         else:
@@ -180,10 +208,19 @@ class Register:
             return Match(found[0])
         if len(found) > 1:
             where = ", ".join(f"{u.name} ({u.unit_code}, {self._district_name(u)})" for u in found)
-            return Match(None, error_vi=f"Tên không rõ ràng: {where}", error_en=f"Ambiguous name: {where}",
-                         hint_vi="Thêm cột huyện hoặc mã GSO (unit_code)",
-                         hint_en="Add the district column or the GSO code (unit_code)")
-        # Pre-merger name: look in the province's older vintages, follow the crosswalk.
+            return Match(None, error=err("ambiguous_name", where=where))
+        old = self._pre_merger(vintage, key, district)
+        if old is not None:
+            return old
+        # Unknown: suggest, never match.
+        sugg = self.suggest(vintage, name, district) if suggest else None
+        return Match(None, suggestions=sugg, error=err(
+            "unknown_name", name=nfc(name), vintage=vintage,
+            where=part("in_district", district=district.name) if district else part("nothing"),
+            did_you_mean=part("did_you_mean", names=sugg) if sugg else part("nothing")))
+
+    def _pre_merger(self, vintage, key, district) -> Match | None:
+        """A name of an older vintage of the province, followed through the crosswalk."""
         for old in self.province_vintages(self.vintage_province(vintage)):
             if old == vintage:
                 continue
@@ -197,26 +234,26 @@ class Register:
                 targets = [t for t in self.successor.get((old, olds[0].unit_code), []) if t[0] == vintage]
                 if len(targets) == 1 and (vintage, targets[0][1]) in self.by_code:
                     new = self.by_code[(vintage, targets[0][1])]
-                    rel = targets[0][2]
-                    return Match(new, warnings=[(
-                        f"'{nfc(name)}' là tên cũ (vintage {old}); {rel} → {new.name} ({new.unit_code}) — hãy kiểm tra",
-                        f"'{nfc(name)}' is a pre-merger name (vintage {old}); {rel} → {new.name} ({new.unit_code}) — please check")])
-        # Unknown: suggest, never match.
-        pool = [u for (v, _), u in self.by_code.items() if v == vintage and u.admin_level == "commune"
-                and (district is None or u.parent_code == district.unit_code)]
-        choices = {strip_prefix(u.name, COMMUNE_PREFIXES)[0]: u.name for u in pool}
-        query = strip_prefix(name, COMMUNE_PREFIXES)[0]
-        sugg = [choices[c] for c, score, _ in process.extract(query, list(choices), scorer=fuzz.WRatio, limit=3)
-                if score >= 75]
-        scope_vi = f" trong {district.name}" if district else ""
-        scope_en = f" in {district.name}" if district else ""
-        dym_vi = f" Có phải: {', '.join(sugg)}?" if sugg else ""
-        dym_en = f" Did you mean: {', '.join(sugg)}?" if sugg else ""
-        return Match(None, suggestions=sugg,
-                     error_vi=f"Không tìm thấy đơn vị '{nfc(name)}'{scope_vi} (danh mục {vintage}).{dym_vi}",
-                     error_en=f"Unknown unit '{nfc(name)}'{scope_en} (register {vintage}).{dym_en}",
-                     hint_vi="Sửa tên theo danh mục hành chính hoặc nhập mã GSO",
-                     hint_en="Correct the name to the official register or give the GSO code")
+                    return Match(new, warnings=[warn("pre_merger_name", name=olds[0].name, old_vintage=old,
+                                                     relation=targets[0][2], unit=new.name, code=new.unit_code)])
+        return None
+
+    def suggest(self, vintage: str, name, district: Unit | None = None, limit: int = 3) -> list[str]:
+        """"Did you mean" names: the map's search first (no diacritics, other case, a prefix),
+        then close spellings (typos)."""
+        pool_key = (vintage, district.unit_code if district else None)
+        if pool_key not in self._pools:
+            pool = [u for (v, _), u in self.by_code.items() if v == vintage and u.admin_level == "commune"
+                    and (district is None or u.parent_code == district.unit_code)]
+            rows = [{"name": u.name, "district_name": ""} for u in pool]
+            self._pools[pool_key] = (rows, {fold(strip_prefix(u.name, COMMUNE_PREFIXES)[0]): u.name for u in pool})
+        rows, folded = self._pools[pool_key]
+        out = [r["name"] for r in search(nfc(name), rows, limit=limit)]
+        query = fold(strip_prefix(name, COMMUNE_PREFIXES)[0])
+        for choice, score, _ in process.extract(query, list(folded), scorer=fuzz.WRatio, limit=limit + len(out)):
+            if score >= 75 and folded[choice] not in out:
+                out.append(folded[choice])
+        return out[:limit]
 
     def match_code(self, vintage: str, code) -> Unit | None:
         return self.by_code.get((vintage, str(code).strip()))
