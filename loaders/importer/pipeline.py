@@ -76,6 +76,7 @@ class Report:
     matched_units: list = field(default_factory=list)
     diff: list = field(default_factory=list)
     confirmations: list = field(default_factory=list)   # rows that lower a level / weaken provenance
+    rows_to_write: int = 0                               # records the import writes (once confirmed)
     allow_downgrade: bool = False
     reason: str | None = None
     code: str | None = None                              # the outcome's message code
@@ -207,6 +208,7 @@ def _finish(rep: Report, out: Outcome, parsed, current, allow_downgrade) -> bool
     """The store rules, then the report's errors, warnings, diff and counts. True when valid."""
     rep.diff = store_rules.check(out, current, allow_downgrade)
     rep.confirmations = list(out.confirmations)
+    rep.rows_to_write = len(out.records) + (0 if allow_downgrade else len(out.confirmations))
     rep.errors = sorted(out.errors, key=lambda e: (e["row"] is not None, e["row"] or 0))
     rep.warnings += out.warnings
     bad = {e["row"] for e in out.errors} | out.bad_rows

@@ -1,70 +1,68 @@
 """The import panel of `/data` for editors: upload → dry-run report (errors, matched and unmatched
-units, the change of level per commune) → confirm; the import history with rollback.
+units, the change of level per commune, the rows that would weaken the record) → confirm; the import
+history (local time, Asia/Ho_Chi_Minh) with rollback.
 
-Uploads are limited in size and their type is sniffed from the content (the extension decides
-nothing). Everything shown from a file goes through st.dataframe / st.text (never raw HTML)."""
+- One size limit: ``server.maxUploadSize`` (.streamlit/config.toml), which Streamlit enforces
+  before it buffers an upload and shows in the uploader; the label says the same number.
+- A file is validated once (the dry run is kept per file and account), not on every rerun.
+- After a confirm or a rollback the panel says what happened (the message survives the rerun that
+  reloads the history), a written file is not offered again, a rolled-back import is shown as such.
+- Everything shown from a file goes through st.dataframe / st.text or a Markdown code span (never
+  raw Markdown or HTML), and every table is formula-neutralised (its download button exports it).
+Strings: ``import.panel.*`` (and ``import.kind.*``, ``import.change.*``, ``import.state.*``,
+``import.flag.*``, ``levels.*``) in domain/locales."""
 from __future__ import annotations
 
-import os
+import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
 from loaders.importer.pipeline import RollbackError, history, import_bytes, rollback
+from ui.frame.i18n import t
+from ui.frame.safe import safe_frame
 
-TEXT = {
-    "vi": {
-        "login_needed": "Đăng nhập bằng tài khoản biên tập viên để nhập báo cáo.",
-        "viewer": "Tài khoản của bạn chỉ có quyền xem; nhập dữ liệu cần quyền biên tập.",
-        "upload": "Tải lên báo cáo (CSV hoặc XLSX, tối đa {mb} MB): bảng trạng thái, biểu tổng hợp tiêu chí hoặc danh sách quyết định công nhận",
-        "too_big": "Tệp quá lớn: {size} MB (tối đa {mb} MB).",
-        "dry_title": "Kết quả kiểm tra thử (chưa ghi gì)",
-        "kind": "Loại bảng", "read": "Dòng đọc", "valid": "Dòng hợp lệ", "to_write": "Sẽ ghi",
-        "errors": "Lỗi ({n}) — sửa tệp rồi tải lên lại; không có dòng nào được ghi",
-        "warnings": "Cảnh báo ({n})", "matched": "Đơn vị khớp ({n})", "unmatched": "Đơn vị không khớp ({n})",
-        "diff": "Thay đổi mức theo xã ({n})", "confirm": "Xác nhận nhập {n} dòng",
-        "done": "Đã nhập {n} dòng (lần nhập #{id}).", "noop": "Tệp này đã được nhập (lần nhập #{id}); không ghi gì thêm.",
-        "failed": "Không nhập được: {msg}", "history": "Lịch sử nhập", "no_history": "Chưa có lần nhập nào.",
-        "rollback": "Hoàn tác lần nhập", "rollback_confirm": "Tôi hiểu các dòng của lần nhập này sẽ bị xóa",
-        "rolled": "Đã hoàn tác lần nhập #{id} ({n} dòng).", "row": "Dòng", "column": "Cột", "value": "Giá trị",
-        "message": "Lỗi", "action": "Cách sửa", "unit": "Mã", "name": "Đơn vị", "year": "Năm",
-        "before": "Trước", "after": "Sau", "change": "Thay đổi", "file": "Tệp", "who": "Người nhập",
-        "when": "Thời điểm (UTC)", "rows": "Dòng ghi", "state": "Trạng thái", "suggest": "Gợi ý",
-        "encoding": "Bảng mã: {e}",
-        "template": "Tải mẫu bảng trạng thái (CSV, UTF-8)",
-    },
-    "en": {
-        "login_needed": "Log in with an editor account to import reports.",
-        "viewer": "Your account can view only; importing needs an editor account.",
-        "upload": "Upload a report (CSV or XLSX, at most {mb} MB): status table, criteria summary sheet or recognition decision list",
-        "too_big": "File too large: {size} MB (limit {mb} MB).",
-        "dry_title": "Dry-run report (nothing written yet)",
-        "kind": "Table kind", "read": "Rows read", "valid": "Valid rows", "to_write": "Would write",
-        "errors": "Errors ({n}) — fix the file and upload it again; nothing was written",
-        "warnings": "Warnings ({n})", "matched": "Matched units ({n})", "unmatched": "Unmatched units ({n})",
-        "diff": "Change of level per commune ({n})", "confirm": "Confirm: import {n} rows",
-        "done": "Imported {n} rows (import #{id}).", "noop": "This file was already imported (import #{id}); nothing written.",
-        "failed": "Import failed: {msg}", "history": "Import history", "no_history": "No imports yet.",
-        "rollback": "Roll back import", "rollback_confirm": "I understand this import's rows will be removed",
-        "rolled": "Rolled back import #{id} ({n} rows).", "row": "Row", "column": "Column", "value": "Value",
-        "message": "Error", "action": "What to do", "unit": "Code", "name": "Unit", "year": "Year",
-        "before": "Before", "after": "After", "change": "Change", "file": "File", "who": "Imported by",
-        "when": "When (UTC)", "rows": "Rows written", "state": "State", "suggest": "Did you mean",
-        "encoding": "Encoding: {e}",
-        "template": "Download the status table template (CSV, UTF-8)",
-    },
-}
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+_DRY, _WRITTEN, _FLASH = "ntm_import_dry", "ntm_import_written", "ntm_import_flash"
 
 
 def _t(lang, key, **kw):
-    return TEXT.get(lang, TEXT["vi"])[key].format(**kw)
+    return t(f"import.panel.{key}", lang, **kw)
 
 
-def max_upload_mb() -> int:
+def _label(lang, group, value):
+    """A stored value in words (a level, a kind, a change, a state); the raw value when unknown."""
+    if value is None or value == "":
+        return "—"
+    key = f"{group}.{value}"
     try:
-        return max(1, int(os.environ.get("NTM_UPLOAD_MAX_MB", "5")))
-    except ValueError:
+        return t(key, lang)
+    except KeyError:
+        return str(value)
+
+
+def upload_limit_mb() -> int:
+    """The one upload limit: Streamlit's ``server.maxUploadSize`` (MB)."""
+    from streamlit import config
+    try:
+        return max(1, int(config.get_option("server.maxUploadSize")))
+    except (TypeError, ValueError):
         return 5
+
+
+def local_time(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    try:
+        d = datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    if d.tzinfo is None:
+        from datetime import timezone
+        d = d.replace(tzinfo=timezone.utc)
+    return d.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def _engine():
@@ -73,7 +71,7 @@ def _engine():
 
 
 def render(lang: str, user) -> None:
-    lang = lang if lang in TEXT else "vi"
+    lang = lang if lang in ("vi", "en") else "vi"
     from ui.editor import auth
     if user is None:
         st.info(_t(lang, "login_needed"))
@@ -84,78 +82,136 @@ def render(lang: str, user) -> None:
         st.info(_t(lang, "viewer"))
         return
     eng = _engine()
-    mb = max_upload_mb()
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        getattr(st, flash[0])(_t(lang, flash[1], **flash[2]))
+    mb = upload_limit_mb()
     from loaders.importer.samples import STATUS_HEADER, status_csv
     st.download_button(_t(lang, "template"), status_csv([], header=STATUS_HEADER + [f"c{i:02d}" for i in range(1, 20)]),
                        file_name="ntm_status_template.csv", mime="text/csv", key="ntm_import_template")
-    up = st.file_uploader(_t(lang, "upload", mb=mb), type=["csv", "xlsx"], key="ntm_import_file")
+    up = st.file_uploader(_t(lang, "upload", mb=mb), type=["csv", "xlsx"], key="ntm_import_file",
+                          max_upload_size=mb)
     if up is not None:
         data = up.getvalue()
         if len(data) > mb * 1024 * 1024:
             st.error(_t(lang, "too_big", size=f"{len(data) / 1048576:.1f}", mb=mb))
         else:
-            _dry_run_and_confirm(lang, user, eng, up.name, data, mb)
+            _one_file(lang, user, eng, up.name, data, mb)
     _history(lang, user, eng)
 
 
-def _dry_run_and_confirm(lang, user, eng, name, data, mb):
+def _dry_run_once(user, eng, name, data, sha, mb):
+    """The dry run of this file for this account, computed once (kept in the session)."""
+    key = (sha, user.username, name)
+    kept = st.session_state.get(_DRY)
+    if kept and kept[0] == key:
+        return kept[1]
     rep = import_bytes(data, name, eng, user=user.username, dry_run=True, scope=user.scope,
                        max_bytes=mb * 1024 * 1024)
-    st.markdown(f"#### {_t(lang, 'dry_title')}")
-    c = st.columns(4)
-    c[0].metric(_t(lang, "kind"), rep.kind or "—")
-    c[1].metric(_t(lang, "read"), rep.rows_read)
-    c[2].metric(_t(lang, "valid"), rep.rows_valid)
-    c[3].metric(_t(lang, "to_write"), len(rep.diff) if rep.ok and not rep.already_imported else 0)
-    facts = [f"{rep.file}", f"SHA-256 {rep.sha256[:16]}…"]
-    if rep.province:
-        facts.append(("tỉnh " if lang == "vi" else "province ") + rep.province)
-    if rep.report_date:
-        facts.append(("ngày báo cáo " if lang == "vi" else "report date ") + rep.report_date)
-    if rep.encoding:
-        facts.append(_t(lang, "encoding", e=rep.encoding))
-    st.text(" · ".join(facts))   # st.text: file names are shown verbatim, never as markdown/HTML
-    m = "message_vi" if lang == "vi" else "message_en"
-    a = "action_vi" if lang == "vi" else "action_en"
-    if rep.errors:
-        st.error(_t(lang, "errors", n=len(rep.errors)))
-        st.dataframe(pd.DataFrame([{_t(lang, "row"): e["row"], _t(lang, "column"): e["column"],
-                                    _t(lang, "value"): None if e["value"] is None else str(e["value"]),
-                                    _t(lang, "message"): e.get(m) or e["message"], _t(lang, "action"): e.get(a)}
-                                   for e in rep.errors]), hide_index=True, key="ntm_import_errors")
-    if rep.warnings:
-        with st.expander(_t(lang, "warnings", n=len(rep.warnings))):
-            st.dataframe(pd.DataFrame([{_t(lang, "row"): w.get("row"), _t(lang, "message"): w.get(m) or w["message"]}
-                                       for w in rep.warnings]), hide_index=True)
-    if rep.unmatched_units:
-        st.markdown(f"**{_t(lang, 'unmatched', n=len(rep.unmatched_units))}**")
-        st.dataframe(pd.DataFrame([{_t(lang, "row"): u["row"], _t(lang, "name"): u.get("name") or u.get("unit_code"),
-                                    _t(lang, "suggest"): ", ".join(u.get("suggestions") or [])}
-                                   for u in rep.unmatched_units]), hide_index=True, key="ntm_import_unmatched")
-    if rep.matched_units:
-        with st.expander(_t(lang, "matched", n=len(rep.matched_units))):
-            st.dataframe(pd.DataFrame([{_t(lang, "row"): u["row"], _t(lang, "unit"): u["unit_code"],
-                                        _t(lang, "name"): u["name"]} for u in rep.matched_units]), hide_index=True)
-    if rep.diff:
-        st.markdown(f"**{_t(lang, 'diff', n=len(rep.diff))}**")
-        st.dataframe(pd.DataFrame([{_t(lang, "row"): d["row"], _t(lang, "unit"): d["unit_code"], _t(lang, "name"): d["name"],
-                                    _t(lang, "year"): d["year"], _t(lang, "before"): d["level_before"] or "—",
-                                    _t(lang, "after"): d["level_after"], _t(lang, "change"): d["change"]}
-                                   for d in rep.diff]), hide_index=True, key="ntm_import_diff")
+    st.session_state[_DRY] = (key, rep)
+    return rep
+
+
+def _one_file(lang, user, eng, name, data, mb):
+    sha = hashlib.sha256(data).hexdigest()
+    written = st.session_state.get(_WRITTEN)
+    if written and written["sha"] == sha:
+        st.success(_t(lang, "done", n=written["rows"], id=written["id"]))
+        st.caption(_t(lang, "upload_another"))
+        return
+    rep = _dry_run_once(user, eng, name, data, sha, mb)
+    _report(lang, rep)
     if rep.already_imported:
         st.info(_t(lang, "noop", id=rep.already_imported))
         return
-    if not rep.ok:
-        return
-    if st.button(_t(lang, "confirm", n=len(rep.diff) or rep.rows_valid), type="primary", key="ntm_import_confirm"):
-        final = import_bytes(data, name, eng, user=user.username, scope=user.scope, max_bytes=mb * 1024 * 1024)
+    flagged = [e for e in rep.errors if e["code"] == "needs_confirmation"]
+    if rep.errors and len(flagged) < len(rep.errors):
+        return                     # real errors: fix the file first
+    reason, sure = None, True
+    if flagged:
+        st.warning(_t(lang, "weakens", n=len(flagged)))
+        sure = st.checkbox(_t(lang, "weakens_confirm", n=len(flagged)), key="ntm_import_weaken_sure")
+        reason = st.text_input(_t(lang, "reason"), key="ntm_import_reason", max_chars=500)
+    n = rep.rows_to_write
+    ready = sure and (not flagged or bool((reason or "").strip()))
+    if st.button(_t(lang, "confirm", n=n), type="primary", key="ntm_import_confirm", disabled=not ready):
+        final = import_bytes(data, name, eng, user=user.username, scope=user.scope, max_bytes=mb * 1024 * 1024,
+                             allow_downgrade=bool(flagged), reason=(reason or "").strip() or None)
+        st.session_state.pop(_DRY, None)
         if final.ok and final.import_id:
-            st.success(_t(lang, "done", n=final.rows_written, id=final.import_id))
+            st.session_state[_WRITTEN] = {"sha": sha, "id": final.import_id, "rows": final.rows_written}
             st.session_state["ntm_import_done"] = True
+            st.session_state[_FLASH] = ("success", "done", {"n": final.rows_written, "id": final.import_id})
+            st.rerun()
         elif final.ok:
             st.info(_t(lang, "noop", id=final.already_imported))
         else:
             st.error(_t(lang, "failed", msg=final.message_vi if lang == "vi" else final.message_en))
+            _errors(lang, final.errors)
+
+
+def _report(lang, rep):
+    st.markdown(f"#### {_t(lang, 'dry_title')}")
+    c = st.columns(4)
+    c[0].metric(_t(lang, "kind"), _label(lang, "import.kind", rep.kind))
+    c[1].metric(_t(lang, "read"), rep.rows_read)
+    c[2].metric(_t(lang, "valid"), rep.rows_valid)
+    writable = rep.ok or all(e["code"] == "needs_confirmation" for e in rep.errors)
+    c[3].metric(_t(lang, "to_write"), rep.rows_to_write if writable and not rep.already_imported else 0)
+    facts = [rep.file, f"SHA-256 {(rep.sha256 or '')[:16]}…"]
+    if rep.province:
+        facts.append(_t(lang, "province", code=rep.province))
+    if rep.report_date:
+        facts.append(_t(lang, "report_date", date=_date(rep.report_date)))
+    if rep.encoding:
+        facts.append(_t(lang, "encoding", e=rep.encoding))
+    st.text(" · ".join(facts))   # st.text: file names are shown verbatim, never as markdown/HTML
+    if rep.errors:
+        real = [e for e in rep.errors if e["code"] != "needs_confirmation"]
+        if real:
+            st.error(_t(lang, "errors", n=len(real)))
+        _errors(lang, rep.errors)
+    m = "message_vi" if lang == "vi" else "message_en"
+    if rep.warnings:
+        with st.expander(_t(lang, "warnings", n=len(rep.warnings))):
+            _table([{_t(lang, "row"): w.get("row"), _t(lang, "message"): w.get(m) or w["message"]}
+                    for w in rep.warnings], "ntm_import_warnings")
+    if rep.unmatched_units:
+        st.markdown(f"**{_t(lang, 'unmatched', n=len(rep.unmatched_units))}**")
+        _table([{_t(lang, "row"): u["row"], _t(lang, "name"): u.get("name") or u.get("unit_code"),
+                 _t(lang, "suggest"): ", ".join(u.get("suggestions") or [])} for u in rep.unmatched_units],
+               "ntm_import_unmatched")
+    if rep.matched_units:
+        with st.expander(_t(lang, "matched", n=len(rep.matched_units))):
+            _table([{_t(lang, "row"): u["row"], _t(lang, "unit"): u["unit_code"], _t(lang, "name"): u["name"]}
+                    for u in rep.matched_units], "ntm_import_matched")
+    if rep.diff:
+        st.markdown(f"**{_t(lang, 'diff', n=len(rep.diff))}**")
+        _table([{_t(lang, "row"): d["row"], _t(lang, "unit"): d["unit_code"], _t(lang, "name"): d["name"],
+                 _t(lang, "year"): d["year"], _t(lang, "before"): _label(lang, "levels", d["level_before"]),
+                 _t(lang, "after"): _label(lang, "levels", d["level_after"]),
+                 _t(lang, "change"): _label(lang, "import.change", d["change"]),
+                 _t(lang, "flags"): ", ".join(_label(lang, "import.flag", f) for f in d.get("flags") or [])}
+                for d in rep.diff], "ntm_import_diff")
+
+
+def _errors(lang, errors):
+    m, a = ("message_vi", "action_vi") if lang == "vi" else ("message_en", "action_en")
+    _table([{_t(lang, "row"): e["row"], _t(lang, "column"): e["column"],
+             _t(lang, "value"): None if e["value"] is None else str(e["value"]),
+             _t(lang, "message"): e.get(m) or e["message"], _t(lang, "action"): e.get(a)} for e in errors],
+           "ntm_import_errors")
+
+
+def _table(rows, key):
+    st.dataframe(safe_frame(pd.DataFrame(rows)), hide_index=True, key=key)
+
+
+def _date(iso):
+    try:
+        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 def _history(lang, user, eng):
@@ -167,20 +223,31 @@ def _history(lang, user, eng):
     if not rows:
         st.text(_t(lang, "no_history"))
         return
-    st.dataframe(pd.DataFrame([{"#": r["import_id"], _t(lang, "when"): r["created_at"], _t(lang, "who"): r["username"],
-                                _t(lang, "file"): r["file_name"], _t(lang, "kind"): r["kind"],
-                                _t(lang, "rows"): r["rows_written"], _t(lang, "state"): r["state"],
-                                "SHA-256": r["sha256"][:16]} for r in rows]), hide_index=True, key="ntm_import_history")
-    active = [r["import_id"] for r in rows if r["state"] == "active"]
+    _table([{"#": r["import_id"], _t(lang, "when"): local_time(r["created_at"]), _t(lang, "who"): r["username"],
+             _t(lang, "file"): r["file_name"], _t(lang, "kind"): _label(lang, "import.kind", r["kind"]),
+             _t(lang, "rows"): r["rows_written"], _t(lang, "state"): _label(lang, "import.state", r["state"]),
+             _t(lang, "rolled_back_at"): local_time(r["rolled_back_at"]) if r["rolled_back_at"] else "",
+             _t(lang, "confirmed"): r.get("confirmed_downgrades") or 0, _t(lang, "reason"): r.get("reason") or "",
+             "SHA-256": r["sha256"][:16]} for r in rows], "ntm_import_history")
+    active = [r for r in rows if r["state"] == "active"]
     if not active:
         return
+    labels = {r["import_id"]: f"#{r['import_id']} · {r['file_name']} · {local_time(r['created_at'])}" for r in active}
     c1, c2 = st.columns([1, 2])
-    target = c1.selectbox(_t(lang, "rollback"), active, key="ntm_rollback_id")
+    target = c1.selectbox(_t(lang, "rollback"), list(labels), format_func=labels.get, key="ntm_rollback_id")
     sure = c2.checkbox(_t(lang, "rollback_confirm"), key="ntm_rollback_sure")
     if st.button(_t(lang, "rollback"), disabled=not sure, key="ntm_rollback_go"):
         try:
             n = rollback(eng, int(target), user=user.username, scope=user.scope)
-            st.success(_t(lang, "rolled", id=target, n=n))
-            st.session_state["ntm_import_done"] = True
         except RollbackError as e:
             st.error(e.vi if lang == "vi" else e.en)
+            return
+        written = st.session_state.get(_WRITTEN)
+        if written and written["id"] == int(target):
+            st.session_state.pop(_WRITTEN, None)      # the same file may be imported again
+        st.session_state.pop(_DRY, None)
+        st.session_state.pop("ntm_rollback_sure", None)
+        st.session_state["ntm_import_done"] = True
+        st.session_state[_FLASH] = ("success", "rolled", {"id": int(target), "n": n})
+        st.rerun()
+
