@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.importer.pipeline import RollbackError, history, import_bytes, rollback
-from ui.frame.i18n import t
+from ui.frame.i18n import DEFAULT_LANG, LANGS, t
 from ui.frame.safe import safe_frame
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -71,7 +71,7 @@ def _engine():
 
 
 def render(lang: str, user) -> None:
-    lang = lang if lang in ("vi", "en") else "vi"
+    lang = lang if lang in LANGS else DEFAULT_LANG
     from ui.editor import auth
     if user is None:
         st.info(_t(lang, "login_needed"))
@@ -146,7 +146,7 @@ def _one_file(lang, user, eng, name, data, mb):
         elif final.ok:
             st.info(_t(lang, "noop", id=final.already_imported))
         else:
-            st.error(_t(lang, "failed", msg=final.message_vi if lang == "vi" else final.message_en))
+            st.error(_t(lang, "failed", msg=getattr(final, f"message_{lang}")))
             _errors(lang, final.errors)
 
 
@@ -171,7 +171,7 @@ def _report(lang, rep):
         if real:
             st.error(_t(lang, "errors", n=len(real)))
         _errors(lang, rep.errors)
-    m = "message_vi" if lang == "vi" else "message_en"
+    m = f"message_{lang}"
     if rep.warnings:
         with st.expander(_t(lang, "warnings", n=len(rep.warnings))):
             _table([{_t(lang, "row"): w.get("row"), _t(lang, "message"): w.get(m) or w["message"]}
@@ -196,7 +196,7 @@ def _report(lang, rep):
 
 
 def _errors(lang, errors):
-    m, a = ("message_vi", "action_vi") if lang == "vi" else ("message_en", "action_en")
+    m, a = f"message_{lang}", f"action_{lang}"
     _table([{_t(lang, "row"): e["row"], _t(lang, "column"): e["column"],
              _t(lang, "value"): None if e["value"] is None else str(e["value"]),
              _t(lang, "message"): e.get(m) or e["message"], _t(lang, "action"): e.get(a)} for e in errors],
@@ -240,7 +240,7 @@ def _history(lang, user, eng):
         try:
             n = rollback(eng, int(target), user=user.username, scope=user.scope)
         except RollbackError as e:
-            st.error(e.vi if lang == "vi" else e.en)
+            st.error(e.msg.text(lang))
             return
         written = st.session_state.get(_WRITTEN)
         if written and written["id"] == int(target):
