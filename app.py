@@ -5,16 +5,17 @@ import streamlit as st
 st.set_page_config(page_title="NTM Atlas", page_icon="static/ntm/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
 
-from ui.frame import layout, state  # noqa: E402  (set_page_config must come first)
+from ui.frame import dbstatus, layout, state  # noqa: E402  (set_page_config must come first)
 from ui.frame.i18n import default_lang, t  # noqa: E402
 
 layout.ensure_frame()   # leave Streamlit's legacy pages/ mode before any widget exists
+dbstatus.begin_run()
 layout.print_css()
 
 try:
     choices = layout.choices()
-except Exception as exc:  # no data yet (store not built, loaders missing): say so, no traceback
-    st.error(t("app.data_missing", default_lang(), error=f"{type(exc).__name__}: {exc}"))
+except Exception as exc:  # no data yet (store not built or unreachable): say so, no traceback
+    dbstatus.no_data(exc, st.query_params.get("lang") or default_lang())
     st.stop()
 
 view, bad = state.read_state(choices)
@@ -26,6 +27,7 @@ if embed.embed_requested():   # ?embed=1: the map image, legend and source line 
     embed.render_embed(view, illustrative=False)
     st.stop()
 layout.notices(bad, lang)
+dbstatus.notice(lang)
 
 PAGES = [
     ("pages/overview.py", "overview", ":material/dashboard:", True),
@@ -40,5 +42,6 @@ nav = st.navigation([st.Page(path, title=t(f"pages.{slug}", lang), icon=icon, ur
                      for path, slug, icon, default in PAGES])
 # the map page has its own year control beside the map (its body reruns alone)
 layout.sidebar(view, choices, year_control=nav.url_path != "map")
-nav.run()
+with dbstatus.guard(lang):
+    nav.run()
 layout.footer(state.current())

@@ -1,4 +1,4 @@
-"""`python -m loaders <command>`: init | check | import | history | rollback | users | obligations.
+"""`python -m loaders <command>`: init | status | check | import | history | rollback | users | obligations.
 
 Exit codes: 0 success, 1 invalid data (nothing written), 2 usage error or unreadable input.
 """
@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         description="NTM Atlas data tools.",
         epilog="commands:\n"
                "  init       create/upgrade the database and seed it from geodata/\n"
+               "  status     database URL, schema and data version, last import (writes nothing)\n"
                "  check      validate every file in geodata/ (--geodata DIR to check another copy)\n"
                "  import     import a status or target table (CSV/XLSX)\n"
                "  history    list imports\n"
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                "  obligations  list reporting obligations; with --period, who reported on time\n"
                "Run `python -m loaders COMMAND --help` for a command's options.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["init", "check", "obligations", *IMPORTER_COMMANDS], metavar="COMMAND")
+    ap.add_argument("command", choices=["init", "status", "check", "obligations", *IMPORTER_COMMANDS], metavar="COMMAND")
     if not argv or argv[0] in ("-h", "--help"):
         ap.print_help()
         return 0 if argv else 2
@@ -67,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     rest = argv[1:]
     if a.command == "init":
         return _init(rest)
+    if a.command == "status":
+        from loaders.status import main as status_main
+        return status_main(rest)
     if a.command == "check":
         from loaders.check import main as check_main
         return check_main(rest)

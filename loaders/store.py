@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from loaders.boundaries import vintages_table
+from loaders.freshness import bump
 from loaders.paths import VAR_DIR, criteria_dir, geodata_dir, records_dir, registers_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -123,7 +124,9 @@ def _engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
         return eng
-    return create_engine(url, pool_pre_ping=True)
+    # a database that is down or restarting must fail a request in seconds, not hang it
+    args = {} if "connect_timeout" in url else {"connect_timeout": 5}
+    return create_engine(url, pool_pre_ping=True, connect_args=args)
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -320,6 +323,7 @@ def seed(engine: Engine, root: Path | None = None) -> dict[str, int]:
         for table in TABLES:
             _insert(c, table, frames[table])
         _write_fingerprint(c, fp)
+        bump(c, "seed")
     return {t: len(f) for t, f in frames.items()}
 
 
@@ -351,6 +355,7 @@ def reseed(engine: Engine, root: Path | None = None) -> dict[str, int]:
             c.execute(text(f"DELETE FROM {table}"))
             _insert(c, table, frames[table])
         _write_fingerprint(c, fp)
+        bump(c, "reseed")
     return {t: len(f) for t, f in frames.items()}
 
 

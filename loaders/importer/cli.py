@@ -117,6 +117,9 @@ def main(argv=None) -> int:
             return 2
         rep = import_file(args.file, engine, user=who, dry_run=args.dry_run, province=args.province, scope=scope,
                           allow_downgrade=args.allow_downgrade, reason=args.reason)
+        if not rep.dry_run and (rep.import_id or not rep.ok):
+            from loaders.logs import import_event
+            import_event(rep, who, source="cli")
         _print_report(rep, args.json)
         return rep.exit_code
 
@@ -140,6 +143,8 @@ def main(argv=None) -> int:
         except RollbackError as e:
             print(f"{e.vi} — {e.en}", file=sys.stderr)
             return 1
+        from loaders.logs import event
+        event("rollback", user=_who(args.user), import_id=args.import_id, rows_removed=n, source="cli")
         msg = {"ok": True, "import_id": args.import_id, "rows_removed": n}
         print(json.dumps(msg) if args.json else
               f"Đã hoàn tác lần nhập #{args.import_id} ({n} dòng) — rolled back import #{args.import_id} ({n} rows)")

@@ -16,6 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from loaders.freshness import bump
+
 from . import store_rules
 from .kinds import detect, kind as kind_of
 from .matching import Register
@@ -243,6 +245,7 @@ def _write_transaction(rep: Report, engine: Engine, out: Outcome, parsed, keys, 
             c.execute(text("UPDATE imports SET rows_written = :n, report = :j WHERE import_id = :i"),
                       {"n": written, "i": import_id, "j": json.dumps(_history_report(rep), ensure_ascii=False,
                                                                      default=str)})
+            bump(c, f"import {import_id}")   # other processes drop their caches (loaders/freshness.py)
     except _AlreadyImported as e:
         _noop(rep, e.import_id)
         return rep
@@ -383,6 +386,7 @@ def rollback(engine: Engine, import_id: int, user: str = "cli", scope: tuple | N
         c.execute(text("DELETE FROM sources WHERE source_id = :s"), {"s": f"import-{import_id}"})
         c.execute(text("UPDATE imports SET state = 'rolled_back', rolled_back_at = :t, rolled_back_by = :u "
                        "WHERE import_id = :i"), {"t": _now(), "u": user[:200], "i": import_id})
+        bump(c, f"rollback {import_id}")
     return removed
 
 

@@ -13,6 +13,7 @@ import time
 import streamlit as st
 
 from domain.text import t
+from loaders import logs
 from loaders.importer import accounts
 
 _SID = "ntm_session_id"
@@ -67,6 +68,7 @@ def current_user() -> accounts.User | None:
     if user is None:
         st.session_state.pop(_SID, None)
         st.session_state["ntm_session_expired"] = True
+        logs.event("session_expired")
     return user
 
 
@@ -93,16 +95,19 @@ def login_form(lang: str = "vi") -> accounts.User | None:
     if not submitted:
         return None
     if wait > 0:
+        logs.event("login", level="warning", user=username, ok=False, method="local", reason="locked")
         st.error(_t(lang, "locked", s=wait))
         return None
     user = accounts.authenticate(eng, username, password)
     if user is None:
+        logs.event("login", level="warning", user=username, ok=False, method="local", reason="bad_credentials")
         n = fails[0] + 1 if fails[0] < MAX_FAILS else 1
         st.session_state[_FAILS] = (n, time.time())
         st.error(_t(lang, "bad"))
         return None
     st.session_state.pop(_FAILS, None)
     st.session_state[_SID] = accounts.start_session(eng, user.username, minutes=session_minutes())
+    logs.event("login", user=user.username, ok=True, method="local", role=user.role)
     st.rerun()
     return user
 
@@ -111,6 +116,7 @@ def logout_button(user: accounts.User, lang: str = "vi") -> None:
     scope = _t(lang, "all") if user.scope is None else f"{user.scope_level} {user.scope_code}"
     st.caption(_t(lang, "as", u=user.username, role=user.role, scope=scope))
     if st.button(_t(lang, "logout"), key="ntm_logout"):
+        logs.event("logout", user=user.username)
         accounts.end_session(_engine(), st.session_state.pop(_SID, None))
         if oidc_configured():
             try:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from loaders import logs
 from loaders.importer.pipeline import RollbackError, history, import_bytes, rollback
 from ui.frame.i18n import DEFAULT_LANG, LANGS, t
 from ui.frame.safe import safe_frame
@@ -137,6 +138,7 @@ def _one_file(lang, user, eng, name, data, mb):
     if st.button(_t(lang, "confirm", n=n), type="primary", key="ntm_import_confirm", disabled=not ready):
         final = import_bytes(data, name, eng, user=user.username, scope=user.scope, max_bytes=mb * 1024 * 1024,
                              allow_downgrade=bool(flagged), reason=(reason or "").strip() or None)
+        logs.import_event(final, user.username, source="app")
         st.session_state.pop(_DRY, None)
         if final.ok and final.import_id:
             st.session_state[_WRITTEN] = {"sha": sha, "id": final.import_id, "rows": final.rows_written}
@@ -239,6 +241,7 @@ def _history(lang, user, eng):
     if st.button(_t(lang, "rollback"), disabled=not sure, key="ntm_rollback_go"):
         try:
             n = rollback(eng, int(target), user=user.username, scope=user.scope)
+            logs.event("rollback", user=user.username, import_id=int(target), rows_removed=n, source="app")
         except RollbackError as e:
             st.error(e.msg.text(lang))
             return

@@ -1,7 +1,8 @@
 """Cached access to the dataset, geometry and metrics for the pages.
 
 - The dataset is loaded once per process (`st.cache_resource`); `clear()` drops
-  it after an import so the next run reads the store again.
+  it after an import so the next run reads the store again, and `sync()` (called
+  by `token()` on every run) does so when another process changed the store.
 - Geometry is cached as a resource keyed by (vintage, detail) and never mutated.
 - Metric tables are cached with `st.cache_data`, keyed by small strings plus the
   dataset's identity (`tok`), so a cleared dataset also misses these caches.
@@ -30,6 +31,8 @@ def clear() -> None:
     _dataset_resource.clear()
     _filtered.clear()
     st.cache_data.clear()
+    from loaders.freshness import watcher
+    watcher().changed(force=True)   # note the version now, or the next check would reload again
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,7 +48,16 @@ def has_illustrative() -> bool:
     return _dataset_resource()["ds"].has_illustrative
 
 
+def sync() -> None:
+    """Drop the caches when another process changed the store (loaders/freshness.py: at most one
+    indexed read every few seconds). Runs at the start of every script run, through token()."""
+    from loaders.freshness import watcher
+    if watcher().changed():
+        clear()
+
+
 def token(illustrative: bool = False) -> str:
+    sync()
     return f"{_version[0]}:{int(bool(illustrative))}"
 
 
