@@ -32,6 +32,13 @@ _GPKG = {"42-2019": ("hatinh_adm.gpkg", "adm3_2019"), "42-2020": ("hatinh_adm.gp
          "10-2009": ("laocai_adm_2009.gpkg", "adm3_2009"), G.NATIONAL: ("vn_adm3_2009.gpkg", "adm3_2009")}
 
 
+def present_vintages() -> list[str]:
+    """Every vintage with a commune layer in geodata/ (from meta.json), then the national layer."""
+    from loaders.boundaries import list_vintages
+    out = [v for v in list_vintages() if G.source_path(v).is_file()]
+    return out + ([G.NATIONAL] if G.source_path(G.NATIONAL).is_file() else [])
+
+
 def _stage_source(source: Path, vintages: list[str]) -> Path:
     """Write the shared GeoPackages as a minimal geodata/ tree (temp dir)."""
     import geopandas as gpd
@@ -57,12 +64,16 @@ def _stage_source(source: Path, vintages: list[str]) -> Path:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--vintage", action="append", choices=VINTAGES, help="default: all")
+    ap.add_argument("--vintage", action="append",
+                    help="default: every vintage present in geodata/ (with --source: " + ", ".join(VINTAGES) + ")")
     ap.add_argument("--detail", action="append", choices=sorted(G.DETAILS), help="default: all")
     ap.add_argument("--source", type=Path, help="read the shared GeoPackages in this folder (e.g. ../shared/geodata)")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args(argv)
-    vintages = args.vintage or VINTAGES
+    vintages = args.vintage or (VINTAGES if args.source else present_vintages())
+    if args.source and set(vintages) - set(_GPKG):
+        print(f"--source knows only {', '.join(VINTAGES)}", file=sys.stderr)
+        return 2
     details = args.detail or list(G.DETAILS)
     if args.source:
         if not args.source.is_dir():
