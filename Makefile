@@ -7,7 +7,7 @@ SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 RUNTIME := $(VENV)/.runtime-installed
 DEVTOOLS:= $(VENV)/.dev-installed
 
-.PHONY: run test check geodata bench bench-short system-deps clean
+.PHONY: run test check geodata prepare bench bench-short bench-deploy system-deps deploy-deps deploy-local deploy-stop deploy-status test-deployed clean
 
 $(RUNTIME): requirements.txt
 	$(PY) -m venv $(VENV)
@@ -27,9 +27,11 @@ system-deps:
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-core poppler-utils postgresql; \
 	fi
 
-## Run the dashboard on the bundled data (embedded SQLite database built on first run).
+## Run the dashboard on the bundled data (embedded SQLite database built on first run;
+## map geometry prepared before the server starts, so no first visitor waits for it).
 run: $(RUNTIME)
 	$(BIN)/python -m loaders init
+	$(BIN)/python scripts/prepare_static.py --quiet
 	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true
 
 ## Run the whole test suite (data checks, unit, app, browser tests, short benchmarks).
@@ -44,11 +46,42 @@ check: $(RUNTIME)
 geodata: $(RUNTIME)
 	$(BIN)/python scripts/build_geometry.py
 
+## The same geometry plus the content-addressed map files under static/ (what a first visitor
+## would otherwise wait for); `run` and `deploy-local` do it.
+prepare: $(RUNTIME)
+	$(BIN)/python scripts/prepare_static.py
+
 bench: $(DEVTOOLS) system-deps
 	$(BIN)/python -m benchmarks
 
 bench-short: $(DEVTOOLS) system-deps
 	$(BIN)/python -m benchmarks --short
+
+## The shared deployment on this machine (127.0.0.1 only): PostgreSQL + N replicas + nginx on
+## http://127.0.0.1:8080/; writes var/deploy/env. See docs/deploy.md.
+N ?= 2
+deploy-deps:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nginx postgresql; \
+	fi
+
+deploy-local: $(RUNTIME) deploy-deps
+	$(BIN)/python deploy/local.py up $(N)
+
+deploy-stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python deploy/local.py down; else $(PY) deploy/local.py down; fi
+
+deploy-status:
+	$(BIN)/python deploy/local.py status
+
+## The browser tests through nginx against the running local deployment (make deploy-local first).
+test-deployed: $(DEVTOOLS) system-deps
+	. var/deploy/env && NTM_BASE_URL=$$NTM_DEPLOY_URL NTM_DATABASE_URL=$$NTM_DATABASE_URL \
+	  $(BIN)/python -m pytest tests/browser -m browser
+
+## Load and fault benchmark of the shared deployment (brings up its own stack when none runs).
+bench-deploy: $(DEVTOOLS) system-deps deploy-deps
+	$(BIN)/python -m benchmarks deploy
 
 clean:
 	rm -rf var/ .pytest_cache

@@ -2,7 +2,8 @@
 
 - `app_server` (session): starts `streamlit run app.py` on a free port, headless,
   waits for /_stcore/health and yields the base URL. Other browser test files
-  (geometry, exports) reuse it.
+  (geometry, exports) reuse it. With `NTM_BASE_URL` set it starts nothing and
+  yields that URL (`make test-deployed`: the same tests through nginx).
 - `launch_chromium(playwright)` launches Debian's Chromium with the project flags;
   `guard_page(context)` blocks and records every request that is not to
   localhost, and records console errors. Never run `playwright install`.
@@ -69,7 +70,15 @@ def start_server(extra_env: dict | None = None, port: int | None = None):
 
 @pytest.fixture(scope="session")
 def app_server():
+    """The app's base URL. With NTM_BASE_URL set (e.g. the local deployment's nginx,
+    http://127.0.0.1:8080) the tests run against that server and none is started; set
+    NTM_DATABASE_URL to the same database so expected figures are read from it."""
     (REPO / "test-artifacts" / "screenshots").mkdir(parents=True, exist_ok=True)
+    base = (os.environ.get("NTM_BASE_URL") or "").strip().rstrip("/")
+    if base:
+        wait_healthy(base, timeout=30)
+        yield base
+        return
     proc, url = start_server()
     try:
         yield url
