@@ -5,7 +5,7 @@ Every write of data — seed, reseed, import, rollback — calls `bump(conn, rea
 transaction, so the new number commits or rolls back together with the rows.
 
 A process that caches data (each Streamlit replica) owns a `Watcher`. `Watcher.changed()` reads the
-row at most every `NTM_FRESHNESS_SECONDS` seconds (default 2; one primary-key lookup) and returns
+row at most every `NTM_FRESHNESS_SECONDS` seconds (default 1; one primary-key lookup) and returns
 True once per change; the caller then drops its caches. Between two reads it answers from memory, so
 calling it on every script run costs nothing. The same polling works on SQLite and PostgreSQL (no
 LISTEN/NOTIFY connection to keep alive across a database restart): an import on one replica is
@@ -27,7 +27,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-DEFAULT_INTERVAL = 2.0
+DEFAULT_INTERVAL = 1.0
 
 
 def interval_seconds() -> float:
