@@ -20,7 +20,8 @@ Running `up` again restarts the stack and keeps the database (var/deploy/pg) and
 (var/deploy/secrets). `down` stops everything it started; `down --purge` also deletes the database.
 As root, PostgreSQL runs as the `postgres` user (initdb refuses root) and nginx's workers as
 `www-data`. Ports: NTM_DEPLOY_PORT (8080), NTM_REPLICA_BASE_PORT (8601), NTM_PG_PORT (54330);
-a busy replica or database port is skipped for the next free one.
+a busy replica or database port is skipped for the next free one. NTM_DEPLOY_DIR (default
+var/deploy) holds everything of one stack: the deploy benchmark runs its own beside yours.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-VAR = REPO / "var" / "deploy"
+VAR = Path(os.environ.get("NTM_DEPLOY_DIR") or REPO / "var" / "deploy")   # another folder = another stack
 ENV_FILE = VAR / "env"
 STATE = VAR / "state.json"
 SECRETS = VAR / "secrets"
@@ -49,6 +50,10 @@ LOGS = VAR / "logs"
 PY = Path(os.environ.get("NTM_PYTHON") or REPO / ".venv" / "bin" / "python")
 DB_NAME, DB_ROLE = "ntm_atlas", "ntm_app"
 IS_ROOT = os.geteuid() == 0
+
+
+def _rel(p: Path) -> str:
+    return str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p)
 
 
 def say(msg: str) -> None:
@@ -396,8 +401,8 @@ def _up(n: int) -> int:
                "NTM_SUPERVISOR_PIDS": ",".join(map(str, state["supervisors"])),
                "STREAMLIT_SERVER_COOKIE_SECRET": sec["cookie_secret"]})
     say(f"up in {time.time() - t0:.0f} s: {base}/ (nginx) → {n} replica(s) → PostgreSQL; "
-        f"settings in {ENV_FILE.relative_to(REPO)}; logs in {LOGS.relative_to(REPO)}/ and "
-        f"{NGINX_DIR.relative_to(REPO)}/access.log; stop with `make deploy-stop`")
+        f"settings in {_rel(ENV_FILE)}; logs in {_rel(LOGS)}/ and {_rel(NGINX_DIR)}/access.log; "
+        f"stop with `make deploy-stop`")
     return 0
 
 
