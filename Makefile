@@ -7,7 +7,7 @@ SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 RUNTIME := $(VENV)/.runtime-installed
 DEVTOOLS:= $(VENV)/.dev-installed
 
-.PHONY: run test check geodata prepare bench bench-short bench-deploy system-deps deploy-deps deploy-local deploy-stop deploy-status test-deployed clean
+.PHONY: run test check geodata prepare bench bench-short bench-deploy bench-deploy-short system-deps deploy-deps deploy-local deploy-stop deploy-status test-deployed clean
 
 $(RUNTIME): requirements.txt
 	$(PY) -m venv $(VENV)
@@ -79,9 +79,12 @@ test-deployed: $(DEVTOOLS) system-deps
 	. var/deploy/env && NTM_BASE_URL=$$NTM_DEPLOY_URL NTM_DATABASE_URL=$$NTM_DATABASE_URL \
 	  $(BIN)/python -m pytest tests/browser -m browser
 
-## Load and fault benchmark of the shared deployment (brings up its own stack when none runs).
+## Load and fault benchmark of the shared deployment (its own stack on free ports, taken down after).
 bench-deploy: $(DEVTOOLS) system-deps deploy-deps
 	$(BIN)/python -m benchmarks deploy
+
+bench-deploy-short: $(DEVTOOLS) system-deps deploy-deps
+	$(BIN)/python -m benchmarks --short deploy
 
 clean:
 	rm -rf var/ .pytest_cache

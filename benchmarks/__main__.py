@@ -3,7 +3,9 @@
 Each `benchmarks/bench_*.py` exposes `main(short: bool)` and prints its figures
 (with the naive baseline of the same run where there is one). `--short` is the CI
 mode. Names (e.g. `map`, `import`) limit the run to those modules. Exit 1 if a
-module raised (the others still run)."""
+module raised (the others still run). `deploy` (the shared deployment under load
+and faults: it brings up PostgreSQL, nginx and two replicas) runs only when named:
+`python -m benchmarks [--short] deploy` (`make bench-deploy`, `make bench-deploy-short`)."""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +16,7 @@ import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+OPT_IN = {"bench_deploy"}   # run only when named
 sys.path.insert(0, str(HERE.parent))
 
 
@@ -24,6 +27,8 @@ def main(argv=None) -> int:
     ap.add_argument("names", nargs="*", help="only these modules (map, metrics, import, export, ...)")
     args = ap.parse_args(argv)
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
+    if not args.names:
+        modules = [m for m in modules if m not in OPT_IN]
     if args.names:
         wanted = {n if n.startswith("bench_") else f"bench_{n}" for n in args.names}
         unknown = wanted - set(modules)
