@@ -154,3 +154,38 @@ def test_local_stack_renders_nginx_site_and_env_contract(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("NTM_DEPLOY_DIR")
         importlib.reload(local)
+
+
+WRITER = """
+import sys, threading
+sys.path.insert(0, sys.argv[1])
+import ui.maps.province as P, ui.maps.national as N
+from pathlib import Path
+P.GENERATED = Path(sys.argv[2]); N.DATA_DIR = Path(sys.argv[2])
+body = "x" * 400_000
+errors = []
+def go(i):
+    try:
+        P._write_text_once(f"race-{i % 3}", body)
+        N._write_once(f"nrace-{i % 3}", body)
+    except Exception as e:
+        errors.append(repr(e))
+ts = [threading.Thread(target=go, args=(i,)) for i in range(12)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print(len(errors), errors[:1])
+"""
+
+
+def test_content_addressed_files_survive_concurrent_writers(tmp_path):
+    """Replicas (processes) and sessions (threads) write the same map file at the same moment,
+    e.g. every replica after an import: no writer fails and every file is whole."""
+    out = tmp_path / "static"
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(REPO), str(out)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=120)
+        assert p.returncode == 0, stderr
+        assert stdout.startswith("0 "), stdout
+    files = sorted(f.name for f in out.iterdir())
+    assert len(files) == 6 and not [f for f in files if f.endswith(".tmp")]
+    assert all((out / f).stat().st_size == 400_000 for f in files)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 
 import folium
@@ -54,7 +55,7 @@ def _write_once(stem: str, body: str) -> str:
     path = DATA_DIR / name
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+        tmp = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")   # one per writer
         tmp.write_text(body, encoding="utf-8")
         os.replace(tmp, path)
     return static_url(f"national/data/{name}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 
 import folium
 import numpy as np
@@ -58,7 +59,8 @@ def _write_text_once(stem: str, text: str) -> str:
     path = GENERATED / name
     if not path.exists():
         GENERATED.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        # one temporary name per writer: replicas and sessions may write the same file at once
+        tmp = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     return static_url(f"generated/{name}")
