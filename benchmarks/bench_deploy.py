@@ -575,9 +575,10 @@ def _import_through_ui(br, base: str, route: str, path: Path, out: dict) -> None
 def _import_steps(page, base: str, path: Path, out: dict) -> None:
     page.goto(f"{base}/data?province={PROVINCE}&lang=vi", wait_until="commit")
     _wait_ready(page, RUN_TIMEOUT)
-    page.get_by_label("Tên đăng nhập").fill(EDITOR[0])
-    page.get_by_label("Mật khẩu").fill(EDITOR[1])
-    page.get_by_role("button", name="Đăng nhập").click()
+    from domain.text import t
+    page.get_by_label(t("editor.login.user", "vi")).fill(EDITOR[0])
+    page.get_by_label(t("editor.login.password", "vi")).fill(EDITOR[1])
+    page.get_by_role("button", name=t("editor.login.submit", "vi")).click()
     page.wait_for_timeout(500)
     _wait_ready(page, RUN_TIMEOUT)
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
