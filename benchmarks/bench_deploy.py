@@ -582,11 +582,13 @@ def _import_steps(page, base: str, path: Path, out: dict) -> None:
     page.wait_for_timeout(500)
     _wait_ready(page, RUN_TIMEOUT)
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
-    confirm = page.get_by_role("button", name=re.compile("Xác nhận nhập"))
+    def words(key):   # the panel's wording up to its first {value}
+        return re.escape(t(key, "vi").split("{", 1)[0].strip())
+    confirm = page.get_by_role("button", name=re.compile(words("import.panel.confirm")))
     confirm.wait_for(timeout=RUN_TIMEOUT * 1000)
     out["clicked"] = time.time()
     confirm.click()
-    page.get_by_text(re.compile(r"Đã nhập \d+ dòng")).wait_for(timeout=RUN_TIMEOUT * 1000)
+    page.get_by_text(re.compile(words("import.panel.done"))).first.wait_for(timeout=RUN_TIMEOUT * 1000)
     out["done_ui"] = time.time()
     out["exceptions"] = _exceptions(page)
 
