@@ -13,11 +13,13 @@ from collections import Counter
 from .fmt import format_number, format_percent
 
 LEVEL_VI = {"standard": "đạt chuẩn NTM", "advanced": "đạt chuẩn NTM nâng cao",
-            "model": "đạt chuẩn NTM kiểu mẫu"}
+            "model": "đạt chuẩn NTM kiểu mẫu", "modern": "đạt chuẩn NTM hiện đại"}
 LEVEL_EN = {"standard": "met the NTM standard", "advanced": "met the advanced NTM standard",
-            "model": "met the model NTM standard"}
-NOT_VI = {"standard": "chưa đạt", "advanced": "chưa đạt nâng cao", "model": "chưa đạt kiểu mẫu"}
-NOT_EN = {"standard": "not yet", "advanced": "not yet advanced", "model": "not yet model"}
+            "model": "met the model NTM standard", "modern": "met the modern NTM standard"}
+NOT_VI = {"standard": "chưa đạt", "advanced": "chưa đạt nâng cao", "model": "chưa đạt kiểu mẫu",
+          "modern": "chưa đạt hiện đại"}
+NOT_EN = {"standard": "not yet", "advanced": "not yet advanced", "model": "not yet model",
+          "modern": "not yet modern"}
 TYPE_EN = {"huyện": "district", "thị xã": "town", "thành phố": "city", "tỉnh": "province"}
 
 
@@ -86,12 +88,13 @@ def headline(year: int, vintage: str, reached: int, denominator: int, basis: str
     n = f"{format_number(reached, lang)}/{format_number(denominator, lang)}"
     k = len(below)
     short = denominator - reached
-    by_d = Counter(below)
+    by_d = Counter(b for b in below if b[0])   # no district on a two-level vintage
     one = len(by_d) == 1 and not area
     named_only = basis == "reported" and short != k  # the report's shortfall is not the named list
     if vi:
         s = f"Năm {year}" + (f" ({area_vi(*area)})" if area else "") + f": {n} xã {LEVEL_VI[level]} ({pct})"
-        where = "" if area else (f" của {area_vi(*next(iter(by_d)))}" if one else f" ({_list(by_d, area_vi)})")
+        where = "" if area or not by_d else (f" của {area_vi(*next(iter(by_d)))}" if one
+                                             else f" ({_list(by_d, area_vi)})")
         if named_only and short > 0:
             s += f"; {format_number(short, lang)} xã {NOT_VI[level]}"
             s += f", trong đó có tên {k} xã{where}" if k else " (chưa có danh sách)"
@@ -101,7 +104,7 @@ def headline(year: int, vintage: str, reached: int, denominator: int, basis: str
             s += f"; {format_number(unknown, lang)} xã chưa có dữ liệu"
         return s + f" (địa giới {vintage})."
     s = f"{year}" + (f" ({area_en(*area)})" if area else "") + f": {n} communes (xã) {LEVEL_EN[level]} ({pct})"
-    where = "" if area else (f" of {area_en(*next(iter(by_d)))}" if one else f" ({_list(by_d, area_en)})")
+    where = "" if area or not by_d else (f" of {area_en(*next(iter(by_d)))}" if one else f" ({_list(by_d, area_en)})")
     word = "commune" if k == 1 else "communes"
     if named_only and short > 0:
         s += f"; {format_number(short, lang)} {NOT_EN[level]}"

@@ -1,4 +1,5 @@
-"""``python -m metrics summary --province CODE --year YYYY [--district CODE] [--json]`` and
+"""``python -m metrics summary --province CODE --year YYYY [--district CODE] [--json]``,
+``python -m metrics unit --province CODE --code UNIT --year YYYY [--json] [--illustrative]`` and
 ``python -m metrics index --province CODE --period P [--weights k=v,…] [--json]``.
 
 Exit codes (DESIGN §3): 0 success, 1 invalid data, 2 usage error or unreadable input.
@@ -37,6 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the text output")
     s.add_argument("--illustrative", action="store_true",
                    help="include the generated illustrative fill (labelled as such); default: sourced records only")
+    u = sub.add_parser("unit", help="one unit as of a year: its level, the units it was formed from and "
+                                    "the units it went into",
+                       description="Print one commune-level (or district-level) unit as of a year: level, "
+                                   "provenance, criteria set, former units (with part and level) and "
+                                   "successors. The code resolves through the boundaries valid that year.")
+    u.add_argument("--province", required=True, help="GSO province code as of that year, e.g. 42 (Hà Tĩnh)")
+    u.add_argument("--code", required=True, help="GSO unit code, e.g. 18502")
+    u.add_argument("--year", required=True, type=int, help="label year, e.g. 2026")
+    u.add_argument("--json", action="store_true", help="print one JSON object")
+    u.add_argument("--illustrative", action="store_true",
+                   help="let the generated illustrative fill decide units no sourced record decides")
     from domain.indicators import INDICATORS
     i = sub.add_parser("index", help="the leadership-effectiveness index of every locality of a province "
                                      "for a period",
@@ -134,8 +146,9 @@ def _text(s: dict, lang: str) -> str:
             out.append(f"  {d['area_code']} {d['area_name']}: {d['eligible']} {d['atleast_standard']} "
                        f"{d['atleast_advanced']} {d['atleast_model']} {d['unknown']}")
     dl = s["district_ladder"]
-    out.append(f"district-level units: huyện standard+ {dl['huyen_standard']}/{dl['huyen']} "
-               f"(unknown {dl['huyen_unknown']}); thị xã/thành phố completed {dl['completed']}/{dl['towns_cities']}")
+    if dl is not None:   # None on a two-level vintage (no district level)
+        out.append(f"district-level units: huyện standard+ {dl['huyen_standard']}/{dl['huyen']} "
+                   f"(unknown {dl['huyen_unknown']}); thị xã/thành phố completed {dl['completed']}/{dl['towns_cities']}")
     if s["reported_vs_computed"]:
         out.append("")
         out.append("reported vs computed:")
@@ -178,6 +191,25 @@ def _text(s: dict, lang: str) -> str:
     return "\n".join(out)
 
 
+def _unit_text(u: dict) -> str:
+    out = [f"{u['unit_code']} {u['name']} ({u['unit_type']}) — {u['year']} — vintage {u['vintage']}"
+           + (f" ({u['vintage_note']})" if u["vintage_note"] else ""),
+           f"level {u['level']}" + (" (mixed parts)" if u["mixed"] else "") + f"; provenance {u['provenance']}; "
+           f"criteria set {u['criteria_set']}; basis {u['basis']}"]
+    if u["legacy"] and u["legacy"]["year"] != u["year"]:
+        lg = u["legacy"]
+        out.append(f"legacy level at the start of this structure ({lg['year']}): {lg['level']} "
+                   f"[{lg['provenance']}]" + (" (mixed parts)" if lg["mixed"] else ""))
+    for f in u["former_units"]:
+        out.append(f"  formed from {f['unit_code']} {f['name']} ({f['unit_type']}, {f['part']}, {f['vintage']}): "
+                   f"{f['level']} [{f['provenance']}]")
+    for s in u["successors"]:
+        out.append(f"  went into {s['unit_code']} {s['name']} ({s['vintage']}, {s['part']})")
+    if u["note"]:
+        out.append(f"note: {u['note']}")
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "index":
@@ -186,8 +218,12 @@ def main(argv=None) -> int:
     if isinstance(ds, int):
         return ds
     ds = ds.with_illustrative(args.illustrative)
-    from .summary import build_summary
     try:
+        if args.command == "unit":
+            from .unit import unit_as_of
+            u = unit_as_of(ds, args.province, args.code, args.year)
+            return _print(json.dumps(u, ensure_ascii=False, indent=2) if args.json else _unit_text(u))
+        from .summary import build_summary
         s = build_summary(ds, args.province, args.year, args.district)
     except MetricsInputError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -15,7 +15,7 @@ from collections import Counter
 
 import pandas as pd
 
-from domain.levels import DISTRICT_RANK, LEVEL_RANK, RECOGNISED
+from domain.levels import DISTRICT_RANK, ladder_of
 
 from .common import dict_rows, meta_of
 from .counts import level_counts
@@ -42,6 +42,14 @@ UNIT_FIELDS = ["unit_code", "name", "unit_type", "district_code", "district_name
                "source_id", "record_year", "mixed", "vintage", "eligible"]
 
 
+UNDECIDED = ("unknown", "not_assessed")
+
+
+def _rank(ladder, level) -> int:
+    r = ladder.rank(level)
+    return -1 if r is None else r
+
+
 def rule_a(prep, year, vintage: str, communes: list[dict], districts: list[dict]) -> list[dict]:
     year = int(year)
     rows = []
@@ -50,10 +58,13 @@ def rule_a(prep, year, vintage: str, communes: list[dict], districts: list[dict]
     dis_rows = {u["unit_code"]: u for u in districts}
     n_xa = Counter(u["district_code"] for u in communes if u["eligible"] and u["district_code"] is not None)
     n_xa[prep.province_code] = sum(1 for u in communes if u["eligible"])
+    ladder = ladder_of(None, year)
     for t in due:
-        if t.level not in DISTRICT_RANK:
+        if ladder_of(None, int(t.target_year)) is not ladder:
+            continue  # a target of another criteria set's ladder: its state is the targets' (history)
+        if t.level not in DISTRICT_RANK and ladder.rank(t.level) is None:
             continue
-        need = DISTRICT_RANK[t.level]
+        need = DISTRICT_RANK[t.level] if t.level in DISTRICT_RANK else ladder.rank(t.level)
         common = {"rule": "a", "target_level": t.level, "target_year": int(t.target_year),
                   "years_overdue": year - int(t.target_year), "target_id": t.target_id}
         area = None
@@ -69,9 +80,9 @@ def rule_a(prep, year, vintage: str, communes: list[dict], districts: list[dict]
                 continue  # partial share targets are followed as gaps, not per unit
             units = [u for u in communes if u["eligible"] and (t.scope != "district" or u["district_code"] == area)]
             for u in units:
-                if u["level"] == "unknown":
+                if u["level"] in UNDECIDED:
                     rows.append(_unit_row(u, listed_as="no_record", admin_level="commune", **common))
-                elif LEVEL_RANK.get(u["level"], -1) < need:
+                elif _rank(ladder, u["level"]) < need:
                     rows.append(_unit_row(u, listed_as="holdout", admin_level="commune", **common))
             continue
         if t.admin_level == "district" or t.scope == "district":
@@ -91,9 +102,9 @@ def rule_a(prep, year, vintage: str, communes: list[dict], districts: list[dict]
             u = com_rows[code]
             if not u["eligible"]:
                 continue
-            if u["level"] == "unknown":
+            if u["level"] in UNDECIDED:
                 rows.append(_unit_row(u, listed_as="no_record", admin_level="commune", **common))
-            elif LEVEL_RANK.get(u["level"], -1) < need:
+            elif _rank(ladder, u["level"]) < need:
                 rows.append(_unit_row(u, listed_as="holdout", admin_level="commune", **common))
     return rows
 
@@ -105,10 +116,11 @@ def area_shares(prep, year, counts: list[dict]) -> list[dict]:
     for a in counts:
         if not a["eligible"]:
             continue
-        for lvl in RECOGNISED:
+        undecided = int(a["unknown"]) + int(a.get("not_assessed") or 0)
+        for lvl in a["levels"]:
             reached, den = int(a[f"atleast_{lvl}"]), int(a["eligible"])
             basis, src, prov, as_of = "computed", None, a["weakest_provenance"], None
-            if a["unknown"]:
+            if undecided:
                 rep = best_reported(prep, year, a["area_code"], f"count_{lvl}")
                 if rep is not None:
                     reached = int(rep["value"])
@@ -120,7 +132,7 @@ def area_shares(prep, year, counts: list[dict]) -> list[dict]:
             rows.append({"area_code": a["area_code"], "area_name": a["area_name"], "admin_level": a["admin_level"],
                          "level": lvl, "reached": reached, "denominator": den,
                          "share": reached / den if den else None, "basis": basis, "basis_source": src,
-                         "basis_provenance": prov, "basis_as_of": as_of, "unknown": int(a["unknown"])})
+                         "basis_provenance": prov, "basis_as_of": as_of, "unknown": undecided})
     return rows
 
 
@@ -130,19 +142,20 @@ def rule_b(prep, year, communes: list[dict], counts: list[dict], threshold: floa
     if not shares:
         return rows, shares
     el = [u for u in communes if u["eligible"]]
+    ladder = ladder_of(None, year)
     for s in shares:
         if s["share"] is None or s["share"] < threshold or s["share"] >= 1.0:
             continue
         units = el if s["admin_level"] == "province" else [u for u in el if u["district_code"] == s["area_code"]]
-        need = LEVEL_RANK[s["level"]]
+        need = ladder.rank(s["level"])
         common = {"rule": "b", "target_level": s["level"], "area_code": s["area_code"], "area_name": s["area_name"],
                   "area_share": s["share"], "area_reached": s["reached"], "area_denominator": s["denominator"],
                   "basis": s["basis"], "basis_source": s["basis_source"], "basis_provenance": s["basis_provenance"],
                   "admin_level": "commune"}
         for u in units:
-            if u["level"] == "unknown":
+            if u["level"] in UNDECIDED:
                 rows.append(_unit_row(u, listed_as="no_record", **common))
-            elif LEVEL_RANK.get(u["level"], -1) < need:
+            elif _rank(ladder, u["level"]) < need:
                 rows.append(_unit_row(u, listed_as="holdout", **common))
     return rows, shares
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from domain.levels import PROV_RANK, weakest
+from domain.levels import CLASSIC_LADDER, PROV_RANK, ladder_of, weakest
 
 from .common import rows_of
 from .counts import level_counts
@@ -113,50 +113,77 @@ def reported_vs_computed(prep, year, communes: list[dict], counts: list[dict], d
     return pd.DataFrame(rows, columns=RVC_COLS)
 
 
-def progress_series(ds, province_code, years) -> pd.DataFrame:
-    """Long frame: year, area_code, metric, value, eligible, share, provenance, basis
-    ('computed' on the year's own vintage | 'reported'), vintage, unknown, criteria_set.
+PROGRESS_COLS = ["year", "area_code", "area_name", "metric", "value", "eligible", "share", "provenance", "basis",
+                 "vintage", "unknown", "criteria_set", "source_id", "aggregate_id", "as_of", "at_least", "legacy",
+                 "set_change", "ladder_break", "structure_change"]
 
-    ``avg_criteria`` rows carry their criteria set; a change of set between consecutive years
-    is flagged in ``set_change`` so no single trend is drawn across it silently.
-    """
-    prep = as_prepared(ds, province_code)
-    names = dict(zip(prep.tables["units"]["unit_code"], prep.tables["units"]["name"]))
+
+def _count_points(prep, y: int, st, meta) -> list[dict]:
+    """The computed at-least counts of one year, per area and recognised level of the year's
+    ladder. A year in which no eligible xã of the area has a deciding record is a gap (value
+    None, never 0); with some xã undecided the count is a lower bound (``at_least``)."""
+    c = level_counts(st, prep.province_code, prep.province_name)
+    legacy = not prep.has_districts(meta["vintage"]) and ladder_of(None, y) is CLASSIC_LADDER
     rows = []
-    for y in sorted({int(y) for y in years}):
-        st, meta = commune_status(prep, y)
-        c = level_counts(st, prep.province_code, prep.province_name)
-        v = meta["vintage"]
-        for a in rows_of(c):
-            for lvl in ("standard", "advanced", "model"):
-                rows.append({"year": y, "area_code": a.area_code, "area_name": a.area_name,
-                             "metric": f"count_{lvl}", "value": getattr(a, f"atleast_{lvl}"),
-                             "eligible": a.eligible, "share": getattr(a, f"share_{lvl}"),
-                             "provenance": a.weakest_provenance, "basis": "computed", "vintage": v,
-                             "unknown": a.unknown, "criteria_set": None, "source_id": None})
-        e = st[st["eligible"] & st["criteria_met"].notna()]
-        for cs, g in e.groupby("criteria_set"):
-            rows.append({"year": y, "area_code": prep.province_code, "area_name": prep.province_name,
-                         "metric": "avg_criteria", "value": round(float(g["criteria_met"].mean()), 2),
-                         "eligible": int(len(g)), "share": None,
-                         "provenance": weakest(g["provenance"]), "basis": "computed",
-                         "vintage": v, "unknown": None, "criteria_set": cs, "source_id": None})
-        for r in rows_of(reported_for(prep, y)):
-            share = (float(r.value) / float(r.denominator)
-                     if pd.notna(r.denominator) and r.denominator and r.metric.startswith("count_")
-                     else None)
-            rows.append({"year": y, "area_code": r.area_code, "area_name": names.get(r.area_code),
-                         "metric": r.metric,
-                         "value": r.value, "eligible": r.denominator, "share": share,
-                         "provenance": r.provenance, "basis": "reported", "vintage": None,
-                         "unknown": None, "criteria_set": None, "source_id": r.source_id})
-    df = pd.DataFrame(rows)
-    if df.empty:
-        return df
-    # flag an average whose criteria set was absent the previous year: no single trend line
-    # may be drawn across a change of set without saying so
+    for a in rows_of(c):
+        undecided = int(a.unknown) + int(a.not_assessed)
+        for lvl in a.levels:
+            gap = a.known == 0
+            rows.append({"year": y, "area_code": a.area_code, "area_name": a.area_name,
+                         "metric": f"count_{lvl}", "value": None if gap else getattr(a, f"atleast_{lvl}"),
+                         "eligible": a.eligible, "share": None if gap else getattr(a, f"share_{lvl}"),
+                         "provenance": a.weakest_provenance, "basis": "computed", "vintage": meta["vintage"],
+                         "unknown": undecided, "criteria_set": a.criteria_set, "source_id": None,
+                         "at_least": bool(undecided) and not gap, "legacy": legacy})
+    return rows
+
+
+def _criteria_points(prep, y: int, st, vintage: str) -> list[dict]:
+    e = st[st["eligible"] & st["criteria_met"].notna()]
+    return [{"year": y, "area_code": prep.province_code, "area_name": prep.province_name,
+             "metric": "avg_criteria", "value": round(float(g["criteria_met"].mean()), 2),
+             "eligible": int(len(g)), "share": None, "provenance": weakest(g["provenance"]), "basis": "computed",
+             "vintage": vintage, "unknown": None, "criteria_set": cs, "source_id": None, "at_least": False,
+             "legacy": False}
+            for cs, g in e.groupby("criteria_set")]
+
+
+def _reported_points(prep, y: int, names: dict) -> list[dict]:
+    rows = []
+    for r in rows_of(reported_for(prep, y)):
+        share = (float(r.value) / float(r.denominator)
+                 if pd.notna(r.denominator) and r.denominator and r.metric.startswith("count_") else None)
+        rows.append({"year": y, "area_code": r.area_code, "area_name": names.get(r.area_code), "metric": r.metric,
+                     "value": r.value, "eligible": r.denominator, "share": share, "provenance": r.provenance,
+                     "basis": "reported", "vintage": None, "unknown": None, "criteria_set": None,
+                     "source_id": r.source_id, "aggregate_id": r.aggregate_id, "as_of": r.as_of,
+                     "at_least": False, "legacy": False})
+    return rows
+
+
+def _flag_breaks(df: pd.DataFrame) -> pd.DataFrame:
+    """``set_change``: the criteria set in force (counts) or of the records (averages) differs
+    from the previous year's; ``ladder_break``: the ladder differs, so no line may join the two
+    years; ``structure_change``: the boundary vintage differs (the denominators change)."""
     df["set_change"] = False
-    crit = (df["metric"] == "avg_criteria") & (df["basis"] == "computed")
+    df["ladder_break"] = False
+    df["structure_change"] = False
+    comp = df["basis"] == "computed"
+    counts = comp & df["metric"].str.startswith("count_")
+    if counts.any():
+        by_year = df[counts].groupby("year").agg(cs=("criteria_set", "first"), v=("vintage", "first"))
+        ys = list(by_year.index)
+        prev = {y: by_year.loc[ys[i - 1]] for i, y in enumerate(ys) if i}
+        sc = {y: prev[y]["cs"] != by_year.loc[y, "cs"] for y in prev}
+        lb = {y: ladder_of(prev[y]["cs"]) is not ladder_of(by_year.loc[y, "cs"]) for y in prev}
+        vc = {y: prev[y]["v"] != by_year.loc[y, "v"] for y in prev}
+        years = df.loc[counts, "year"]
+        df.loc[counts, "set_change"] = [sc.get(y, False) for y in years]
+        df.loc[counts, "ladder_break"] = [lb.get(y, False) for y in years]
+        df.loc[counts, "structure_change"] = [vc.get(y, False) for y in years]
+    # an average whose criteria set was absent the previous year: no single trend line may be
+    # drawn across a change of set without saying so
+    crit = comp & (df["metric"] == "avg_criteria")
     if crit.any():
         sets_by_year = df[crit].groupby("year")["criteria_set"].agg(set).to_dict()
         years_sorted = sorted(sets_by_year)
@@ -164,3 +191,28 @@ def progress_series(ds, province_code, years) -> pd.DataFrame:
         df.loc[crit, "set_change"] = [y in prev and cs not in prev[y]
                                       for y, cs in zip(df.loc[crit, "year"], df.loc[crit, "criteria_set"])]
     return df
+
+
+def progress_series(ds, province_code, years) -> pd.DataFrame:
+    """Long frame (PROGRESS_COLS): per year, area and metric, a computed point on the year's own
+    vintage (counts at least at each level of the year's ladder; ``avg_criteria`` per criteria
+    set) and every reported aggregate of the year (``basis`` 'computed' | 'reported').
+
+    Years no record decides are gaps (value None, never 0); ``at_least`` marks a computed
+    count with undecided xã (a lower bound); ``legacy`` a count of legacy levels (a year before
+    2026 on the two-level vintage). ``ladder_break`` marks the first year of another ladder (2026:
+    none < standard < modern): a line must break there; ``set_change`` a change of criteria set
+    (a note), ``structure_change`` a change of boundary vintage.
+    """
+    prep = as_prepared(ds, province_code)
+    names = dict(zip(prep.tables["units"]["unit_code"], prep.tables["units"]["name"]))
+    rows = []
+    for y in sorted({int(y) for y in years}):
+        st, meta = commune_status(prep, y)
+        rows += _count_points(prep, y, st, meta)
+        rows += _criteria_points(prep, y, st, meta["vintage"])
+        rows += _reported_points(prep, y, names)
+    df = pd.DataFrame([{c: r.get(c) for c in PROGRESS_COLS} for r in rows], columns=PROGRESS_COLS)
+    if df.empty:
+        return df
+    return _flag_breaks(df)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from domain.levels import LADDER, LEVEL_RANK, PROVENANCE
+from domain.levels import CLASSIC_LADDER, LADDER, LEVEL_RANK, PROVENANCE, criteria_set_for_year
 from domain.units import COMMUNE_ELIGIBLE, DISTRICT_COMPLETED_TYPES
 
 from .common import MetricsInputError, dict_rows, meta_of
-from .prepare import Prepared, as_prepared
+from .prepare import Prepared, as_prepared, record_order
 
 OUT_COLS = ["unit_code", "vintage", "name", "unit_type", "district_code", "district_name", "eligible",
             "level", "provenance", "source_id", "decision_no", "decision_date", "record_year",
@@ -28,7 +28,9 @@ RULES = ("lowest", "highest")
 
 
 REC_FIELDS = ("record_id", "vintage", "year", "level", "provenance", "source_id", "decision_no",
-              "decision_date", "criteria_set", "criteria_met", "criteria_total", "missing_criteria", "note")
+              "decision_date", "criteria_set", "criteria_met", "criteria_total", "missing_criteria", "note",
+              "commune_group", "derived_from")
+UNDECIDED = ("unknown", "not_assessed")   # a unit no record decides (the illustrative fill may)
 
 
 def _best(recs, year: int):
@@ -54,17 +56,18 @@ def _last_upto(lst, year: int):
     return None
 
 
-def _later_none(recs, year: int):
-    """Earliest 'none' record after ``year`` (strongest provenance on ties)."""
-    best = None
-    key = None
-    for r in recs:
-        if r["year"] <= year or r["level"] != "none":
-            continue
-        k = (r["year"], r["prov_rank"])
-        if key is None or k < key:
-            best, key = r, k
-    return best
+def _later_none(recs, year: int, set_id: str):
+    """The 'none' record after ``year`` that says the unit was not recognised in ``year``: the
+    earliest later 'none' of the criteria set in force in ``year`` (``set_id``; strongest
+    provenance on ties), provided no recognition lies between. A 'none' under another set says
+    nothing of ``year`` (the unit was assessed against other criteria), and a recognition in
+    between shows the status did not simply carry forward."""
+    for r in sorted((r for r in recs if r["year"] > year), key=lambda r: (r["year"], r["prov_rank"])):
+        if r["level"] != "none":
+            return None
+        if r["criteria_set"] == set_id:
+            return r
+    return None
 
 
 def _row(r, basis, **extra):
@@ -74,88 +77,221 @@ def _row(r, basis, **extra):
     return out
 
 
+def _blank(**kw) -> dict:
+    row = dict.fromkeys(REC_FIELDS)
+    row.update(kw)
+    return row
+
+
+def _weakest(provenances):
+    return max(provenances, key=lambda p: PROVENANCE.index(p) if p in PROVENANCE else 9)
+
+
+def _joined(values) -> str | None:
+    return ";".join(dict.fromkeys(v for v in values if v)) or None
+
+
+# ---- the rules, one function each ------------------------------------------------------------
+
+def _merged_parts(prep, recs, year, admin_level, pv, parts, set_id, rule, names, types):
+    """A merger's parts of one older vintage, each resolved on its own records, then combined:
+    ('decided', row) with the lowest (or highest) level, ('unknown', {'desc', 'mixed'}) when a
+    part has no record, or None when no part is on the ladder (phường / thị trấn only)."""
+    if admin_level == "commune":
+        parts = [pc for pc in parts if types.get((pv, pc)) == COMMUNE_ELIGIBLE]
+        if not parts:
+            return None
+    got = []
+    for pc in parts:
+        precs = recs.get((admin_level, pv, pc), ())
+        got.append((pc, _last_upto(precs, year) or _later_none(precs, year, set_id)))
+    desc = "; ".join(f"{names.get((pv, pc), pc)}: " + (f"{r['level']} ({r['year']})" if r else "unknown")
+                     for pc, r in got)
+    mixed = len({r["level"] if r else "unknown" for _, r in got}) > 1
+    if any(r is None for _, r in got):
+        return "unknown", {"desc": desc, "mixed": mixed}
+    known = [r for _, r in got]
+    pick = (min if rule == "lowest" else max)(known, key=lambda r: r["level_rank"])
+    row = _blank(level=pick["level"], year=max(r["year"] for r in known), vintage=pv,
+                 provenance=_weakest(r["provenance"] for r in known),
+                 source_id=";".join(sorted({r["source_id"] for r in known if r["source_id"]})) or None,
+                 record_id=_joined(r["record_id"] for r in known), criteria_set=pick["criteria_set"],
+                 note=f"merger ({rule} level among the parts): {desc}", basis="merger", mixed=mixed, parts=desc)
+    return "decided", row
+
+
+def _by_records(prep, recs, year, vintage, admin_level, rule, code, m, existed, set_id, names, types):
+    """The classic rule on a three-level vintage (docs/data-model.md, domain rules): the unit's
+    own and 1:1 records, else its merger's parts, else a later 'none', else unknown."""
+    lists = [recs[k] for k in ((admin_level, v, c) for v, c in m["direct"]) if k in recs]
+    direct = lists[0] if len(lists) == 1 else [r for lst in lists for r in lst]
+    d = (_last_upto(lists[0], year) if len(lists) == 1 else _best(direct, year)) if lists else None
+    row = None if d is None else _row(d, "record" if d["vintage"] == vintage else "crosswalk")
+    merged_unknown = None
+    for pv, parts in m["parts"].items():
+        got = _merged_parts(prep, recs, year, admin_level, pv, parts, set_id, rule, names, types)
+        if got is None:
+            continue
+        kind, val = got
+        if kind == "unknown":
+            merged_unknown = val
+        elif row is not None and row["year"] >= val["year"]:
+            row["parts"] = val["parts"]  # the unit's own record is at least as recent: it decides
+        else:
+            row = val
+    if row is None and merged_unknown is not None:
+        row = _blank(level="unknown", basis="merger_unknown_part", mixed=merged_unknown["mixed"],
+                     parts=merged_unknown["desc"],
+                     note="merger with a part that has no record: " + merged_unknown["desc"])
+    # a later 'none' means 'not recognised' for earlier years (the unit itself; a merger
+    # product only once the merger took effect)
+    if row is None or (row["basis"] == "merger_unknown_part" and existed):
+        ln = _later_none(direct, year, set_id)
+        if ln is not None:
+            row = _row(ln, "implied_none", parts=row.get("parts") if row else None,
+                       note=f"not recognised: implied by the 'none' record of {ln['year']}")
+    return row or _blank(level="unknown", basis="no_record")
+
+
+def _by_new_set(prep, recs, year, code, m, in_force):
+    """From the year a criteria set with another ladder comes into force (2026-2030, Decision
+    51/2025/QĐ-TTg), a unit's status is a record of that set, on the unit itself (or a whole 1:1
+    lineage); no level of an earlier set carries over, and how a merged unit's status follows
+    from its parts' is not known: without such a record the unit is ``not_assessed``."""
+    lists = [[r for r in recs[k] if r["criteria_set"] == in_force.id]
+             for k in (("commune", v, c) for v, c in m["direct"]) if k in recs]
+    own = [r for lst in lists for r in lst]
+    d = _best(own, year)
+    if d is not None:
+        return _row(d, "record" if d["vintage"] == m["direct"][0][0] else "crosswalk")
+    ln = _later_none(own, year, in_force.id)
+    if ln is not None:
+        return _row(ln, "implied_none", note=f"not recognised: implied by the 'none' record of {ln['year']}")
+    return _blank(level="not_assessed", basis="not_assessed", criteria_set=in_force.id,
+                  note=f"not yet assessed under criteria set {in_force.id} ({in_force.decision})")
+
+
+def former_units(prep, year: int, vintage: str, code: str, rule: str = "lowest") -> list[dict]:
+    """The units a unit of ``vintage`` was formed from (one crosswalk step back), each with its
+    status on its own vintage as of ``year`` or the last year of that vintage, whichever is
+    earlier: unit_code, vintage, name, unit_type, part
+    (full|partial), inferred, eligible, level, provenance, record_id, record_year, criteria_set,
+    source_id. Phường / thị trấn are listed as ``not_applicable``."""
+    names, types = prep.unit_names("commune")
+    out = []
+    for link in prep.links(vintage, code, "from"):
+        pv, pc = link["vintage"], link["unit_code"]
+        if (pv, pc) not in types:
+            continue
+        end = prep.vintage_row(pv)["valid_to"]
+        as_of = year if pd.isna(end) else min(year, int(end.year))   # its level when it ceased, at the latest
+        st = resolve(prep, as_of, pv, "commune", rule).get(pc) or _blank(level="unknown", basis="no_record")
+        eligible = types[(pv, pc)] == COMMUNE_ELIGIBLE
+        out.append({"unit_code": pc, "vintage": pv, "name": names[(pv, pc)], "unit_type": types[(pv, pc)],
+                    "part": link["part"], "inferred": bool(link["inferred"]), "eligible": eligible,
+                    "level": st["level"] if eligible else "not_applicable",
+                    **{k: st[k] for k in ("provenance", "record_id", "record_year", "criteria_set", "source_id",
+                                          "basis")}})
+    return out
+
+
+def _legacy(prep, recs, year, vintage, code, m, rule):
+    """A unit of a two-level vintage (from 1/7/2025) on a year of the 2010-2025 ladder: its own
+    record on the new vintage when there is one at least as recent, else its legacy level: the
+    lowest level among its former xã as of ``year`` (phường / thị trấn excluded; any former xã
+    without a record makes it unknown; ``mixed`` when they differ; partial parts named),
+    provenance ``derived``, naming the records it rests on."""
+    d = _last_upto(recs.get(("commune", vintage, code), ()), year)   # a record on the new unit itself
+    former = former_units(prep, year, vintage, code, rule)
+    xa = [f for f in former if f["eligible"]]
+    desc = "; ".join(f"{f['name']}{' (partial)' if f['part'] == 'partial' else ''}: {f['level']}"
+                     + (f" ({f['record_year']})" if f["record_year"] is not None else "") for f in xa)
+    mixed = len({f["level"] for f in xa}) > 1
+    if not xa:
+        row = _blank(level="unknown", basis="legacy_no_xa", note="legacy level: no former xã (only phường / thị trấn)")
+    elif any(f["level"] in UNDECIDED for f in xa):
+        row = _blank(level="unknown", basis="legacy_unknown_part", mixed=mixed, parts=desc,
+                     record_id=_joined(f["record_id"] for f in xa),
+                     note=f"legacy level unknown: a former xã has no record ({desc})")
+    else:
+        ranks = [CLASSIC_LADDER.rank(f["level"]) for f in xa]
+        pick = xa[ranks.index(min(ranks) if rule == "lowest" else max(ranks))]
+        rids = _joined(f["record_id"] for f in xa)
+        row = _blank(level=pick["level"], basis="legacy", mixed=mixed, parts=desc,
+                     provenance=_weakest(["derived"] + [f["provenance"] for f in xa]),
+                     year=max(f["record_year"] for f in xa), vintage=pick["vintage"],
+                     criteria_set=pick["criteria_set"], record_id=rids, derived_from=rids,
+                     source_id=_joined(s for f in xa for s in (f["source_id"] or "").split(";")),
+                     note=f"legacy level ({rule} among the former xã, as of {year}): {desc}")
+    if d is not None and (row["year"] is None or d["year"] >= row["year"]):
+        row = _row(d, "record", parts=row.get("parts"))
+    row["former"] = former
+    return row
+
+
+def _filled(prep, year: int) -> dict:
+    """The records a unit the sourced records leave undecided is resolved with: per unit and
+    vintage, its sourced records when one of them is of ``year`` or before, else its sourced and
+    illustrative records together (the fill never replaces a sourced record)."""
+    out = dict(prep.records)
+    for key, fill in prep.illustrative.items():
+        mine = prep.records.get(key)
+        if not mine:
+            out[key] = fill
+        elif not any(r["year"] <= year for r in mine):
+            out[key] = sorted(mine + fill, key=record_order)
+    return out
+
+
 def resolve(prep: Prepared, year: int, vintage: str, admin_level: str, rule: str = "lowest") -> dict:
-    """Resolved record per unit of ``vintage``: {unit_code: row dict}; no unit metadata yet."""
+    """Resolved record per unit of ``vintage``: {unit_code: row dict}; no unit metadata yet.
+
+    The rule by year and vintage: a year of a criteria set with its own ladder (2026+) takes
+    records of that set only (``_by_new_set``); a two-level vintage on an earlier year takes its
+    units' legacy levels (``_legacy``); otherwise the records and the crosswalk (``_by_records``).
+    The sourced records decide first; the illustrative fill, when present, resolves only the
+    units they leave undecided (the one place of the rule "the fill fills gaps only")."""
     if rule not in RULES:
         raise MetricsInputError(f"unknown merger rule {rule!r}; use one of {RULES}")
     year = int(year)
     ck = ("resolve", year, vintage, admin_level, rule)
     if ck in prep._cache:
         return prep._cache[ck]
+    in_force = criteria_set_for_year(year)
+    new_set = admin_level == "commune" and in_force.ladder is not CLASSIC_LADDER
+    legacy = admin_level == "commune" and not new_set and not prep.has_districts(vintage)
     lin = prep.lineage_map(vintage, admin_level)
-    recs = prep.records
     vf = prep.vintage_row(vintage)["valid_from"]
     existed = pd.isna(vf) or pd.Timestamp(year=year, month=12, day=31) >= vf
     names, types = prep.unit_names(admin_level)
-    rows = []
-    for code, m in lin.items():
-        lists = [recs[k] for k in ((admin_level, v, c) for v, c in m["direct"]) if k in recs]
-        direct = lists[0] if len(lists) == 1 else [r for lst in lists for r in lst]
-        d = _last_upto(lists[0], year) if len(lists) == 1 else _best(direct, year)
-        row = None
-        if d is not None:
-            row = _row(d, "record" if d["vintage"] == vintage else "crosswalk")
-        merged_unknown = None
-        for pv, parts in m["parts"].items():
-            # resolve each part on its own, then combine (lowest level by default); a phường /
-            # thị trấn part has no commune ladder level and takes no part in the combination
-            if admin_level == "commune":
-                parts = [pc for pc in parts if types.get((pv, pc)) == COMMUNE_ELIGIBLE]
-                if not parts:
-                    continue
-            got = []
-            for pc in parts:
-                precs = recs.get((admin_level, pv, pc), ())
-                r = _last_upto(precs, year) or _later_none(precs, year)
-                got.append((pc, r))
-            desc = "; ".join(f"{names.get((pv, pc), pc)}: " + (f"{r['level']} ({r['year']})" if r else "unknown")
-                             for pc, r in got)
-            levels = {r["level"] if r else "unknown" for _, r in got}
-            mixed = len(levels) > 1
-            if any(r is None for _, r in got):
-                merged_unknown = {"desc": desc, "mixed": mixed}
-                continue
-            pick = (min if rule == "lowest" else max)((r for _, r in got), key=lambda r: r["level_rank"])
-            m_year = max(r["year"] for _, r in got)
-            if row is not None and row["year"] >= m_year:
-                row["parts"] = desc  # the unit's own record is at least as recent: it decides
-                continue
-            known = [r for _, r in got]
-            row = {f: None for f in REC_FIELDS}
-            row.update(level=pick["level"], year=m_year, vintage=pv,
-                       provenance=max((r["provenance"] for r in known),
-                                      key=lambda p: PROVENANCE.index(p) if p in PROVENANCE else 9),
-                       source_id=";".join(sorted({r["source_id"] for r in known if r["source_id"]})) or None,
-                       record_id=";".join(r["record_id"] for r in known if r["record_id"]) or None,
-                       note=f"merger ({rule} level among the parts): {desc}",
-                       basis="merger", mixed=mixed, parts=desc)
-        if row is None and merged_unknown is not None:
-            row = {f: None for f in REC_FIELDS}
-            row.update(level="unknown", basis="merger_unknown_part", mixed=merged_unknown["mixed"],
-                       parts=merged_unknown["desc"],
-                       note="merger with a part that has no record: " + merged_unknown["desc"])
-        # a later 'none' means 'not recognised' for earlier years (the unit itself; a merger
-        # product only once the merger took effect)
-        if row is None or (row["basis"] == "merger_unknown_part" and existed):
-            ln = _later_none(direct, year)
-            if ln is not None:
-                parts = row.get("parts") if row else None
-                row = _row(ln, "implied_none", parts=parts,
-                           note=f"not recognised: implied by the 'none' record of {ln['year']}")
-        if row is None:
-            row = {f: None for f in REC_FIELDS}
-            row.update(level="unknown", basis="no_record")
-        row["unit_code"] = code
-        rows.append(row)
-    res = {}
-    for r in rows:
-        r["mixed"] = bool(r.get("mixed")) and r["basis"] in ("merger", "merger_unknown_part")
+
+    def one(recs, code, m):
+        if new_set:
+            return _by_new_set(prep, recs, year, code, m, in_force)
+        if legacy:
+            return _legacy(prep, recs, year, vintage, code, m, rule)
+        return _by_records(prep, recs, year, vintage, admin_level, rule, code, m, existed, in_force.id, names, types)
+
+    res = {code: one(prep.records, code, m) for code, m in lin.items()}
+    if prep.illustrative and not legacy:   # a legacy level rests on former units already filled
+        fill = None
+        for code, m in lin.items():
+            if res[code]["level"] in UNDECIDED:
+                fill = fill or _filled(prep, year)
+                res[code] = one(fill, code, m)   # still undecided or not, it only adds to the sourced
+    for code, r in res.items():
+        r["unit_code"] = code
+        r["mixed"] = bool(r.get("mixed")) and r["basis"] in MERGED_BASES
         r["record_year"] = r.pop("year")
         r["record_vintage"] = r.pop("vintage")
         r.setdefault("parts", None)
-        res[r["unit_code"]] = r
+        r.setdefault("former", None)
+        r["set_in_force"] = in_force.id
     prep._cache[ck] = res
     return res
+
+
+MERGED_BASES = ("merger", "merger_unknown_part", "legacy", "legacy_unknown_part")
 
 
 def status_as_of(ds, province_code, year, vintage=None, rule="lowest") -> pd.DataFrame:
@@ -169,11 +305,13 @@ def status_as_of(ds, province_code, year, vintage=None, rule="lowest") -> pd.Dat
     return out
 
 
-COMMUNE_COLS = OUT_COLS + ["year", "district_type"]
+# besides OUT_COLS: the criteria set in force that year, the record's commune group (2026-2030),
+# what a derived level rests on, and (two-level vintages, 2010-2025 years) the former units
+COMMUNE_COLS = OUT_COLS + ["year", "district_type", "set_in_force", "commune_group", "derived_from", "former"]
 # the fields of a resolved record (``resolve``) besides its unit_code
 RESOLVED_FIELDS = ("level", "provenance", "source_id", "decision_no", "decision_date", "record_year", "record_id",
                    "record_vintage", "criteria_set", "criteria_met", "criteria_total", "missing_criteria", "mixed",
-                   "note", "basis", "parts")
+                   "note", "basis", "parts", "commune_group", "derived_from", "set_in_force", "former")
 DISTRICT_COLS = ["unit_code", "vintage", "name", "unit_type", "ladder", "level", "provenance", "source_id",
                  "decision_no", "decision_date", "record_year", "record_id", "basis", "mixed", "illustrative",
                  "note", "year"]
@@ -256,7 +394,7 @@ def district_status_as_of(ds, province_code, year, vintage=None) -> pd.DataFrame
 
 
 BOOL_COLS = {"eligible", "mixed", "illustrative"}
-INT_COLS = {"record_year"}
+INT_COLS = {"record_year", "commune_group"}
 FLOAT_COLS = {"criteria_met", "criteria_total"}
 
 
@@ -300,8 +438,8 @@ def reexpress(ds, status: pd.DataFrame, to_vintage: str, rule: str = "lowest") -
     lin = prep.lineage_map(to_vintage, "commune")
     src = {r["unit_code"]: r for r in dict_rows(status)}
     com = prep.communes(to_vintage)
-    carry = [c for c in OUT_COLS if c not in ("unit_code", "vintage", "name", "unit_type", "district_code",
-                                               "district_name", "eligible")]
+    carry = [c for c in COMMUNE_COLS if c not in ("unit_code", "vintage", "name", "unit_type", "district_code",
+                                                   "district_name", "eligible", "year", "district_type")]
     rows = []
     for code in com["unit_code"]:
         m = lin[code]
@@ -342,7 +480,8 @@ def reexpress(ds, status: pd.DataFrame, to_vintage: str, rule: str = "lowest") -
     out["record_year"] = pd.array([None if pd.isna(v) else int(v) for v in out["record_year"]], dtype="Int64")
     for c in ("criteria_met", "criteria_total"):
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
-    out = out[OUT_COLS + ["year", "district_type"]]
+    out["commune_group"] = pd.array([None if pd.isna(v) else int(v) for v in out["commune_group"]], dtype="Int64")
+    out = out[COMMUNE_COLS]
     out.attrs.update({"province_code": prep.province_code, "province_name": prep.province_name,
                       "year": meta_of(status, "year"), "vintage": to_vintage, "vintage_note": None,
                       "rule": rule, "reexpressed_from": from_v})

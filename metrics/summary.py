@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from domain.levels import DISTRICT_RANK, LEVEL_RANK, weakest
+from domain.levels import DISTRICT_RANK, ladder_of, weakest
 
 from .captions import headline
 from .common import MetricsInputError, clean, json_rows, records_to_json
@@ -44,6 +44,10 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
     year = int(year)
     cs, meta = commune_rows(prep, year)
     vintage = meta["vintage"]
+    two_level = not prep.has_districts(vintage)
+    if two_level and district_code is not None:
+        raise MetricsInputError(f"vintage {vintage} of province {pc} has no district level (the two-level "
+                                f"structure from 1/7/2025): no district {district_code!r} in {year}")
     dstat = district_rows(prep, year, vintage)
     counts = count_rows(cs, pc, prep.province_name)
     scope_code = pc if district_code is None else str(district_code)
@@ -72,6 +76,8 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
         reg_nr = [r for r in reg_nr if r["unit_code"] in codes]
         reg_cl = [r for r in reg_cl if r["unit_code"] in codes]
 
+    ladder = ladder_of(None, year)
+    undecided = int(scope["unknown"]) + int(scope["not_assessed"])
     # captions: one per level, on the basis the holdout rule uses for this area
     captions = {"vi": None, "en": None, "levels": {}}
     el = [(u["level"], u["district_name"], u["district_type"]) for u in in_scope if u["eligible"]]
@@ -80,9 +86,9 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
         if sh["area_code"] != scope_code:
             continue
         lvl = sh["level"]
-        below = [(dn, dt) for lv, dn, dt in el if LEVEL_RANK.get(lv, 99) < LEVEL_RANK[lvl]]
+        below = [(dn, dt) for lv, dn, dt in el if ladder.rank(lv) is not None and ladder.rank(lv) < ladder.rank(lvl)]
         c = {lang: headline(year, vintage, int(sh["reached"]), int(sh["denominator"]), sh["basis"],
-                            sh["basis_provenance"], below, int(scope["unknown"]), lang, lvl, area,
+                            sh["basis_provenance"], below, undecided, lang, lvl, area,
                             sh["basis_as_of"])
              for lang in ("vi", "en")}
         c.update({"basis": sh["basis"], "basis_source": clean(sh["basis_source"]),
@@ -106,6 +112,9 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
     if scope["unknown"]:
         notes.append(f"{int(scope['unknown'])} eligible xã have no record for {year} (unknown, not counted "
                      f"as 'none')")
+    if scope["not_assessed"]:
+        notes.append(f"{int(scope['not_assessed'])} eligible xã not yet assessed under criteria set "
+                     f"{scope['criteria_set']} in {year} (no level of an earlier set is carried over)")
     return {
         "province": {"code": pc, "name": prep.province_name},
         "scope": {"admin_level": "province" if district_code is None else "district", "code": scope_code,
@@ -118,14 +127,16 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
         "district_units": json_rows([d for d in dstat if district_code is None or d["unit_code"] == scope_code],
                                     ["unit_code", "name", "unit_type", "ladder", "level", "provenance",
                                      "source_id", "decision_no", "record_year", "basis"]),
-        "district_ladder": _district_ladder(dstat),
+        "district_ladder": None if two_level else _district_ladder(dstat),
+        "has_districts": not two_level,
+        "criteria_set": scope["criteria_set"], "levels": scope["levels"],
         "reported_vs_computed": records_to_json(rvc),
         "targets": json_rows(tg),
         "holdouts": holdouts,
         "criteria": criteria_summary_rows(in_scope, criteria_names=getattr(ds, "criteria", None)),
         "transitions": {
             "from_year": year - 1, "to_year": year, "vintage": vintage,
-            "counts": {k: int(tcounts.get(k, 0)) for k in ("up", "down", "same", "unknown")},
+            "counts": {k: int(tcounts.get(k, 0)) for k in ("up", "down", "same", "unknown", "not_comparable")},
             "changed": json_rows([t for t in trans if t["change"] in ("up", "down")],
                                  ["unit_code", "name", "district_name", "level_a", "level_b", "change",
                                   "provenance_b"]),

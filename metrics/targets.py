@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from domain.levels import DISTRICT_RANK, LEVEL_RANK
+from domain.levels import DISTRICT_RANK, ladder_of
 from domain.units import COMMUNE_ELIGIBLE
 
 from .common import dict_rows, meta_of
@@ -36,13 +36,16 @@ def pace_of(prep, year: int, vintage: str, level: str, area_code: str, current: 
     y0 = max(int(year) - PACE_YEARS, int(first) if first is not None else int(year))
     if y0 >= year:
         return None, None
+    if ladder_of(None, y0) is not ladder_of(None, year):
+        return None, None   # no pace across a change of ladder
     res = resolve(prep, y0, vintage, "commune")
-    need = LEVEL_RANK[level]
+    ladder = ladder_of(None, year)
+    need = ladder.rank(level)
     whole = area_code == prep.province_code
     com = prep.commune_columns(vintage)
     before = sum(1 for c, t, d in zip(com["unit_code"], com["unit_type"], com["district_code"])
                  if t == COMMUNE_ELIGIBLE and (whole or d == area_code)
-                 and LEVEL_RANK.get(res[c]["level"], -1) >= need)
+                 and ladder.at_least(res[c]["level"], level))
     return (current - before) / (year - y0), f"{y0}–{year}"
 
 
@@ -53,14 +56,16 @@ def target_kind(t, eligible: int | None) -> str:
     'not_computed' (no level on the ladder, a province-level unit target, or a count that does not
     match the share of the area's xã, i.e. a target on other units such as district-level units)."""
     level = t.level if isinstance(t.level, str) else None
-    if level not in LEVEL_RANK and level != "completed":
+    ladder = ladder_of(None, int(t.target_year)) if t.target_year == t.target_year else ladder_of(None, None)
+    on_ladder = ladder.rank(level) is not None
+    if not on_ladder and level != "completed":
         return "not_computed"
     has_share = t.target_share is not None and t.target_share == t.target_share
     has_count = t.target_count is not None and t.target_count == t.target_count
     if t.scope == "unit":
         return "unit"
     if has_share or has_count:
-        if level not in LEVEL_RANK:
+        if not on_ladder:
             return "not_computed"
         if has_share and has_count and eligible is not None \
                 and int(t.target_count) != int(math.ceil(float(t.target_share) * eligible - 1e-9)):
@@ -114,6 +119,12 @@ def target_rows(prep, year: int, vintage: str, communes: list[dict], counts: lis
                                                                                vintage, "district")
         elig = int(by_area[area]["eligible"]) if area in by_area else None
         kind = target_kind(t, elig)
+        if kind != "not_computed" and due is not None and ladder_of(None, due) is not ladder_of(None, year):
+            rows.append({**base, "area_code": area or t.unit_code, "admin_level": t.admin_level,
+                         "area_name": by_area[area]["area_name"] if area in by_area else None,
+                         "state": "other_ladder",
+                         "note": f"{base['note'] or ''} [a target of another criteria set's ladder than {year}'s]"})
+            continue
         if kind == "not_computed":
             rows.append({**base, "area_code": area or t.unit_code, "admin_level": t.admin_level,
                          "area_name": by_area[area]["area_name"] if area in by_area else None,
@@ -127,10 +138,11 @@ def target_rows(prep, year: int, vintage: str, communes: list[dict], counts: lis
             cur = int(a[f"atleast_{t.level}"])
             req = int(t.target_count) if pd.notna(t.target_count) else int(math.ceil(float(t.target_share) * e - 1e-9))
             gap = max(0, req - cur)
+            und = int(a["unknown"]) + int(a.get("not_assessed") or 0)   # xã no record decides
             row = {**base, "area_code": area, "area_name": a["area_name"], "admin_level": "commune",
-                   "required": req, "current": cur, "eligible": e, "unknown": int(a["unknown"]), "gap": gap,
+                   "required": req, "current": cur, "eligible": e, "unknown": und, "gap": gap,
                    "current_provenance": a["weakest_provenance"]}
-            if a["unknown"]:
+            if und:
                 # the records are incomplete: give the reported figure of that area/year beside them
                 rep = best_reported(prep, year, area, f"count_{t.level}")
                 if rep is not None:
@@ -140,7 +152,7 @@ def target_rows(prep, year: int, vintage: str, communes: list[dict], counts: lis
                     row.update(reported_current=int(rep["value"]), reported_denominator=int(den),
                                reported_gap=max(0, rreq - int(rep["value"])), reported_source=rep["aggregate_id"])
             # the smallest gap the records allow if every xã without a record had reached the level
-            row["gap_min"] = max(0, gap - int(a["unknown"]))
+            row["gap_min"] = max(0, gap - und)
             if gap == 0:
                 row["state"] = "met"
             elif row["gap_min"] == 0:
@@ -170,13 +182,14 @@ def target_rows(prep, year: int, vintage: str, communes: list[dict], counts: lis
             u = com.get(code)
             if u is None or not u["eligible"]:
                 continue
-            lvl, name, rank = u["level"], u["name"], LEVEL_RANK
+            lvl, name = u["level"], u["name"]
+            rank = {lv: i for i, lv in enumerate(ladder_of(None, year).levels)}
         row = {**base, "area_code": code, "area_name": name, "admin_level": t.admin_level,
-               "required": 1, "eligible": 1, "unknown": int(lvl == "unknown"), "current_provenance": u.get("provenance")}
-        if lvl == "unknown":
+               "required": 1, "eligible": 1, "unknown": int(lvl in ("unknown", "not_assessed")), "current_provenance": u.get("provenance")}
+        if lvl in ("unknown", "not_assessed"):
             row.update(state="no_record", current=None, gap=None)
         else:
-            met = rank.get(lvl, -1) >= DISTRICT_RANK.get(t.level, 99)
+            met = rank.get(lvl, -1) >= rank.get(t.level, 99)
             row.update(current=int(met), gap=0 if met else 1,
                        state="met" if met else ("past_due" if due is not None and year >= due else "open"))
         rows.append(row)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from domain.levels import LEVEL_RANK
+from domain.levels import LEVEL_RANK, criteria_set
 
 from .common import dict_rows, meta_of
 from .prepare import as_prepared
@@ -14,11 +14,25 @@ OLD_SETS = ("2009", "2016-2020")
 NEW_SET = "2021-2025"
 
 
-def _change(level_a, level_b, eligible) -> tuple[str, int | None]:
-    """(change, steps up the ladder) of one unit between two levels."""
-    ra, rb = LEVEL_RANK.get(level_a), LEVEL_RANK.get(level_b)
+def _ladder(set_id):
+    try:
+        return criteria_set(set_id).ladder if set_id else None
+    except KeyError:
+        return None
+
+
+def _change(level_a, level_b, eligible, set_a=None, set_b=None) -> tuple[str, int | None]:
+    """(change, steps up the ladder) of one unit between two levels. Levels of two different
+    ladders (a year before 2026 and one after, each year's criteria set in force ``set_a`` /
+    ``set_b``) are never compared: ``not_comparable``."""
     if not eligible:
         return "not_applicable", None
+    la, lb = _ladder(set_a), _ladder(set_b)
+    if la is not None and lb is not None and la is not lb:
+        return "not_comparable", None
+    ladder = lb or la
+    ra, rb = (ladder.rank(level_a), ladder.rank(level_b)) if ladder else (LEVEL_RANK.get(level_a),
+                                                                          LEVEL_RANK.get(level_b))
     if ra is None or rb is None:
         return "unknown", None
     return ("up" if rb > ra else "down" if rb < ra else "same"), rb - ra
@@ -31,10 +45,11 @@ def transition_rows(previous: dict, communes: list[dict]) -> list[dict]:
     for u in communes:
         a = previous.get(u["unit_code"])
         level_a = a["level"] if a is not None else None
+        change = _change(level_a, u["level"], u["eligible"], a.get("set_in_force") if a else None,
+                         u.get("set_in_force"))[0]
         out.append({"unit_code": u["unit_code"], "name": u["name"], "district_code": u["district_code"],
                     "district_name": u["district_name"], "eligible": u["eligible"], "level_a": level_a,
-                    "level_b": u["level"], "change": _change(level_a, u["level"], u["eligible"])[0],
-                    "provenance_b": u["provenance"]})
+                    "level_b": u["level"], "change": change, "provenance_b": u["provenance"]})
     return out
 
 
@@ -45,16 +60,20 @@ def compare(sa, sb: pd.DataFrame, year_a=None) -> pd.DataFrame:
         a_level = {c: r["level"] for c, r in sa.items()}
         a_prov = {c: r["provenance"] for c, r in sa.items()}
         a_mixed = {c: r["mixed"] for c, r in sa.items()}
+        a_set = {c: r.get("set_in_force") for c, r in sa.items()}
     else:
         a_level = dict(zip(sa["unit_code"], sa["level"]))
         a_prov = dict(zip(sa["unit_code"], sa["provenance"]))
         a_mixed = dict(zip(sa["unit_code"], sa["mixed"]))
+        a_set = dict(zip(sa["unit_code"], sa["set_in_force"])) if "set_in_force" in sa.columns else {}
         year_a = meta_of(sa, "year")
     codes = sb["unit_code"].tolist()
     la = [a_level.get(c) for c in codes]
     lb = sb["level"].tolist()
     elig = sb["eligible"].tolist()
-    changes = [_change(x, y, e) for x, y, e in zip(la, lb, elig)]
+    sets_b = sb["set_in_force"].tolist() if "set_in_force" in sb.columns else [None] * len(codes)
+    changes = [_change(x, y, e, a_set.get(c), sb_set)
+               for c, x, y, e, sb_set in zip(codes, la, lb, elig, sets_b)]
     df = pd.DataFrame({
         "unit_code": pd.Series(codes, dtype=object), "name": pd.Series(sb["name"].tolist(), dtype=object),
         "unit_type": pd.Series(sb["unit_type"].tolist(), dtype=object),

@@ -101,8 +101,8 @@ def test_a_none_record_means_not_recognised_in_earlier_years(ds):
     st = status_as_of(ds, P, 2017)
     r = lv(st, "90102")  # none 2014 record in force
     assert (r["level"], r["record_year"], r["basis"]) == ("none", 2014, "record")
-    r = lv(status_as_of(ds, P, 2014), "90104")  # An Bốn: only a 2017 'none'
-    assert (r["level"], r["basis"], r["record_year"]) == ("none", "implied_none", 2017)
+    r = lv(status_as_of(ds, P, 2013), "90102")  # An Hai: its first record is a 2014 'none' (2009 set)
+    assert (r["level"], r["basis"], r["record_year"]) == ("none", "implied_none", 2014)
     levels = [lv(status_as_of(ds, P, y), "90102")["level"] for y in (2017, 2018, 2019, 2020)]
     assert levels == ["none", "none", "none", "standard"]  # none-then-standard
 
@@ -139,8 +139,35 @@ def test_a_later_record_on_the_new_vintage_overrides_the_merger(ds):
     assert (r["level"], r["basis"], r["mixed"], r["record_id"]) == ("standard", "record", False, "R08")
 
 
+def test_a_none_under_one_criteria_set_says_nothing_of_years_under_another(ds):
+    # An Bốn's only record is a 2017 'none' under 2016-2020: 2014 (2009 set in force) stays unknown
+    r = lv(status_as_of(ds, P, 2014), "90104")
+    assert (r["level"], r["basis"]) == ("unknown", "no_record")
+    # Bình Bốn: standard 2018 (2016-2020), none 2024 (2021-2025): 2017 is neither implied none
+    # by the 2024 record (another set, and a recognition lies between) nor anything else
+    r = lv(status_as_of(ds, P, 2017), "90204")
+    assert (r["level"], r["basis"]) == ("unknown", "no_record")
+    # within one set the rule stands: a 2016-2020 'none' of 2018 implies none in 2017
+    add_status(ds, record_id="X9", vintage="99-2019", unit_code="90106", admin_level="commune", year="2019",
+               level="none", criteria_set="2016-2020", source_id="S-NEWS", provenance="reported")
+    ds.status = ds.status[ds.status["record_id"] != "R20"]
+    r = lv(status_as_of(ds, P, 2018), "90106")
+    assert (r["level"], r["basis"], r["record_id"]) == ("none", "implied_none", "X9")
+    # ... but not across a recognition in between
+    add_status(ds, record_id="X10", vintage="99-2019", unit_code="90106", admin_level="commune", year="2018",
+               level="standard", criteria_set="2016-2020", source_id="S-NEWS", provenance="reported")
+    r = lv(status_as_of(ds, P, 2017), "90106")
+    assert (r["level"], r["basis"]) == ("unknown", "no_record")
+
+
 def test_merger_with_an_unknown_part_is_unknown(ds):
-    # 2015 on 99-2020: An Ba has no record yet (and no later 'none'), An Bốn is none (implied)
+    # 2018 on 99-2020: An Ba is standard (2016), An Bốn none (2017): known; 2015: An Ba has no
+    # record yet and An Bốn's 2017 'none' (another set) says nothing of 2015
+    r = lv(status_as_of(ds, P, 2015, vintage="99-2020"), "90103")
+    assert (r["level"], r["basis"], r["mixed"]) == ("unknown", "merger_unknown_part", False)
+    ds.status = ds.status[ds.status["record_id"] != "R07"]
+    add_status(ds, record_id="X11", vintage="99-2019", unit_code="90104", admin_level="commune", year="2015",
+               level="none", criteria_set="2009", source_id="S-NEWS", provenance="reported")
     r = lv(status_as_of(ds, P, 2015, vintage="99-2020"), "90103")
     assert (r["level"], r["basis"], r["mixed"]) == ("unknown", "merger_unknown_part", True)
 
@@ -390,7 +417,7 @@ def test_summary_is_json_and_complete(ds):
     assert s["district_ladder"] == {"huyen": 1, "huyen_standard": 0, "huyen_advanced": 0, "huyen_model": 0,
                                     "huyen_unknown": 0, "towns_cities": 1, "completed": 1,
                                     "towns_cities_unknown": 0, "weakest_provenance": "reported"}
-    assert s["transitions"]["counts"] == {"up": 0, "down": 0, "same": 12, "unknown": 1}
+    assert s["transitions"]["counts"] == {"up": 0, "down": 0, "same": 12, "unknown": 1, "not_comparable": 0}
     with pytest.raises(MetricsInputError):
         build_summary(ds, P, 2022, "999")
 
