@@ -43,12 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Print one commune-level (or district-level) unit as of a year: level, "
                                    "provenance, criteria set, former units (with part and level) and "
                                    "successors. The code resolves through the boundaries valid that year.")
-    u.add_argument("--province", required=True, help="GSO province code as of that year, e.g. 42 (Hà Tĩnh)")
-    u.add_argument("--code", required=True, help="GSO unit code, e.g. 18502")
-    u.add_argument("--year", required=True, type=int, help="label year, e.g. 2026")
-    u.add_argument("--json", action="store_true", help="print one JSON object")
-    u.add_argument("--illustrative", action="store_true",
-                   help="let the generated illustrative fill decide units no sourced record decides")
+    for flag, kw in (("--province", {"required": True, "help": "GSO province code as of that year, e.g. 42"}),
+                     ("--code", {"required": True, "help": "GSO unit code, e.g. 18502"}),
+                     ("--year", {"required": True, "type": int, "help": "label year, e.g. 2026"}),
+                     ("--json", {"action": "store_true", "help": "print one JSON object"}),
+                     ("--illustrative", {"action": "store_true", "help": "let the generated illustrative fill "
+                                                                         "decide units no sourced record decides"})):
+        u.add_argument(flag, **kw)
     from domain.indicators import INDICATORS
     i = sub.add_parser("index", help="the leadership-effectiveness index of every locality of a province "
                                      "for a period",

@@ -153,3 +153,27 @@ def test_a_gap_made_only_of_communes_without_record_is_not_called_missed(real):
     t = {x["target_id"]: x for x in build_summary(real, "42", 2024)["targets"]}["T-42-2025-standard-share"]
     assert t["gap"] == t["unknown"] > 0
     assert t["gap_min"] == 0 and t["state"] == "unverified" and t["on_track"] is None
+
+
+def test_cli_unit_contract_and_exit_codes(tmp_path):
+    """DESIGN §3 `python -m metrics unit`: the object's keys, the code resolved through the
+    vintage of the year, exit 2 for a unit not in that vintage."""
+    env = {**os.environ, "NTM_DATABASE_URL": f"sqlite:///{tmp_path / 'ntm.sqlite'}"}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "metrics", *a], cwd=ROOT, env=env,  # noqa: E731
+                                    capture_output=True, text=True, timeout=300)
+    r = run("unit", "--province", "42", "--code", "18502", "--year", "2023", "--json")
+    assert r.returncode == 0, r.stderr
+    u = json.loads(r.stdout)
+    assert {"unit_code", "name", "unit_type", "vintage", "level", "provenance", "criteria_set", "former_units",
+            "successors"} <= set(u)
+    # Hà Linh: recognised standard in batch 2/2023 (QĐ 189/QĐ-UBND, 17/1/2024)
+    assert (u["name"], u["vintage"], u["level"], u["provenance"], u["decision_no"]) == \
+        ("Xã Hà Linh", "42-2020", "standard", "official", "189/QĐ-UBND")
+    for f in u["former_units"]:
+        assert {"unit_code", "name", "unit_type", "part", "level", "provenance"} <= set(f)
+    r = run("unit", "--province", "42", "--code", "18499", "--year", "2023")
+    assert r.returncode == 0 and "Điền Mỹ" in r.stdout
+    assert run("unit", "--province", "42", "--code", "00000", "--year", "2023").returncode == 2
+    assert run("unit", "--province", "42", "--year", "2023").returncode == 2
+    h = run("unit", "--help")
+    assert h.returncode == 0 and "--code" in h.stdout and "--illustrative" in h.stdout

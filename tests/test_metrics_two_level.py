@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from metrics_fixture_loader import load_fixture  # noqa: E402
+from metrics_fixture_loader import add_status, load_fixture, lv  # noqa: E402
 
 from metrics.common import MetricsInputError  # noqa: E402
 from metrics.counts import level_counts  # noqa: E402
@@ -32,17 +32,6 @@ def base():
 @pytest.fixture
 def ds(base):
     return copy.deepcopy(base)
-
-
-def lv(st, code):
-    return st.set_index("unit_code").loc[code]
-
-
-def add_status(ds, **row):
-    full = {c: None for c in ds.status.columns}
-    full.update(row)
-    ds.status = pd.concat([ds.status, pd.DataFrame([full])], ignore_index=True)
-    return ds
 
 
 # ---- structure ---------------------------------------------------------------------------
