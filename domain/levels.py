@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 NONE, STANDARD, ADVANCED, MODEL, MODERN, COMPLETED = (
     "none", "standard", "advanced", "model", "modern", "completed")
@@ -71,6 +72,7 @@ def criteria_set(set_id: str) -> CriteriaSet:
     return _BY_ID[set_id]
 
 
+@lru_cache(maxsize=None)
 def criteria_set_for_year(label_year: int) -> CriteriaSet:
     """The set a record of this label year is assessed under when it does not name one."""
     y = int(label_year)

@@ -1,116 +1,167 @@
-"""One-sentence headlines in Vietnamese and English, every number computed.
+"""One-sentence headlines in Vietnamese and English, written from THE headline figure
+(``metrics.figures``); every word comes from the string store (``domain/locales``,
+``metrics.caption.*`` and ``metrics.area.*``).
 
-Shape (vi): "Năm 2022: 177/181 xã đạt chuẩn NTM (97,8%, suy ra từ báo cáo); 4 xã của huyện
-Hương Khê chưa đạt (địa giới 42-2020)". The sentence names the year, the denominator and the
-boundary vintage, and says when the count rests on a reported aggregate or on derived or
-illustrative records.
+Shape (vi): "Năm 2022: 177/181 xã đạt chuẩn NTM (97,8%, suy ra từ báo cáo ngày 06/03/2023); 4 xã
+của huyện Hương Khê chưa đạt (địa giới 42-2020)." The sentence names the year (or the date of a
+figure that is not the year's), the area when it is a district (Triệu Sơn, also when the
+province's register covers only that district), the denominator and the boundary vintage; it
+says when the count rests on a report, on derived, legacy or illustrative records, "at least"
+when records are missing, and how many xã have no record or are not yet assessed.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
+
+from domain.levels import criteria_set
+from domain.text import t
+from domain.units import bare_name
 
 from .fmt import format_number, format_percent
 
-LEVEL_VI = {"standard": "đạt chuẩn NTM", "advanced": "đạt chuẩn NTM nâng cao",
-            "model": "đạt chuẩn NTM kiểu mẫu", "modern": "đạt chuẩn NTM hiện đại"}
-LEVEL_EN = {"standard": "met the NTM standard", "advanced": "met the advanced NTM standard",
-            "model": "met the model NTM standard", "modern": "met the modern NTM standard"}
-NOT_VI = {"standard": "chưa đạt", "advanced": "chưa đạt nâng cao", "model": "chưa đạt kiểu mẫu",
-          "modern": "chưa đạt hiện đại"}
-NOT_EN = {"standard": "not yet", "advanced": "not yet advanced", "model": "not yet model",
-          "modern": "not yet modern"}
-TYPE_EN = {"huyện": "district", "thị xã": "town", "thành phố": "city", "tỉnh": "province"}
+# the string-store key of each district-level unit type's phrase ("huyện {name}", "{name} district")
+AREA_KEYS = {"tỉnh": "province", "huyện": "district", "thị xã": "town", "thành phố": "city", "quận": "urban_district"}
 
 
-def split_type(name: str, unit_type: str | None) -> str:
-    """'Huyện Hương Khê' -> 'Hương Khê' (the register's names carry their type prefix)."""
+def area_phrase(name, unit_type, lang: str) -> str:
+    """'huyện Hương Khê' / 'Hương Khê district' (names carry their type prefix in the register)."""
     if not isinstance(name, str):
         return ""
-    if unit_type and name.lower().startswith(unit_type.lower() + " "):
-        return name[len(unit_type) + 1:]
-    for t in ("Huyện ", "Thị xã ", "Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Thị trấn "):
-        if name.startswith(t):
-            return name[len(t):]
-    return name
+    return t(f"metrics.area.{AREA_KEYS.get(unit_type, 'other')}", lang, name=bare_name(name))
 
 
-def area_vi(name, unit_type) -> str:
-    return f"{unit_type} {split_type(name, unit_type)}" if unit_type else name
+def _date(as_of: str | None, lang: str) -> tuple[str | None, str, bool]:
+    """(precision day|month|year|None, the date as text, approximate) of an as-of value."""
+    from .figures import as_of_info
+    info = as_of_info(as_of)
+    if not info["precision"]:
+        return None, "", False
+    parts = as_of.strip().lstrip("~").split("/")[0].replace("end-", "").split("-")
+    if info["precision"] == "day":
+        return "day", t("metrics.caption.date_day", lang, d=parts[2].zfill(2), m=parts[1].zfill(2), y=parts[0]), \
+            info["approx"]
+    if info["precision"] == "month":
+        return "month", t("metrics.caption.date_month", lang, m=parts[1].zfill(2), y=parts[0]), info["approx"]
+    return "year", t("metrics.caption.date_year", lang, y=parts[0]), info["approx"]
 
 
-def area_en(name, unit_type) -> str:
-    t = TYPE_EN.get(unit_type)
-    return f"{split_type(name, unit_type)} {t}" if t else split_type(name, unit_type)
-
-
-def when(as_of: str | None, year: int, lang: str) -> str:
-    """' ngày 23/09/2019' / ' on 2019-09-23' for a dated figure that is not a year-end one."""
-    if not isinstance(as_of, str):
+def when(as_of: str | None, lang: str) -> str:
+    """' ngày 23/09/2019' / ' on 2019-09-23' (month or year precision as written; '~' → about)."""
+    precision, date, approx = _date(as_of, lang)
+    if precision is None:
         return ""
-    m = re.fullmatch(r"(~?)(\d{4})-(\d{2})(?:-(\d{2}))?", as_of.strip())
-    if not m or (m.group(2) == str(year) and m.group(3) == "12" and m.group(4) in (None, "31")):
-        return ""
-    approx, y, mo, d = m.groups()
-    if lang == "vi":
-        return f" {'khoảng ' if approx else ''}" + (f"ngày {d}/{mo}/{y}" if d else f"tháng {mo}/{y}")
-    return f" {'around' if approx else 'on' if d else 'in'} {y}-{mo}" + (f"-{d}" if d else "")
+    return t(f"metrics.caption.{'approx_' if approx else ''}when_{precision}", lang, date=date)
 
 
-def qualifier(basis: str, provenance: str | None, lang: str, as_of: str | None = None, year: int = 0) -> str:
-    vi = lang == "vi"
-    if provenance == "illustrative":
-        return "dữ liệu minh họa" if vi else "illustrative data"
-    if basis == "reported":
-        w = when(as_of, year, lang)
-        if provenance == "derived":
-            return ("suy ra từ báo cáo" if vi else "derived from reports") + w
-        return ("theo báo cáo" if vi else "as reported") + w
-    if provenance == "derived":
-        return "có số liệu suy ra" if vi else "partly derived"
+def qualifier(fig: dict, lang: str) -> str:
+    """Why the number is what it is: a report (with its date when it is not the year's end), a
+    derived, legacy or illustrative basis; '' for a count of official/reported records."""
+    prov = fig.get("provenance")
+    if prov == "illustrative":
+        return t("metrics.caption.q.illustrative", lang)
+    if fig["basis"] == "reported":
+        # the date goes in the lead of a figure that is not the year's; a year-end one needs none
+        w = "" if _year_end(fig) or not fig["year_figure"] else when(fig.get("as_of"), lang)
+        key = "reported_derived" if prov == "derived" else "reported"
+        return t(f"metrics.caption.q.{key}", lang, when=w)
+    if fig["on_map"]["legacy"]:
+        return t("metrics.caption.q.legacy", lang)
+    if prov == "derived":
+        return t("metrics.caption.q.derived", lang)
     return ""
 
 
-def _list(by_d, fmt_area) -> str:
-    return ", ".join(f"{fmt_area(d, t)} {c}" for (d, t), c in sorted(by_d.items(), key=lambda x: (-x[1], x[0])))
+def _year_end(fig: dict) -> bool:
+    """The as-of date is the figure's year end (nothing worth saying about the date)."""
+    d = fig.get("as_of_date")
+    return bool(d) and d == f"{fig['year']}-12-31"
 
 
-def headline(year: int, vintage: str, reached: int, denominator: int, basis: str, provenance: str | None,
-             below: list[tuple[str, str | None]], unknown: int, lang: str, level: str = "standard",
-             area: tuple[str, str | None] | None = None, as_of: str | None = None) -> str:
-    """``below``: (district name, district type) of each xã with a known level below ``level``;
-    ``unknown``: eligible xã without a record (quoted when the count is computed). When the count
-    is a reported one whose shortfall differs from the named units, both are given."""
-    vi = lang == "vi"
-    share = reached / denominator if denominator else None
-    q = qualifier(basis, provenance, lang, as_of, year)
-    pct = format_percent(share, lang) + (f", {q}" if q else "")
-    n = f"{format_number(reached, lang)}/{format_number(denominator, lang)}"
+def _lead(fig: dict, lang: str) -> str:
+    precision, date, _ = _date(fig.get("as_of"), lang)
+    if fig["year_figure"] or precision is None:
+        return t("metrics.caption.lead_year", lang, year=fig["year"])
+    return t(f"metrics.caption.lead_dated_{precision}", lang, date=date)
+
+
+def _area(fig: dict, lang: str) -> str:
+    a = fig["area"]
+    if a["admin_level"] != "district":
+        return ""
+    return t("metrics.caption.area", lang, area=area_phrase(a["name"], a["unit_type"], lang))
+
+
+def _count(fig: dict, lang: str) -> str:
+    level = t(f"metrics.caption.level.{fig['level']}", lang)
+    n = format_number(fig["value"], lang)
+    if fig["denominator"] is None:
+        return t("metrics.caption.count_no_den", lang, n=n, level=level)
+    key = "count_at_least" if fig["at_least"] else "count"
+    return t(f"metrics.caption.{key}", lang, n=n, den=format_number(fig["denominator"], lang), level=level)
+
+
+def _where(by_d: Counter, lang: str, one: bool) -> str:
+    if not by_d:
+        return ""
+    if one:
+        return t("metrics.caption.where_one", lang, area=area_phrase(*next(iter(by_d)), lang))
+    items = sorted(by_d.items(), key=lambda x: (-x[1], x[0]))
+    return t("metrics.caption.where_list", lang,
+             list=", ".join(f"{area_phrase(d, dt, lang)} {c}" for (d, dt), c in items))
+
+
+def _below(fig: dict, below: list, lang: str) -> str:
+    """The named xã below the level (by district), or the report's shortfall when it is not the
+    named list."""
     k = len(below)
-    short = denominator - reached
     by_d = Counter(b for b in below if b[0])   # no district on a two-level vintage
-    one = len(by_d) == 1 and not area
-    named_only = basis == "reported" and short != k  # the report's shortfall is not the named list
-    if vi:
-        s = f"Năm {year}" + (f" ({area_vi(*area)})" if area else "") + f": {n} xã {LEVEL_VI[level]} ({pct})"
-        where = "" if area or not by_d else (f" của {area_vi(*next(iter(by_d)))}" if one
-                                             else f" ({_list(by_d, area_vi)})")
-        if named_only and short > 0:
-            s += f"; {format_number(short, lang)} xã {NOT_VI[level]}"
-            s += f", trong đó có tên {k} xã{where}" if k else " (chưa có danh sách)"
-        elif k:
-            s += f"; {k} xã{where} {NOT_VI[level]}" if one else f"; {k} xã {NOT_VI[level]}{where}"
-        if unknown and basis != "reported":
-            s += f"; {format_number(unknown, lang)} xã chưa có dữ liệu"
-        return s + f" (địa giới {vintage})."
-    s = f"{year}" + (f" ({area_en(*area)})" if area else "") + f": {n} communes (xã) {LEVEL_EN[level]} ({pct})"
-    where = "" if area or not by_d else (f" of {area_en(*next(iter(by_d)))}" if one else f" ({_list(by_d, area_en)})")
-    word = "commune" if k == 1 else "communes"
-    if named_only and short > 0:
-        s += f"; {format_number(short, lang)} {NOT_EN[level]}"
-        s += f", {k} of them named{where}" if k else " (not named in the records)"
-    elif k:
-        s += f"; {k} {word}{where} {NOT_EN[level]}" if one else f"; {k} {word} {NOT_EN[level]}{where}"
-    if unknown and basis != "reported":
-        s += f"; {format_number(unknown, lang)} without a record"
-    return s + f" ({vintage} boundaries)."
+    in_district = fig["area"]["admin_level"] == "district"
+    one = len(by_d) == 1 and not in_district
+    where = "" if in_district else _where(by_d, lang, one)
+    nt = t(f"metrics.caption.not.{fig['level']}", lang)
+    word = t("metrics.caption.commune" if k == 1 else "metrics.caption.communes", lang)
+    if fig["basis"] == "reported" and fig["denominator"] is not None:
+        short = fig["denominator"] - fig["value"]
+        if short != k and short > 0:
+            if k:
+                return t("metrics.caption.shortfall_named", lang, short=format_number(short, lang), k=k,
+                         where=where, **{"not": nt})
+            return t("metrics.caption.shortfall_unnamed", lang, short=format_number(short, lang), **{"not": nt})
+    if not k:
+        return ""
+    if fig["basis"] == "reported" and fig["denominator"] is None:   # the report's shortfall is not known
+        return t("metrics.caption.below_named", lang, k=k, where=where, **{"not": nt})
+    key = "below" if one or not by_d else "below_list"
+    return t(f"metrics.caption.{key}", lang, k=k, word=word, where=where, **{"not": nt})
+
+
+def _undecided(fig: dict, lang: str) -> str:
+    if fig["basis"] == "reported":
+        return ""
+    m = fig["on_map"]
+    out = ""
+    if m["unknown"]:
+        out += t("metrics.caption.unknown", lang, u=format_number(m["unknown"], lang))
+    if m["not_assessed"]:
+        out += t("metrics.caption.not_assessed", lang, u=format_number(m["not_assessed"], lang),
+                 decision=criteria_set(fig["criteria_set"]).decision)
+    return out
+
+
+def _tail(fig: dict, lang: str) -> str:
+    if fig.get("other_structure"):
+        return t("metrics.caption.tail_other_structure", lang, vintage=fig["vintage"])
+    return t("metrics.caption.tail", lang, vintage=fig["vintage"])
+
+
+def headline(fig: dict, below: list[tuple[str | None, str | None]], lang: str) -> str:
+    """The caption of one figure. ``below``: (district name, district type) of each eligible xã
+    of the area with a known level below the figure's level."""
+    lead, area, tail = _lead(fig, lang), _area(fig, lang), _tail(fig, lang)
+    if fig["basis"] == "no_record":
+        return t("metrics.caption.none_recorded", lang, lead=lead, area=area,
+                 den=format_number(fig["denominator"], lang), tail=tail)
+    q = qualifier(fig, lang)
+    paren = ", ".join(x for x in (format_percent(fig["share"], lang) if fig["share"] is not None else "", q) if x)
+    s = f"{lead}{area}: {_count(fig, lang)}" + (f" ({paren})" if paren else "")
+    return s + _below(fig, below, lang) + _undecided(fig, lang) + tail

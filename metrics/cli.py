@@ -188,7 +188,7 @@ def _text(s: dict, lang: str) -> str:
     out.append(f"regressions: level drops {len(rg['level_drops'])}; not re-assessed under 2021-2025 "
                f"{len(rg['not_reassessed'])}; criteria lost {len(rg['criteria_lost'])}")
     for n in s["notes"]:
-        out.append(f"note: {n}")
+        out.append(f"note: {n[lang]}")
     return "\n".join(out)
 
 

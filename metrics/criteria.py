@@ -110,3 +110,57 @@ def criteria_summary_rows(rows: list[dict], threshold: int = BELOW,
     return out
 
 
+COMMUNE_CRITERIA_KEYS = ("unit_code", "name", "district_code", "district_name", "state", "criteria_set",
+                         "criteria_met", "criteria_total", "met", "missing", "record_year", "provenance", "source_id")
+
+
+def _set_ids(criteria_names) -> dict:
+    """{criteria set: sorted criterion ids} of the criteria register (sub-criteria "05.1" left out)."""
+    out: dict = {}
+    if criteria_names is None or not len(criteria_names):
+        return out
+    for s, i in zip(criteria_names["criteria_set"].astype(str).tolist(),
+                    criteria_names["criterion_id"].astype(str).tolist()):
+        if "." not in i:
+            out.setdefault(s, set()).add(i)
+    return {s: sorted(v) for s, v in out.items()}
+
+
+def commune_criteria_rows(rows: list[dict], criteria_names: pd.DataFrame | None = None) -> list[dict]:
+    """Per eligible xã: the criteria met and missing when its record says: state ``recorded``
+    (every missing criterion named, or none missing: ``missing`` and, when the set's list is
+    known, ``met``), ``partial`` (how many are met and some of the missing named), ``count_only``
+    (how many are met, not which), else ``not_recorded`` (no criteria data in the record in force:
+    the /area page says so and how to fill it). ``met`` / ``missing`` are lists of criterion ids."""
+    out = []
+    set_ids = _set_ids(criteria_names)
+    for r in rows:
+        if not r["eligible"]:
+            continue
+        met_n, tot = r.get("criteria_met"), r.get("criteria_total")
+        if r.get("basis") == "implied_none":   # the criteria of a later record say nothing of this year
+            met_n, tot = None, None
+        has_met = met_n is not None and met_n == met_n
+        missing = _missing_list(r.get("missing_criteria")) if met_n is not None else []
+        has_tot = tot is not None and tot == tot
+        # every missing criterion named (or none missing): the record says which are met
+        complete = has_met and has_tot and int(tot) - int(met_n) == len({m.split(".")[0] for m in missing})
+        if complete:
+            state = "recorded"
+        elif missing:
+            state = "partial"
+        elif has_met:
+            state = "count_only"
+        else:
+            state = "not_recorded"
+        ids = set_ids.get(r.get("criteria_set") or "", []) if state == "recorded" else []
+        gone = {m.split(".")[0] for m in missing}
+        out.append({"unit_code": r["unit_code"], "name": r["name"], "district_code": r.get("district_code"),
+                    "district_name": r.get("district_name"), "state": state,
+                    "criteria_set": r.get("criteria_set") if state != "not_recorded" else None,
+                    "criteria_met": int(met_n) if has_met else None,
+                    "criteria_total": int(tot) if tot is not None and tot == tot else None,
+                    "met": [i for i in ids if i not in gone] if ids else [], "missing": missing,
+                    "record_year": r.get("record_year"), "provenance": r.get("provenance"),
+                    "source_id": r.get("source_id")})
+    return out

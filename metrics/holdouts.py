@@ -1,13 +1,17 @@
 """Holdouts.
 
 (a) units past their target year still below the target level: unit and district targets, and
-    a province/district target of 100 % makes every xã of the area a unit target;
+    a province/district target of 100 % makes every xã of the area a unit target. The state is
+    ``metrics.targets.unit_target_state`` (the one rule the commune panel and /area read too):
+    ``past_due`` is a holdout, ``no_record`` is listed apart.
 (b) the last units of an area (province or district) below a level that >= 90 % of the area's
-    eligible units reached. The share comes from the computed statuses when every eligible unit
-    has a record, otherwise from a reported aggregate for that area/year when there is one
-    (basis 'reported'), otherwise from the computed count as a lower bound
-    ('computed_incomplete'). Only units with a *known* level below are holdouts; eligible units
-    without a record are listed apart (listed_as = 'no_record').
+    eligible units reached. The share is THE headline figure of the area, year and level
+    (``metrics.figures``): the reported aggregate when one exists (basis 'reported'), else the
+    computed count ('computed'; 'computed_incomplete' when some xã have no record, a lower bound).
+    Only units with a *known* level below are holdouts; eligible units without a deciding record
+    are listed apart (listed_as = 'no_record').
+
+``by_unit`` folds the rows into one per unit with every rule it meets (the /holdouts table).
 """
 from __future__ import annotations
 
@@ -15,14 +19,14 @@ from collections import Counter
 
 import pandas as pd
 
-from domain.levels import DISTRICT_RANK, ladder_of
+from domain.levels import ladder_of
 
 from .common import dict_rows, meta_of
 from .counts import level_counts
+from .figures import COMPUTED, REPORTED, figure
 from .prepare import as_prepared
-from .progress import best_reported
-from .status import commune_status, district_status_as_of
-from .targets import map_code, target_kind
+from .status import commune_rows, commune_status, district_status_as_of
+from .targets import concerns, map_code, target_kind, unit_target_state
 
 THRESHOLD = 0.9
 HOLDOUT_COLS = ["rule", "listed_as", "unit_code", "name", "admin_level", "unit_type", "district_code",
@@ -40,8 +44,6 @@ def _unit_row(u, **kw):
 
 UNIT_FIELDS = ["unit_code", "name", "unit_type", "district_code", "district_name", "level", "provenance",
                "source_id", "record_year", "mixed", "vintage", "eligible"]
-
-
 UNDECIDED = ("unknown", "not_assessed")
 
 
@@ -50,94 +52,75 @@ def _rank(ladder, level) -> int:
     return -1 if r is None else r
 
 
+def _units_of(prep, t, kind, vintage, communes, districts) -> list[tuple[dict, str]]:
+    """The (status row, admin level) of the units target ``t`` makes unit targets."""
+    if kind == "xa_share":
+        return [(u, "commune") for u in communes
+                if concerns(prep, t, vintage, u["unit_code"], "commune", u) == "share"]
+    if t.admin_level == "district" or t.scope == "district":
+        code = map_code(prep, t.vintage, t.unit_code, vintage, "district")
+        return [(u, "district") for u in districts if u["unit_code"] == code]
+    code = map_code(prep, t.vintage, t.unit_code, vintage, "commune")
+    return [(u, "commune") for u in communes if u["unit_code"] == code and u["eligible"]]
+
+
 def rule_a(prep, year, vintage: str, communes: list[dict], districts: list[dict]) -> list[dict]:
     year = int(year)
     rows = []
-    due = [t for t in prep.rows("targets") if t.target_year == t.target_year and t.target_year <= year]
-    com_rows = {u["unit_code"]: u for u in communes}
-    dis_rows = {u["unit_code"]: u for u in districts}
+    ladder = ladder_of(None, year)
     n_xa = Counter(u["district_code"] for u in communes if u["eligible"] and u["district_code"] is not None)
     n_xa[prep.province_code] = sum(1 for u in communes if u["eligible"])
-    ladder = ladder_of(None, year)
-    for t in due:
-        if ladder_of(None, int(t.target_year)) is not ladder:
-            continue  # a target of another criteria set's ladder: its state is the targets' (history)
-        if t.level not in DISTRICT_RANK and ladder.rank(t.level) is None:
+    for t in prep.rows("targets"):
+        if not (t.target_year == t.target_year and t.target_year <= year):
             continue
-        need = DISTRICT_RANK[t.level] if t.level in DISTRICT_RANK else ladder.rank(t.level)
-        common = {"rule": "a", "target_level": t.level, "target_year": int(t.target_year),
-                  "years_overdue": year - int(t.target_year), "target_id": t.target_id}
+        if ladder_of(None, int(t.target_year)) is not ladder:
+            continue  # a target of another criteria set's ladder: history (its state is the targets')
         area = None
         if t.scope in ("province", "district"):
             area = prep.province_code if t.scope == "province" else map_code(prep, t.vintage, t.unit_code,
                                                                                vintage, "district")
         kind = target_kind(t, n_xa.get(area))
-        if kind == "not_computed":
-            continue
-        if kind == "xa_share":
-            full = pd.notna(t.target_share) and float(t.target_share) >= 1.0 - 1e-9
-            if not full:
-                continue  # partial share targets are followed as gaps, not per unit
-            units = [u for u in communes if u["eligible"] and (t.scope != "district" or u["district_code"] == area)]
-            for u in units:
-                if u["level"] in UNDECIDED:
-                    rows.append(_unit_row(u, listed_as="no_record", admin_level="commune", **common))
-                elif _rank(ladder, u["level"]) < need:
-                    rows.append(_unit_row(u, listed_as="holdout", admin_level="commune", **common))
-            continue
-        if t.admin_level == "district" or t.scope == "district":
-            code = map_code(prep, t.vintage, t.unit_code, vintage, "district")
-            if code not in dis_rows:
-                continue
-            u = dis_rows[code]
-            lvl = u["level"]
-            if lvl == "unknown":
-                rows.append(_unit_row(u, listed_as="no_record", admin_level="district", **common))
-            elif DISTRICT_RANK.get(lvl, -1) < need:
-                rows.append(_unit_row(u, listed_as="holdout", admin_level="district", **common))
-        else:
-            code = map_code(prep, t.vintage, t.unit_code, vintage, "commune")
-            if code not in com_rows:
-                continue
-            u = com_rows[code]
-            if not u["eligible"]:
-                continue
-            if u["level"] in UNDECIDED:
-                rows.append(_unit_row(u, listed_as="no_record", admin_level="commune", **common))
-            elif _rank(ladder, u["level"]) < need:
-                rows.append(_unit_row(u, listed_as="holdout", admin_level="commune", **common))
+        if kind == "not_computed" or (kind == "xa_share" and not (
+                t.target_share == t.target_share and float(t.target_share) >= 1.0 - 1e-9)):
+            continue  # partial share targets are followed as gaps, not per unit
+        common = {"rule": "a", "target_level": t.level, "target_year": int(t.target_year),
+                  "years_overdue": year - int(t.target_year), "target_id": t.target_id}
+        for u, admin in _units_of(prep, t, kind, vintage, communes, districts):
+            st = unit_target_state(prep, t, year, vintage, u["unit_code"], admin)
+            if st["state"] == "no_record":
+                rows.append(_unit_row(u, listed_as="no_record", admin_level=admin, **common))
+            elif st["state"] == "past_due":
+                rows.append(_unit_row(u, listed_as="holdout", admin_level=admin, **common))
     return rows
 
 
-def area_shares(prep, year, counts: list[dict]) -> list[dict]:
-    """Share reached per area and level, with the basis used (see module doc), from the
-    ``count_rows`` of the areas."""
-    rows = []
+def area_shares(prep, year, counts: list[dict], rows: list[dict] | None = None) -> list[dict]:
+    """Share reached per area and level (every recognised level of the year's ladder) on THE
+    headline figure of the area (see the module doc), from the ``count_rows`` of the areas."""
+    if rows is None:
+        rows, _ = commune_rows(prep, int(year))
+    out = []
     for a in counts:
         if not a["eligible"]:
             continue
-        undecided = int(a["unknown"]) + int(a.get("not_assessed") or 0)
         for lvl in a["levels"]:
-            reached, den = int(a[f"atleast_{lvl}"]), int(a["eligible"])
-            basis, src, prov, as_of = "computed", None, a["weakest_provenance"], None
-            if undecided:
-                rep = best_reported(prep, year, a["area_code"], f"count_{lvl}")
-                if rep is not None:
-                    reached = int(rep["value"])
-                    den = int(rep["denominator"]) if rep["denominator"] == rep["denominator"] \
-                        and rep["denominator"] is not None else int(a["eligible"])
-                    basis, src, prov, as_of = "reported", rep["aggregate_id"], rep["provenance"], rep["as_of"]
-                else:
-                    basis = "computed_incomplete"
-            rows.append({"area_code": a["area_code"], "area_name": a["area_name"], "admin_level": a["admin_level"],
-                         "level": lvl, "reached": reached, "denominator": den,
-                         "share": reached / den if den else None, "basis": basis, "basis_source": src,
-                         "basis_provenance": prov, "basis_as_of": as_of, "unknown": undecided})
-    return rows
+            f = figure(prep, year, lvl, a["area_code"], rows=rows, counts=counts)
+            m = f["on_map"]
+            den = f["denominator"] if f["denominator"] is not None else m["eligible"]
+            basis = REPORTED if f["basis"] == REPORTED else (
+                "computed_incomplete" if m["without_record"] else COMPUTED)
+            reached = f["value"] if f["value"] is not None else 0
+            out.append({"area_code": a["area_code"], "area_name": a["area_name"], "admin_level": a["admin_level"],
+                        "level": lvl, "reached": int(reached), "denominator": int(den),
+                        "share": reached / den if den else None, "basis": basis,
+                        "basis_source": f["aggregate_id"], "basis_provenance": f["provenance"],
+                        "basis_as_of": f["as_of"], "unknown": m["without_record"],
+                        "figure_area": f["area"]["code"]})
+    return out
 
 
 def rule_b(prep, year, communes: list[dict], counts: list[dict], threshold: float = THRESHOLD):
-    shares = area_shares(prep, year, counts)
+    shares = area_shares(prep, year, counts, communes)
     rows = []
     if not shares:
         return rows, shares
@@ -199,3 +182,31 @@ def holdouts(ds, province_code, year, threshold=THRESHOLD) -> pd.DataFrame:
     df, _ = holdouts_from(prep, year, cs, dstat, level_counts(cs, prep.province_code, prep.province_name),
                           threshold)
     return df
+
+
+REASON_KEYS = ("rule", "target_id", "target_level", "target_year", "years_overdue", "area_code", "area_name",
+               "area_share", "area_reached", "area_denominator", "basis", "basis_source", "basis_provenance")
+UNIT_KEYS = ("unit_code", "name", "admin_level", "unit_type", "district_code", "district_name", "level",
+             "provenance", "source_id", "record_year", "mixed", "vintage", "listed_as")
+
+
+def by_unit(rows: list[dict]) -> list[dict]:
+    """One row per unit and listing (holdout / no_record) with every rule it meets: the unit's
+    fields, ``rules`` (the distinct rule letters, e.g. ['a', 'b']) and ``reasons`` (one dict per
+    rule row: rule, target, area share and its basis), ordered by admin level, then name."""
+    out: dict = {}
+    for r in rows:
+        k = (r["admin_level"], r["unit_code"], r["listed_as"])
+        u = out.get(k)
+        if u is None:
+            u = out[k] = {**{c: r.get(c) for c in UNIT_KEYS}, "rules": [], "reasons": []}
+        if r["rule"] not in u["rules"]:
+            u["rules"].append(r["rule"])
+        u["reasons"].append({c: r.get(c) for c in REASON_KEYS})
+    return sorted(out.values(), key=lambda u: (u["admin_level"] != "district", u["listed_as"], u["name"] or ""))
+
+
+def holdouts_by_unit(ds, province_code, year, threshold=THRESHOLD) -> pd.DataFrame:
+    """``holdouts`` with one row per unit and listing (see ``by_unit``): the /holdouts table."""
+    df = holdouts(ds, province_code, year, threshold)
+    return pd.DataFrame(by_unit(dict_rows(df)), columns=list(UNIT_KEYS) + ["rules", "reasons"])

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from domain.levels import CLASSIC_LADDER, DISTRICT_RANK, ILLUSTRATIVE, PROV_RANK, criteria_set, default_criteria_set
-from domain.vintages import Vintage, VintageChoice, choose, note
+from domain.vintages import Vintage, VintageChoice, choose, note, valid_on
 
 from .common import MetricsInputError
 
@@ -110,6 +110,8 @@ TARGET_NUM = ("target_year", "target_share", "target_count")
 AGG_TEXT = ("aggregate_id", "area_code", "admin_level", "metric", "as_of", "source_id", "provenance", "note")
 AGG_NUM = ("year", "value", "denominator")
 NUMERIC = set(TARGET_NUM) | set(AGG_NUM)
+SOURCE_COLS = ("source_id", "kind", "title", "issuer", "doc_number", "doc_date", "url", "published", "note")
+NATIONAL = "VN"   # aggregates.csv: national comparison figures
 UNIT_FIELDS = ("unit_code", "name", "unit_type", "parent_code")  # what unit_columns gives
 
 
@@ -246,6 +248,32 @@ class Prepared:
                     idx[(r["area_code"], int(r["year"]), r["metric"])].append(r)
             self._cache["agg_index"] = idx
         return idx.get((area_code, int(year), metric), [])
+
+    def source(self, source_id: str) -> dict | None:
+        """A row of the sources register (as a dict), or None."""
+        idx = self._cache.get("source_index")
+        if idx is None:
+            idx = self._cache["source_index"] = {r["source_id"]: r for r in self.dicts("sources")}
+        return idx.get(source_id)
+
+    def vintage_on(self, day) -> str | None:
+        """The province's own vintage valid on ``day`` (an ISO date or a date), or None."""
+        import datetime as _dt
+        d = _dt.date.fromisoformat(str(day)[:10]) if not isinstance(day, _dt.date) else day
+        self.vintage_choice(d.year)   # builds the spans
+        v = valid_on(self._cache["spans"], self.province_code, d)
+        return v.vintage if v is not None else None
+
+    def comparison(self, year: int, metric: str) -> list[dict]:
+        """National comparison figures (``area_code`` VN) of a year and metric."""
+        idx = self._cache.get("comparison_index")
+        if idx is None:
+            idx = defaultdict(list)
+            for r in self.dicts("comparisons"):
+                if r["year"] == r["year"]:
+                    idx[(int(r["year"]), r["metric"])].append(r)
+            self._cache["comparison_index"] = idx
+        return idx.get((int(year), metric), [])
 
     def vintage_names(self) -> list[str]:
         return [r.vintage for r in self.rows("vintages")]
@@ -453,7 +481,9 @@ def _norm_status(st: pd.DataFrame, keys: set) -> dict:
     col["criteria_set_default"] = [v is None for v in col["criteria_set"]]
     col["criteria_set"] = [default_criteria_set(y) if v is None else v
                            for v, y in zip(col["criteria_set"], col["year"])]
-    col["level_rank"] = [_level_rank(lv, cs) for lv, cs in zip(col["level"], col["criteria_set"])]
+    ranks: dict = {}
+    col["level_rank"] = [ranks[k] if k in ranks else ranks.setdefault(k, _level_rank(*k))
+                         for k in zip(col["level"], col["criteria_set"])]
     fields = STATUS_COLS + ["level_rank", "prov_rank", "criteria_set_default"]
     recs, fill = defaultdict(list), defaultdict(list)
     for key, vals in zip(zip(col["admin_level"], col["vintage"], col["unit_code"]), zip(*(col[c] for c in fields))):
@@ -579,10 +609,15 @@ def prepare(ds, province_code) -> Prepared:
         a = _text_cols(ag, AGG_TEXT)
         a.update({c: _floats(ag[c].tolist() if c in ag.columns else [None] * len(ag)) for c in AGG_NUM})
         area_codes = {c for _, c in own_units} | {pc}
+        nat = _keep(a, [x == NATIONAL for x in a["area_code"]])
         a = _keep(a, [x in area_codes for x in a["area_code"]])
+    else:
+        nat = {c: [] for c in AGG_TEXT + AGG_NUM}
 
-    return Prepared(pc, pname, {"vintages": vint, "units": u, "crosswalk": cw, "targets": t, "aggregates": a},
-                    recs, fill)
+    src = _frame(ds, "sources")
+    sources = _text_cols(src, SOURCE_COLS) if not src.empty else {c: [] for c in SOURCE_COLS}
+    return Prepared(pc, pname, {"vintages": vint, "units": u, "crosswalk": cw, "targets": t, "aggregates": a,
+                                "comparisons": nat, "sources": sources}, recs, fill)
 
 
 def as_prepared(ds, province_code) -> Prepared:

@@ -6,6 +6,7 @@ import pandas as pd
 from domain.levels import CLASSIC_LADDER, PROV_RANK, ladder_of, weakest
 
 from .common import rows_of
+from .figures import best_reported  # noqa: F401  (the one rule choosing a reported figure; re-exported)
 from .counts import level_counts
 from .prepare import as_prepared
 from .status import commune_status
@@ -28,19 +29,6 @@ def reported_for(prep, year: int, area_code=None, metric=None) -> pd.DataFrame:
     if metric is not None:
         m &= ag["metric"] == metric
     return ag[m]
-
-
-def best_reported(prep, year: int, area_code: str, metric: str):
-    """The reported figure to quote for an area/year/metric: the latest ``as_of`` (year-end
-    figures sort after dated ones of the same year), strongest provenance on ties."""
-    rows = [r for r in prep.reported(area_code, year, metric) if r["value"] == r["value"]]
-    if not rows:
-        return None
-
-    def key(r):
-        a = (r["as_of"] or "").replace("end-", "9999-").lstrip("~")
-        return (a, -PROV_RANK.get(r["provenance"], 9))
-    return max(rows, key=key)
 
 
 def _levels(status) -> dict:

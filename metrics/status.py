@@ -88,7 +88,12 @@ def _weakest(provenances):
 
 
 def _joined(values) -> str | None:
-    return ";".join(dict.fromkeys(v for v in values if v)) or None
+    """Distinct non-empty values joined with ';' (first-seen order), or None."""
+    out = []
+    for v in values:
+        if v and v not in out:
+            out.append(v)
+    return ";".join(out) or None
 
 
 # ---- the rules, one function each ------------------------------------------------------------

@@ -235,25 +235,45 @@ def test_targets_and_gaps_with_pace(ds):
     t19 = {x["target_id"]: x for x in build_summary(ds, P, 2019)["targets"]}
     assert (t19["T1"]["state"], t19["T1"]["gap"], t19["T1"]["current"]) == ("past_due", 1, 0)
     t = {x["target_id"]: x for x in build_summary(ds, P, 2022)["targets"]}
-    assert "T1" not in t  # met since 2020: a past target that is met no longer speaks to 2022
+    # a target persists after its year: An Hai (standard by 2019) was met late, in 2020
+    assert (t["T1"]["state"], t["T1"]["met_year"]) == ("met_late", 2020)
     assert (t["T2"]["state"], t["T2"]["gap"], t["T2"]["admin_level"]) == ("past_due", 1, "district")
     t3 = t["T3"]
-    assert (t3["required"], t3["current"], t3["gap"], t3["state"]) == (13, 11, 2, "past_due")
-    # pace: 2019 re-expressed on 99-2020 has 10 at least standard -> (11 - 10) / 3 per year
-    assert t3["pace_years"] == "2019–2022" and t3["pace"] == pytest.approx(1 / 3, abs=1e-3)
-    assert t3["years_to_target"] == pytest.approx(6.0) and t3["on_track"] is False
-    # one xã has no record: the reported 12/13 of that year is given beside the computed gap
+    # the gap is measured on the headline figure: the reported 12/13 of 2022 (AG2); the
+    # per-commune records (11, one xã without record) are kept beside it
+    assert (t3["required"], t3["current"], t3["gap"], t3["state"], t3["current_basis"], t3["current_source"]) == \
+        (13, 12, 1, "past_due", "reported", "AG2")
+    assert t3["records_current"] == 11
     assert (t3["reported_current"], t3["reported_denominator"], t3["reported_gap"], t3["reported_source"]) == \
         (12, 13, 1, "AG2")
-    t4 = t["T4"]
-    assert (t4["required"], t4["current"], t4["gap"], t4["state"]) == (7, 1, 6, "open")
+    # pace: 2019 re-expressed on 99-2020 has 10 at least standard -> (11 - 10) / 3 per year
+    assert t3["pace_years"] == "2019–2022" and t3["pace"] == pytest.approx(1 / 3, abs=1e-3)
+    assert t3["years_to_target"] == pytest.approx(3.0) and t3["on_track"] is False
+    t4 = t["T4"]   # no reported advanced figure: the computed count, a lower bound
+    assert (t4["required"], t4["current"], t4["gap"], t4["state"], t4["current_basis"]) == (7, 1, 6, "open", "computed")
     assert t4["on_track"] is False
     from metrics.targets import targets_and_gaps
     prep = prepare(ds, P)
     cs = status_as_of(prep, P, 2023)
     t23 = targets_and_gaps(prep, 2023, cs, level_counts(cs), district_status_as_of(prep, P, 2023)).set_index("target_id")
-    assert t23.loc["T2", "state"] == "met" and t23.loc["T1", "state"] == "met"
-    assert "T2" not in {x["target_id"] for x in build_summary(ds, P, 2023)["targets"]}
+    assert (t23.loc["T2", "state"], t23.loc["T2", "met_year"]) == ("met_late", 2023)
+    assert (t23.loc["T1", "state"], t23.loc["T1", "met_year"]) == ("met_late", 2020)
+    assert {x["target_id"]: x["state"] for x in build_summary(ds, P, 2023)["targets"]}["T2"] == "met_late"
+
+
+def test_a_target_met_on_time_and_one_unit_s_targets(ds):
+    from metrics.targets import unit_targets
+    add_status(ds, record_id="X5", vintage="99-2019", unit_code="90102", admin_level="commune", year="2019",
+               level="standard", source_id="S-NEWS", provenance="reported")
+    t = {x["target_id"]: x for x in build_summary(ds, P, 2022)["targets"]}
+    assert (t["T1"]["state"], t["T1"]["met_year"]) == ("met", None)
+    # the panel's, /area's and the holdouts' view of one unit: An Hai's own target and the
+    # province's 100 % target (every xã a unit target)
+    ut = {x["target_id"]: x for x in unit_targets(ds, P, 2022, "90102")}
+    assert set(ut) == {"T1", "T3"} and ut["T1"]["via"] == "unit" and ut["T3"]["via"] == "share"
+    assert ut["T1"]["state"] == "met" and ut["T3"]["state"] == "met" and ut["T3"]["level_now"] == "standard"
+    b = {x["target_id"]: x for x in unit_targets(ds, P, 2022, "90203")}   # Bình Ba: no record
+    assert b["T3"]["state"] == "no_record"
 
 
 # ---- holdouts ----------------------------------------------------------------------------
@@ -378,14 +398,16 @@ def test_captions_vi_en_golden(ds):
     assert s["captions"]["en"] == ("2022: 12/13 communes (xã) met the NTM standard (92.3%, as reported); "
                                    "1 commune of An district not yet (99-2020 boundaries).")
     d = build_summary(ds, P, 2022, "901")
-    assert d["captions"]["vi"] == "Năm 2022 (huyện An): 9/10 xã đạt chuẩn NTM (90,0%); 1 xã chưa đạt (địa giới 99-2020)."
+    # a reported aggregate of the district exists (AG3): it is the headline, and says so
+    assert d["captions"]["vi"] == ("Năm 2022 (huyện An): 9/10 xã đạt chuẩn NTM (90,0%, theo báo cáo); 1 xã chưa đạt "
+                                   "(địa giới 99-2020).")
 
 
 def test_captions_follow_the_numbers_and_never_hide_provenance(ds):
     ds.aggregates = ds.aggregates[ds.aggregates["aggregate_id"] != "AG2"]
     s = build_summary(ds, P, 2022)
-    # computed basis now: 11/13, the derived record is named, the unknown xã quoted
-    assert s["captions"]["vi"] == ("Năm 2022: 11/13 xã đạt chuẩn NTM (84,6%, có số liệu suy ra); "
+    # computed basis now: at least 11/13, the derived record is named, the unknown xã quoted
+    assert s["captions"]["vi"] == ("Năm 2022: ít nhất 11/13 xã đạt chuẩn NTM (84,6%, có số liệu suy ra); "
                                    "1 xã của huyện An chưa đạt; 1 xã chưa có dữ liệu (địa giới 99-2020).")
     add_status(ds, record_id="X4", vintage="99-2020", unit_code="90203", admin_level="commune", year="2021",
                level="standard", provenance="illustrative")

@@ -124,9 +124,17 @@ def test_ha_tinh_2022_caption_shape(real):
 
 
 def test_illustrative_fill_is_labelled(full):
-    s = build_summary(full, "42", 2022)
+    # 2024: no reported figure, the count rests partly on the fill: the caption says so
+    s = build_summary(full, "42", 2024)
     assert "minh họa" in s["captions"]["vi"] and "illustrative" in s["captions"]["en"]
     assert s["counts"]["weakest_provenance"] == "illustrative"
+    # 2022: the headline is the reported 177/181, which does not rest on the fill; what the map
+    # draws does, and the figure says so beside it
+    s = build_summary(full, "42", 2022)
+    f = s["figures"]["standard"]
+    assert (f["basis"], f["value"], f["denominator"]) == ("reported", 177, 181)
+    assert "minh họa" not in s["captions"]["vi"]
+    assert f["on_map"]["provenance"] == "illustrative" and "illustrative_on_map" in {n["key"] for n in f["notes"]}
 
 
 def test_cli_summary_json_and_exit_codes(tmp_path):
@@ -177,3 +185,119 @@ def test_cli_unit_contract_and_exit_codes(tmp_path):
     assert run("unit", "--province", "42", "--year", "2023").returncode == 2
     h = run("unit", "--help")
     assert h.returncode == 0 and "--code" in h.stdout and "--illustrative" in h.stdout
+
+
+# ---- one truth per figure (issue 13): the sourced figures, with their source and date ---------
+
+@pytest.mark.parametrize("province, year, district, level, value, den, source, as_of", [
+    ("42", 2018, None, "standard", 158, 229, "nongnghiep-post234588", "end-2018"),
+    ("42", 2022, None, "standard", 177, 181, "huongkhe-2023-03-06", "2023-03-06"),
+    ("42", 2023, None, "standard", 181, 181, "baohatinh-post260401", "~2024-01"),
+    ("42", 2023, None, "advanced", 60, 181, "baohatinh-post260401", "~2024-01"),
+    ("42", 2023, None, "model", 15, 181, "baohatinh-post260401", "~2024-01"),
+    ("38", 2019, "397", "standard", 18, 32, "seed-003-ts-2020", "2020-02-12"),
+    ("38", 2019, None, "standard", 18, 32, "seed-003-ts-2020", "2020-02-12"),
+])
+def test_the_headline_figure_is_the_sourced_one_everywhere(real, province, year, district, level, value, den,
+                                                           source, as_of):
+    from metrics.figures import figure
+    from metrics.prepare import prepare
+    s = build_summary(real, province, year, district)
+    f = s["figures"][level]
+    assert (f["value"], f["denominator"], f["basis"], f["source_id"], f["as_of"]) == (value, den, "reported", source,
+                                                                                      as_of)
+    assert f["year_figure"] and f["source"]["title"]
+    assert figure(prepare(real, province), year, level, district) == f   # one computation, one answer
+    # the caption quotes the same number, its basis and the boundary vintage
+    cap = s["captions"]["levels"][level]
+    assert f"{value}/{den} xã" in cap["vi"] and "báo cáo" in cap["vi"] and s["vintage"] in cap["vi"]
+    assert (cap["basis"], cap["basis_source"], cap["basis_as_of"]) == ("reported", f["aggregate_id"], as_of)
+    if level == "standard":
+        assert s["headline"] == f
+
+
+def test_what_the_map_draws_sits_beside_the_figure_not_against_it(real):
+    f = build_summary(real, "42", 2023)["figures"]["standard"]
+    m = f["on_map"]
+    assert (m["eligible"], m["with_record"] + m["without_record"]) == (182, 182) and m["without_record"] > 0
+    keys = {n["key"]: n for n in f["notes"]}
+    assert keys["register"]["values"] == {"register": 182, "report": 181}   # the register's count as a note
+    assert keys["on_map"]["vi"] == (f"Trên bản đồ: {m['with_record']} xã có bản ghi, "
+                                    f"{m['without_record']} xã chưa có bản ghi.")
+
+
+def test_a_dated_figure_is_not_called_the_year_s(real):
+    s = build_summary(real, "42", 2019)
+    f = s["figures"]["standard"]
+    assert (f["value"], f["denominator"], f["as_of"], f["year_figure"]) == (173, None, "2019-09-23", False)
+    assert s["captions"]["vi"].startswith("Tính đến ngày 23/09/2019: 173 xã đạt chuẩn NTM")
+    assert not s["captions"]["vi"].startswith("Năm 2019")
+    assert "dated" in {n["key"] for n in f["notes"]}
+
+
+def test_trieu_son_figures_name_the_district_not_the_province(real):
+    s = build_summary(real, "38", 2019)
+    assert (s["area"]["code"], s["area"]["name"], s["area"]["covers"]) == ("397", "Huyện Triệu Sơn", "district_only")
+    assert s["captions"]["vi"].startswith("Năm 2019 (huyện Triệu Sơn): 18/32")
+    assert "Thanh Hóa" not in s["captions"]["vi"] and "Thanh Hóa" not in s["captions"]["en"]
+
+
+def test_gaps_to_target_use_the_headline_figure(real):
+    t = {x["target_id"]: x for x in build_summary(real, "42", 2022)["targets"]}["T-42-2022-standard-all"]
+    assert (t["current"], t["required"], t["gap"], t["current_basis"], t["state"]) == (177, 181, 4, "reported",
+                                                                                       "past_due")
+    t = {x["target_id"]: x for x in build_summary(real, "42", 2024)["targets"]}["T-42-2022-standard-all"]
+    assert (t["state"], t["met_year"]) == ("met_late", 2023)   # 181/181 reported for 2023: persists
+
+
+def test_the_illustrative_fill_keeps_every_sourced_record(real, full):
+    for year in (2018, 2022, 2023):
+        a = status_as_of(real, "42", year)["provenance"].value_counts()
+        b = status_as_of(full, "42", year)["provenance"].value_counts()
+        for cls in ("official", "reported", "derived"):
+            assert a.get(cls, 0) == b.get(cls, 0), (year, cls)
+    a, b = status_as_of(real, "42", 2023), status_as_of(full, "42", 2023)
+    assert (a["provenance"] == "official").sum() == 38 and (a["provenance"] == "reported").sum() == 57
+    # the fill decides only units no sourced record decides
+    filled = set(b.loc[b["eligible"] & (b["provenance"] == "illustrative"), "unit_code"])
+    assert filled and filled <= set(a.loc[a["eligible"] & (a["level"] == "unknown"), "unit_code"])
+
+
+def test_holdouts_list_each_unit_once_with_all_its_rules(real):
+    s = build_summary(real, "42", 2022)
+    units = [u for u in s["holdouts"]["units"] if u["listed_as"] == "holdout" and u["admin_level"] == "commune"]
+    assert sorted(u["name"] for u in units) == sorted({"Xã Hương Lâm", "Xã Hương Liên", "Xã Hà Linh", "Xã Điền Mỹ"})
+    assert all(u["rules"] == ["a", "b"] for u in units)
+    keys = [(u["admin_level"], u["unit_code"], u["listed_as"]) for u in s["holdouts"]["units"]]
+    assert len(keys) == len(set(keys))
+    from metrics.holdouts import holdouts_by_unit
+    df = holdouts_by_unit(real, "42", 2022)
+    assert df.duplicated(["admin_level", "unit_code", "listed_as"]).sum() == 0
+
+
+def test_one_unit_s_target_state_agrees_with_the_holdouts(real):
+    from metrics.targets import unit_targets
+    h = {u["unit_code"]: u for u in build_summary(real, "42", 2022)["holdouts"]["units"]}
+    code = next(c for c, u in h.items() if u["name"] == "Xã Hà Linh")
+    t = {x["target_id"]: x for x in unit_targets(real, "42", 2022, code)}
+    assert t["T-42-2022-standard-all"]["state"] == "past_due" and t["T-42-2022-standard-all"]["via"] == "share"
+    # recognised in batch 2/2023: the same target reads met late, in 2023, from 2023 on
+    t = {x["target_id"]: x for x in unit_targets(real, "42", 2024, code)}
+    assert (t["T-42-2022-standard-all"]["state"], t["T-42-2022-standard-all"]["met_year"]) == ("met_late", 2023)
+
+
+def test_per_commune_criteria_or_an_explicit_not_recorded(real):
+    # Hương Khê 2023: no record in force carries criteria data: every xã says so
+    rows = build_summary(real, "42", 2023, "444")["criteria"]["communes"]
+    assert len(rows) == 20 and {r["state"] for r in rows} == {"not_recorded"}
+    assert all(r["criteria_met"] is None and r["met"] == [] and r["missing"] == [] for r in rows)
+    # 2018 (2016-2020 set, Hà Tĩnh's 20 criteria): Kỳ Giang 20/20 (every criterion met, 2017
+    # report); 18838 at 19/20 without the missing one named
+    rows = {r["unit_code"]: r for r in build_summary(real, "42", 2018)["criteria"]["communes"]}
+    kg, other = rows["18772"], rows["18838"]
+    assert (kg["name"], kg["state"], kg["criteria_met"], kg["criteria_total"], kg["missing"], len(kg["met"])) == \
+        ("Xã Kỳ Giang", "recorded", 20, 20, [], 20)
+    assert (other["state"], other["criteria_met"], other["criteria_total"], other["met"]) == ("count_only", 19, 20, [])
+    # a 'none' implied by a later record does not lend that record's criteria to earlier years
+    rows = {r["unit_code"]: r for r in build_summary(real, "42", 2019)["criteria"]["communes"]}
+    assert rows["18847"]["state"] == "not_recorded"
