@@ -30,7 +30,7 @@ LEVELS = set(levels.STORED_LEVELS)
 PROVENANCE = set(levels.PROVENANCE)
 RELATIONS = {"same", "renamed", "merged_into"}
 SOURCE_KINDS = {"decision", "news", "report", "plan", "dataset", "seed"}
-TARGET_SCOPES = {"unit", "district", "province"}
+TARGET_SCOPES = {"unit", "district", "province", "national"}
 METRICS = {"count_standard", "count_advanced", "count_model", "added_standard", "added_advanced",
            "added_model", "avg_criteria", "count_below_7", "count_districts_standard", "units_total"}
 YEAR_MIN, YEAR_MAX = years.FIRST_YEAR, years.LAST_YEAR
@@ -526,7 +526,11 @@ def check_records(rep: Report, vint: dict, units: pd.DataFrame | None, crit: pd.
                 row = i + 2
                 if r.scope not in TARGET_SCOPES:
                     rep.error(rel, row, "scope", r.scope, f"must be one of {sorted(TARGET_SCOPES)}")
-                if not _blank(r.unit_code) or not _blank(r.vintage):
+                if r.scope == "national":   # a national comparison target: area VN, no vintage
+                    if r.unit_code != "VN" or not _blank(r.vintage) or r.admin_level != "national":
+                        rep.error(rel, row, "unit_code", r.unit_code, "a national target has unit_code VN, "
+                                                                      "admin_level national and no vintage")
+                elif not _blank(r.unit_code) or not _blank(r.vintage):
                     _check_unit_ref(rep, rel, row, r.vintage, r.unit_code, r.admin_level, unit_info, vint)
                 if not _blank(r.level) and r.level not in LEVELS:
                     rep.error(rel, row, "level", r.level, f"must be one of {sorted(LEVELS)} or empty")

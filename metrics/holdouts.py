@@ -71,7 +71,7 @@ def rule_a(prep, year, vintage: str, communes: list[dict], districts: list[dict]
     n_xa = Counter(u["district_code"] for u in communes if u["eligible"] and u["district_code"] is not None)
     n_xa[prep.province_code] = sum(1 for u in communes if u["eligible"])
     for t in prep.rows("targets"):
-        if not (t.target_year == t.target_year and t.target_year <= year):
+        if t.scope == "national" or not (t.target_year == t.target_year and t.target_year <= year):
             continue
         if ladder_of(None, int(t.target_year)) is not ladder:
             continue  # a target of another criteria set's ladder: history (its state is the targets')

@@ -600,7 +600,7 @@ def prepare(ds, province_code) -> Prepared:
     if not tg.empty:
         t = _text_cols(tg, TARGET_TEXT)
         t.update({c: _floats(tg[c].tolist() if c in tg.columns else [None] * len(tg)) for c in TARGET_NUM})
-        t = _keep(t, [(v, c) in own_units or (sc == "province" and c == pc)
+        t = _keep(t, [(v, c) in own_units or (sc == "province" and c == pc) or sc == "national"
                       for v, c, sc in zip(t["vintage"], t["unit_code"], t["scope"])])
 
     ag = _frame(ds, "aggregates")

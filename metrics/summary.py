@@ -115,10 +115,10 @@ def _targets(c: _Ctx) -> tuple[list, dict | None]:
     tg = [t for t in tg if not (t["state"] == "not_computed" and t["target_year"] is not None
                                 and t["target_year"] < c.year)]
     if c.district_code is not None:
-        tg = [t for t in tg if t["area_code"] == c.scope_code or t["area_code"] in c.codes]
+        tg = [t for t in tg if t["area_code"] in (c.scope_code, "VN") or t["area_code"] in c.codes]
     in_force = criteria_set(c.scope["criteria_set"])
     mine = [t for t in tg if t["target_year"] is not None and ladder_of(None, t["target_year"]) is in_force.ladder
-            and t["state"] != "not_computed"]
+            and t["state"] not in ("not_computed", "reference")]
     note = None
     if not mine:
         period = in_force.id.replace("-", "–")

@@ -5,8 +5,11 @@ A target keeps its state after its year: ``met`` (by its year, or already before
 due, not met), ``unverified`` (the records cannot tell: the whole gap lies in xã without a deciding
 record), ``no_record`` (a unit target on a unit without record), ``not_computed`` (no level on
 the ladder, a province-level unit target, a count of units other than xã), ``later_set`` (a
-target of a criteria set that is not yet in force that year). A target of a criteria set no
-longer in force is stated as of the last year of its ladder (``closed``: it can no longer be met).
+target of a criteria set that is not yet in force that year), ``reference`` (a national comparison
+target, scope ``national``: stated beside the province's, never a target of it; ``verified``
+False and a ``verification`` label {vi, en} when its note starts with "NOT VERIFIED", as the
+proposed ≈ 65 % of communes NTM by 2030 does). A target of a criteria set no longer in force is
+stated as of the last year of its ladder (``closed``: it can no longer be met).
 
 Share and count targets are measured on THE headline figure of their area and year
 (``metrics.figures``): the reported aggregate when there is one, else the computed count; the
@@ -24,6 +27,7 @@ import math
 import pandas as pd
 
 from domain.levels import DISTRICT_RANK, criteria_set_for_year, ladder_of
+from domain.text import both
 from domain.units import COMMUNE_ELIGIBLE
 
 from .common import dict_rows, meta_of
@@ -37,7 +41,7 @@ TARGET_COLS = ["target_id", "scope", "area_code", "area_name", "admin_level", "l
                "gap_min", "state", "met_year", "evaluated_year", "closed", "current_basis", "current_source",
                "current_as_of", "records_current", "pace", "pace_years", "years_to_target", "on_track",
                "provenance", "source_id", "current_provenance", "reported_current", "reported_denominator",
-               "reported_gap", "reported_source", "note"]
+               "reported_gap", "reported_source", "verified", "verification", "note"]
 UNDECIDED = ("unknown", "not_assessed")
 
 
@@ -259,9 +263,31 @@ def target_rows(prep, year: int, vintage: str, communes: list[dict], counts: lis
     return out
 
 
+NOT_VERIFIED = "NOT VERIFIED"   # targets.csv note prefix of a target no text read confirms (ntm_facts)
+
+
+def verified(t) -> bool:
+    """False for a target whose note says NOT VERIFIED (shown only with that label)."""
+    note = getattr(t, "note", None)
+    return not (isinstance(note, str) and note.strip().upper().startswith(NOT_VERIFIED))
+
+
+def _national_row(t, base: dict, year: int) -> dict | None:
+    """A national comparison target (scope national, area VN): stated for reference, with its
+    verification label; never a target of the province (no state, no gap)."""
+    due = base["target_year"]
+    if due is not None and ladder_of(None, due) is not ladder_of(None, year):
+        return None   # a comparison of another criteria set's period
+    ok = verified(t)
+    return {**base, "area_code": "VN", "area_name": None, "admin_level": "national", "state": "reference",
+            "verified": ok, "verification": None if ok else both("metrics.target.not_verified")}
+
+
 def _target_row(prep, t, year: int, vintage: str, by_area: dict, with_pace: bool) -> dict | None:
     base = _base(t)
     due = base["target_year"]
+    if t.scope == "national":
+        return _national_row(t, base, year)
     area = None
     if t.scope in ("province", "district"):
         area = prep.province_code if t.scope == "province" else map_code(prep, t.vintage, t.unit_code, vintage,
@@ -340,6 +366,8 @@ def _unit_row(prep, t, base, year: int, vintage: str) -> dict | None:
 def concerns(prep, t, vintage: str, unit_code: str, admin_level: str, me: dict | None) -> str | None:
     """How target ``t`` concerns a unit of ``vintage``: 'unit' (its own target), 'share' (a 100 %
     share target of its district or province: every xã of the area), or None."""
+    if t.scope == "national":
+        return None
     kind = target_kind(t, None)
     if kind == "unit":
         t_admin = "district" if (t.admin_level == "district" or t.scope == "district") else "commune"

@@ -405,9 +405,20 @@ def build(src: Path, curated: Path) -> dict:
                                  "provenance", "note"]):
         where = f"{tfile}:{i}"
         year = _int(where, r["target_year"], "target_year")
+        check_source(where, r["source_id"])
+        if r["scope"] == "national":
+            # a national comparison target (area VN, as the national aggregates): no vintage
+            if r["province"] or r["district"] or r["commune"] or r["admin_level"] != "national":
+                raise BuildError(f"{where}: a national target names no province, district or commune and has "
+                                 f"admin_level 'national'")
+            targets[r["target_id"]] = {"target_id": r["target_id"], "scope": "national", "vintage": "",
+                                       "unit_code": "VN", "admin_level": "national", "level": r["level"],
+                                       "target_year": str(year), "target_share": r["target_share"],
+                                       "target_count": r["target_count"], "source_id": r["source_id"],
+                                       "provenance": r["provenance"], "note": r["note"]}
+            continue
         pcode = res.province(where, r["province"])
         vid = vintage_for(vs, pcode, year)
-        check_source(where, r["source_id"])
         base = {"scope": r["scope"], "vintage": vid, "admin_level": r["admin_level"], "level": r["level"],
                 "target_year": str(year), "target_share": r["target_share"],
                 "target_count": r["target_count"], "source_id": r["source_id"],

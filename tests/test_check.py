@@ -276,3 +276,17 @@ def test_a_status_file_without_the_commune_group_column_still_passes(small):
     write_csv(path, old, [[r[c] for c in old] for r in rows])
     rep = run_check(small)
     assert rep.ok, rep.format()
+
+
+def test_a_national_target_has_area_vn_and_no_vintage(small):
+    path = small / "records" / "targets.csv"
+    cols = [c for c, _ in TABLES["targets"]]
+    row = dict.fromkeys(cols, "")
+    row.update(target_id="T-VN", scope="national", unit_code="VN", admin_level="national", level="standard",
+               target_year="2030", target_share="0.65", source_id="qd-189", provenance="reported",
+               note="NOT VERIFIED: proposed")
+    write_csv(path, cols, [[row[c] for c in cols]])
+    rep = run_check(small)
+    assert rep.ok, rep.format()
+    write_csv(path, cols, [[{**row, "vintage": "42-2020"}[c] for c in cols]])
+    one_error(small, row=2, column="unit_code", message="a national target has unit_code VN")

@@ -301,3 +301,20 @@ def test_per_commune_criteria_or_an_explicit_not_recorded(real):
     # a 'none' implied by a later record does not lend that record's criteria to earlier years
     rows = {r["unit_code"]: r for r in build_summary(real, "42", 2019)["criteria"]["communes"]}
     assert rows["18847"]["state"] == "not_recorded"
+
+
+def test_2026_2030_targets_where_sourced_and_the_national_one_only_labelled(real):
+    s = build_summary(real, "42", 2026)
+    assert s["criteria_set"] == "2026-2030"
+    # no 2026-2030 target of Hà Tĩnh is recorded: the summary says so
+    assert s["targets_note"]["key"] == "no_target" and "2026–2030" in s["targets_note"]["vi"]
+    nat = [t for t in s["targets"] if t["scope"] == "national"]
+    assert [(t["target_id"], t["state"], t["target_share"], t["verified"]) for t in nat] == \
+        [("T-VN-2030-standard-share", "reference", 0.65, False)]
+    assert nat[0]["verification"] == {"vi": "CHƯA KIỂM CHỨNG", "en": "NOT VERIFIED"}
+    assert nat[0]["gap"] is None and nat[0]["current"] is None   # a comparison, never a gap of the province
+    # the 2021-2025 targets are stated as of 2025, the last year of their ladder
+    old = {t["target_id"]: t for t in s["targets"]}["T-42-2025-standard-share"]
+    assert old["closed"] and old["evaluated_year"] == 2025
+    # before 2026 the 2030 comparison is not shown (another criteria set's period)
+    assert "T-VN-2030-standard-share" not in {t["target_id"] for t in build_summary(real, "42", 2024)["targets"]}
