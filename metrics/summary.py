@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from domain.levels import DISTRICT_RANK, criteria_set, ladder_of, weakest
+from domain.levels import CLASSIC_LADDER, DISTRICT_RANK, criteria_set, ladder_of, weakest
 from domain.text import both
 
 from .captions import headline
@@ -182,6 +182,14 @@ def _captions(c: _Ctx, figures: dict) -> dict:
     return out
 
 
+def _legacy(c: _Ctx) -> dict | None:
+    """On a two-level vintage before 2026 the map draws legacy levels (the lowest level of each
+    unit's former xã at 30/6/2025), not a status of the new units: what the legend title must say."""
+    if not c.two_level or ladder_of(None, c.year) is not CLASSIC_LADDER:
+        return None
+    return {"basis": "legacy", "vintage": c.vintage, **both("metrics.figure.legacy", vintage=c.vintage)}
+
+
 def _notes(c: _Ctx) -> list[dict]:
     """What the numbers leave out, each {key, vi, en} (wording from the string store)."""
     notes = []
@@ -216,6 +224,7 @@ def build_summary(ds, province_code, year, district_code=None) -> dict:
         "year": c.year, "vintage": c.vintage, "vintage_note": c.meta["vintage_note"],
         "merger_rule": "lowest",
         **_structure(c),
+        "legacy": _legacy(c),
         "figures": figures,
         "headline": next(iter(figures.values()), None),
         "reported_vs_computed": records_to_json(rvc),

@@ -73,6 +73,10 @@ def test_2025_is_drawn_as_the_legacy_level_lowest_among_the_former_xa(ds):
     assert lv(st, "90110")["level"] == "not_applicable"
     c = level_counts(st).iloc[0]
     assert (c["atleast_standard"], c["none"], c["unknown"], c["criteria_set"]) == (3, 1, 1, "2021-2025")
+    # the summary tells the UI what the 2025 map draws (its legend title), and 2026 does not
+    s = build_summary(ds, P, 2025)
+    assert s["legacy"]["basis"] == "legacy" and "30/6/2025" in s["legacy"]["vi"] and s["figures"]["standard"]["on_map"]["legacy"]
+    assert build_summary(ds, P, 2026)["legacy"] is None and build_summary(ds, P, 2024)["legacy"] is None
 
 
 def test_a_record_on_the_new_unit_overrides_its_legacy_level(ds):
