@@ -34,14 +34,16 @@ PAGES = [
     ("pages/map.py", "map", ":material/map:", False),
     ("pages/progress.py", "progress", ":material/trending_up:", False),
     ("pages/holdouts.py", "holdouts", ":material/flag:", False),
+    ("pages/leadership.py", "leadership", ":material/leaderboard:", False),
     ("pages/area.py", "area", ":material/location_city:", False),
     ("pages/sources.py", "sources", ":material/menu_book:", False),
     ("pages/data.py", "data", ":material/download:", False),
 ]
 nav = st.navigation([st.Page(path, title=t(f"pages.{slug}", lang), icon=icon, url_path=slug, default=default)
                      for path, slug, icon, default in PAGES])
-# the map page has its own year control beside the map (its body reruns alone)
-layout.sidebar(view, choices, year_control=nav.url_path != "map")
+# the map page has its own year control beside the map (its body reruns alone); the leadership
+# page works by reporting period, not by year
+layout.sidebar(view, choices, year_control=nav.url_path not in ("map", "leadership"))
 with dbstatus.guard(lang):
     nav.run()
 layout.footer(state.current())

@@ -337,9 +337,9 @@ def breaks(rows: list[dict]) -> list[int]:
     across them and mark the break. ``rows`` are in period order; rows without a value are skipped."""
     out, last = [], None
     for i, r in enumerate(rows):
-        if r.get("value") is None or (isinstance(r.get("value"), float) and r["value"] != r["value"]):
+        if is_missing(r.get("value")):
             continue
-        d = r.get("definition")
+        d = _s(r.get("definition"))       # a frame's missing text (None or NaN) is no definition
         if last is not None and d != last:
             out.append(i)
         last = d

@@ -12,6 +12,7 @@ import pandas as pd
 from domain import obligations as obl
 from domain.indicators import COMPUTED, INDICATORS
 from domain.periods import KINDS, MONTH, Period, local_now, month_of, parse
+from metrics.common import is_missing
 from metrics.fmt import format_number, format_percent
 from metrics.index import DEFAULT_WEIGHTS, WeightsError, parse_weights, weights_text, weights_with
 from ui.frame.i18n import t
@@ -233,7 +234,8 @@ def card_figure(series: pd.DataFrame, key: str, lang: str, targets: list | None 
     s = series[series["indicator"] == key].reset_index(drop=True)
     rows = s.to_dict("records")
     for r in rows:
-        r["value"] = None if r["value"] is None or r["value"] != r["value"] else float(r["value"])
+        r["value"] = None if is_missing(r["value"]) else float(r["value"])
+        r["definition"] = None if is_missing(r.get("definition")) else str(r["definition"])
     cut = breaks(rows)
     fig = go.Figure()
     segments, start = [], 0
@@ -248,7 +250,7 @@ def card_figure(series: pd.DataFrame, key: str, lang: str, targets: list | None 
         name = t("leadership.definition", lang, definition=d) if d else t(f"indicators.names.{key}", lang)
         fig.add_trace(go.Scatter(x=[r["period"] for r in seg], y=[r["value"] for r in seg], mode="lines+markers",
                                  name=name, connectgaps=False, line={"width": 3, "color": palette.series_colour(i)},
-                                 marker={"size": 8}))
+                                 marker={"size": 8}, showlegend=bool(cut)))
     for b in cut:
         fig.add_vline(x=rows[b]["period"], line={"dash": "dot", "color": "#444"})
         fig.add_annotation(x=rows[b]["period"], y=1, yref="paper", showarrow=False, yanchor="bottom",
@@ -262,7 +264,8 @@ def card_figure(series: pd.DataFrame, key: str, lang: str, targets: list | None 
                                  marker={"symbol": "star", "size": 14, "color": "#b2182b"}))
     fig.update_layout(height=260, margin={"l": 40, "r": 10, "t": 30, "b": 30}, font={"size": 13},
                       title={"text": t(f"indicators.names.{key}", lang), "font": {"size": 15}},
-                      xaxis={"type": "category"}, legend={"orientation": "h", "y": -0.25})
+                      xaxis={"type": "category", "tickangle": -45, "automargin": True},
+                      legend={"orientation": "h", "y": -0.35})
     return fig
 
 
