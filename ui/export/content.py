@@ -14,6 +14,7 @@ import pandas as pd
 
 from ui.export import fonts
 from ui.export.view import MapView, _s, map_view, short_sources, source_labels
+from ui.export.leadership import leadership_slide
 from ui.export.pack import Kpi, Pack, Table
 from domain.levels import PROVENANCE
 from ui.export.strings import at_least, level_label, provenance_text, t
@@ -342,5 +343,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
                               f"{short_attr}"),
         extra={"citation": citation(view.short_sources, lang), "cover_facts": cover_facts,
                "set_label": _set_label(lang),
-               "map_source_line": view.source_line, "summary": summary, "attribution": attribution},
+               "map_source_line": view.source_line, "summary": summary, "attribution": attribution,
+               # the province's leadership slide (index ranking, late reporters), when the data exist
+               "leadership": None if district is not None else leadership_slide(ds, province, year, lang)},
     )

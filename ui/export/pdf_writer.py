@@ -221,6 +221,31 @@ def _table_page(pack: Pack, title: str, table: Table, empty_text: str, number: i
     return page
 
 
+def _leadership(pack: Pack, number: int) -> Page:
+    """The index ranking and the late reporters of the year, side by side (``pack.extra``)."""
+    lead = pack.extra["leadership"]
+    page, top = _page(pack, lead["title"], number)
+    if lead["illustrative"] and not pack.illustrative:
+        page.text(MARGIN, 1.17, W - 2 * MARGIN, t("illustrative_label", pack.lang), size=14,
+                  bold=True, colour=RED, max_lines=1)
+        top = 1.6
+    gap = 0.4
+    half = (W - 2 * MARGIN - gap) / 2
+    avail = H - 0.75 - top - 1.5
+    for i, (title, table) in enumerate(((lead["ranking_title"], lead["ranking"]),
+                                        (lead["late_title"], lead["late"]))):
+        x = MARGIN + i * (half + gap)
+        page.text(x, top, half, title, size=17, bold=True, max_lines=2)
+        used, left_out = _table(page, table, x, top + 0.5, half, avail, 12) if table.rows else (0.0, 0)
+        note = table.note or (t("more_rows", pack.lang, n=left_out) if left_out else "")
+        if not table.rows:
+            note = "—"
+        if note:
+            page.text(x, top + 0.58 + used, half, note, size=11, colour=GREY, max_lines=2)
+    page.text(MARGIN, H - 1.3, W - 2 * MARGIN, lead["note"], size=10, colour=GREY, max_lines=3)
+    return page
+
+
 def _progress(pack: Pack, number: int) -> Page:
     page, top = _page(pack, pack.progress_title, number)
     n_lines = sum(min(2, len(page.wrap(n, W - 2 * MARGIN, 12))) for n in pack.progress_notes)
@@ -282,8 +307,10 @@ def write_pdf(pack: Pack, out) -> None:
         _table_page(pack, pack.holdouts_title, pack.holdouts, t("no_holdouts", pack.lang), 4),
         _progress(pack, 5),
         _table_page(pack, pack.districts_title, pack.districts_table, "", 6),
-        _sources(pack, 7),
     ]
+    if pack.extra.get("leadership"):
+        pages.append(_leadership(pack, 7))
+    pages.append(_sources(pack, len(pages) + 1))
     meta = {"Title": fonts.nfc(pack.title), "Author": "NTM Atlas", "Subject": fonts.nfc(pack.headline),
             "CreationDate": dt.datetime.now(dt.timezone.utc)}
     with PdfPages(out, metadata=meta) as pdf:

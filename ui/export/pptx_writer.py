@@ -226,6 +226,30 @@ def _table_slide(prs, pack: Pack, title: str, table: Table, empty_text: str, num
                  colour=GREY, lang=pack.lang)
 
 
+def _leadership(prs, pack: Pack, number: int):
+    """The index ranking and the late reporters of the year, side by side (``pack.extra``)."""
+    lead = pack.extra["leadership"]
+    slide = _slide(prs, pack, lead["title"], number)
+    top = 1.65 if pack.illustrative else 1.35
+    if lead["illustrative"] and not pack.illustrative:
+        add_text(slide, MARGIN, 1.12, W - 2 * MARGIN, 0.4, t("illustrative_label", pack.lang),
+                 size=14, bold=True, colour=RED, lang=pack.lang)
+        top = 1.65
+    gap = 0.4
+    half = (W - 2 * MARGIN - gap) / 2
+    avail = H - 0.8 - top - 1.3
+    for i, (title, table) in enumerate(((lead["ranking_title"], lead["ranking"]),
+                                        (lead["late_title"], lead["late"]))):
+        x = MARGIN + i * (half + gap)
+        add_text(slide, x, top, half, 0.45, title, size=18, bold=True, lang=pack.lang)
+        used = _table(slide, table, x, top + 0.5, half, avail, pack.lang, size=13) if table.rows else 0.0
+        if not table.rows:
+            add_text(slide, x, top + 0.5, half, 0.5, "—", size=16, lang=pack.lang)
+        if table.note:
+            add_text(slide, x, top + 0.55 + used, half, 0.6, table.note, size=12, colour=GREY, lang=pack.lang)
+    add_text(slide, MARGIN, H - 1.35, W - 2 * MARGIN, 0.75, lead["note"], size=11, colour=GREY, lang=pack.lang)
+
+
 def _progress(prs, pack: Pack, number: int):
     slide = _slide(prs, pack, pack.progress_title, number)
     top = 1.6 if pack.illustrative else 1.3
@@ -298,5 +322,9 @@ def write_pptx(pack: Pack, out) -> None:
     _table_slide(prs, pack, pack.holdouts_title, pack.holdouts, t("no_holdouts", pack.lang), 4)
     _progress(prs, pack, 5)
     _table_slide(prs, pack, pack.districts_title, pack.districts_table, "", 6)
-    _sources(prs, pack, 7)
+    number = 7
+    if pack.extra.get("leadership"):
+        _leadership(prs, pack, number)
+        number += 1
+    _sources(prs, pack, number)
     prs.save(out)

@@ -1,0 +1,107 @@
+"""AppTest: the leadership page `/leadership` through app.py. Shown ranks, states and the URL must
+equal what metrics computes on the same data (expected values from metrics calls, never literals):
+VI and EN; a weight change re-ranks and is written to the URL; a late locality shows as late; bad
+page parameters fall back with a notice."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from domain.text import t
+from loaders.dataset import load_dataset
+from metrics.indicators import Context
+from metrics.index import weights_with
+from metrics.leadership import build_index
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 120
+PERIOD = "2024-05"
+
+
+@pytest.fixture(scope="module")
+def filled():
+    """The dataset as the page shows it with the illustrative switch on."""
+    return load_dataset().with_illustrative(True)
+
+
+def run(illustrative=False, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = str(v)
+    at.switch_page("pages/leadership.py")
+    at.run()
+    if illustrative:
+        at.toggle(key="ntm_show_illustrative").set_value(True)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def ranking(at, lang="vi"):
+    col = t("leadership.col_locality", lang)
+    df = next(d.value for d in at.dataframe if t("leadership.col_rank", lang) in d.value.columns)
+    return df[col].tolist(), df[t("leadership.col_rank", lang)].tolist()
+
+
+def expected(ds, weights=None):
+    r = build_index(Context(ds, "42"), PERIOD, weights)
+    return [x["name"] for x in r["localities"]], ["—" if x["rank"] is None else str(x["rank"]) for x in r["localities"]]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_page_in_both_languages_without_the_fill(lang):
+    ds = load_dataset().with_illustrative(False)
+    at = run(period=PERIOD, lang=lang)
+    assert at.title[0].value == t("leadership.title", lang)
+    names, ranks = ranking(at, lang)
+    assert (names, ranks) == expected(ds)
+    # the sourced data alone give no complete locality for 5/2024: nobody ranked, said so
+    assert set(ranks) == {"—"}
+    assert any(w.value == t("leadership.none_ranked", lang, period=PERIOD) for w in at.warning)
+    assert at.query_params["period"] == [PERIOD] or at.query_params["period"] == PERIOD
+
+
+def test_weight_change_reranks_and_goes_into_the_url(filled):
+    at = run(illustrative=True, period=PERIOD)
+    assert ranking(at) == expected(filled)
+    # the component whose doubled weight moves the ranking most (chosen by metrics, not by hand)
+    sens = build_index(Context(filled, "42"), PERIOD, sensitivity=True)["sensitivity"]["scenarios"]
+    key = max((s for s in sens if s["factor"] == 2.0), key=lambda s: s["moved"])["component"]
+    at.number_input(key=f"ntm_w_lead_weight_{key}").set_value(5.0)
+    at.run()
+    assert not at.exception
+    weights = weights_with({key: 5.0})
+    assert ranking(at) == expected(filled, weights)
+    assert ranking(at) != expected(filled)
+    assert at.query_params["weights"] in (f"{key}=5", [f"{key}=5"])
+
+
+def test_weights_from_the_link_are_applied(filled):
+    at = run(illustrative=True, period=PERIOD, weights="new_models=0,model_gardens=3")
+    assert ranking(at) == expected(filled, weights_with({"new_models": 0, "model_gardens": 3}))
+    assert at.number_input(key="ntm_w_lead_weight_model_gardens").value == 3.0
+
+
+def test_a_late_locality_shows_as_late(filled):
+    from loaders.obligations import states
+    st = [s for s in states(filled, PERIOD, "42") if s["period"] == PERIOD]
+    late = sorted(s["name"] for s in st if s["state"] == "late")
+    assert late, "the fill has a late report in 5/2024"
+    at = run(illustrative=True, period=PERIOD)
+    df = next(d.value for d in at.dataframe if t("leadership.col_received", "vi") in d.value.columns
+              and t("leadership.col_due", "vi") in d.value.columns)
+    shown = df.set_index(t("leadership.col_locality", "vi"))[t("leadership.col_state", "vi")]
+    for name in late:
+        assert shown[name] == t("obligations.states.late", "vi")
+    for s in st:
+        key = "open" if s["open"] else s["state"]
+        assert shown[s["name"]] == t(f"obligations.states.{key}", "vi")
+
+
+@pytest.mark.parametrize("param,value", [("period", "2024-13"), ("weights", "nope=2")])
+def test_bad_parameters_fall_back_with_a_notice(param, value):
+    at = run(**{param: value})
+    assert any(value in w.value for w in at.warning)
+    assert not at.exception
