@@ -61,8 +61,8 @@ def definition_for(indicator: str, year: int) -> str | None:
 
 def row_problems(indicator, period, value, qualifier=None, basis=None, definition=None) -> list[tuple]:
     """What is wrong with one indicator value, as (column, code) pairs — the wording is in the
-    string store under ``indicators.problem.<code>`` (the data check and the importer both use
-    it). Empty ``qualifier``/``basis``/``definition`` mean the defaults (exact, actual, by year)."""
+    string store under ``import.err.indicator_<code>`` / ``import.fix.indicator_<code>`` (the data
+    check and the importer both use it). Empty ``qualifier``/``basis``/``definition`` mean the defaults (exact, actual, by year)."""
     from domain.levels import CRITERIA_SET_IDS
     from domain.periods import PeriodError, parse
 

@@ -87,8 +87,9 @@ def check_indicators(rep, vint: dict, units, sources) -> None:
             b._check_unit_ref(rep, rel, row, r.vintage, r.unit_code, r.admin_level, unit_info, vint)
             for col, code in ind.row_problems(r.indicator, r.period, r.value, r.qualifier, r.basis,
                                               getattr(r, "definition", None)):
-                rep.error(rel, row, col, getattr(r, col),
-                          t(f"indicators.problem.{code}", "en", value=getattr(r, col), keys=keys))
+                value = getattr(r, col)    # the importer's wording: one sentence for both tools
+                rep.error(rel, row, col, value, t(f"import.err.indicator_{code}", "en", value=value) + " — "
+                          + t(f"import.fix.indicator_{code}", "en", value=value, keys=keys))
             for col in ("qualifier", "basis"):
                 if _blank(getattr(r, col)):
                     rep.error(rel, row, col, "", f"must not be empty here (one of "

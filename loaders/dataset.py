@@ -84,11 +84,31 @@ def read_table(engine: Engine, table: str) -> pd.DataFrame:
     return df
 
 
+def import_receipts(engine: Engine) -> pd.DataFrame:
+    """The reports received through imports: one row per active import and (unit, period) it wrote
+    an actual indicator value for, at the import's time (UTC), by its user. Superseded rows count
+    (the report arrived); a rolled-back import's rows are gone, so its receipts are too."""
+    sql = ("SELECT DISTINCT i.vintage, i.unit_code, i.period, m.created_at AS received_at, m.username, "
+           "i.import_id, m.file_name FROM indicators i JOIN imports m ON m.import_id = i.import_id "
+           "WHERE m.state = 'active' AND i.basis = 'actual' ORDER BY i.import_id")
+    with engine.connect() as c:
+        res = c.execute(text(sql))
+        df = pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+    df["provenance"] = "reported"
+    df["note"] = [f"import #{i}: {f}" for i, f in zip(df["import_id"], df["file_name"])]
+    df["import_id"] = pd.to_numeric(df["import_id"]).astype("Int64")
+    return df[["vintage", "unit_code", "period", "received_at", "username", "provenance", "note", "import_id"]]
+
+
 def load_dataset(engine: Engine | None = None, refresh: bool = True) -> Dataset:
     """Current rows of every table. Creates/seeds the database on first use and, with refresh=True,
     reloads geodata-derived rows when geodata/ changed (see loaders.store.init_db)."""
     engine = engine or get_engine()
     init_db(engine, refresh=refresh)
-    return Dataset(**{t: read_table(engine, t) for t in
-                      ("units", "crosswalk", "criteria", "sources", "status", "targets",
-                       "aggregates", "vintages", "indicators", "obligations", "report_receipts")})
+    frames = {t: read_table(engine, t) for t in ("units", "crosswalk", "criteria", "sources", "status",
+                                                 "targets", "aggregates", "vintages", "indicators",
+                                                 "obligations", "report_receipts")}
+    seeded = frames["report_receipts"]
+    frames["report_receipts"] = pd.concat([x for x in (seeded, import_receipts(engine)) if len(x)] or [seeded],
+                                          ignore_index=True)
+    return Dataset(**frames)

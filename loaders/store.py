@@ -68,8 +68,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                     ("in_force_from", "str"), ("in_force_to", "str"), ("tracked_by", "str"),
                     ("source_id", "str"), ("section", "str"), ("title_vi", "str"), ("title_en", "str"),
                     ("quote", "str"), ("note", "str")],
-    # Who reported on which (unit, period) and when (UTC ISO): written by indicator imports; the
-    # seeded rows are the illustrative fill's only.
+    # Who reported on which (unit, period) and when (UTC ISO): the illustrative fill's receipts.
+    # Receipts of real imports are read from the import history (loaders.dataset.import_receipts).
     "report_receipts": [("vintage", "str"), ("unit_code", "str"), ("period", "str"),
                         ("received_at", "str"), ("username", "str"), ("provenance", "str"),
                         ("note", "str")],

@@ -105,3 +105,49 @@ def test_bad_parameters_fall_back_with_a_notice(param, value):
     at = run(**{param: value})
     assert any(value in w.value for w in at.warning)
     assert not at.exception
+
+
+def test_an_imported_table_shows_in_the_index_and_the_reports_without_a_restart(tmp_path, monkeypatch):
+    """A district editor's import (as the /data panel makes it: import_bytes with the account's scope,
+    then data.clear()) shows on the running app's next run: the values in the index table and the
+    report (received now: late for May 2024) with the editor's name. The panel's own login, upload
+    and confirm are tested in test_import_ui.py (button triggers through st.navigation are not
+    delivered by AppTest)."""
+    import streamlit as st
+    from loaders.store import get_engine, init_db
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("NTM_DATABASE_URL", url)
+    eng = get_engine(url)
+    init_db(eng)
+    st.cache_resource.clear()          # the app's dataset is a process resource: read this store
+    st.cache_data.clear()
+    name = next(u for u in load_dataset(eng).units.itertuples() if u.vintage == "42-2020" and u.unit_code == "444").name
+    garden, state_col = t("indicators.short.model_gardens", "vi"), t("leadership.col_state", "vi")
+
+    def row_of(at, cols):
+        df = next((d.value for d in at.dataframe if all(c in d.value.columns for c in cols)), None)
+        assert df is not None, [list(d.value.columns) for d in at.dataframe]
+        return df.set_index(t("leadership.col_locality", "vi")).loc[name]
+
+    at = run(period=PERIOD)
+    assert row_of(at, [garden])[garden] == "—"
+    report_cols = [t("leadership.col_received", "vi"), t("leadership.col_locality", "vi")]
+    assert row_of(at, report_cols)[state_col] == t("obligations.states.missing", "vi")
+    csv_text = "unit_code,period,indicator,value,source\n" + "".join(
+        f"444,{PERIOD},{k},{v},Báo cáo tháng 5\n" for k, v in (("model_gardens", 120), ("new_models", 4)))
+    # the import an editor confirms on /data (the panel then calls data.clear(), as here)
+    from loaders.importer.pipeline import import_bytes
+    from ui.frame import data
+    rep = import_bytes(csv_text.encode("utf-8"), "huong-khe-2024-05.csv", eng, user="bien_tap",
+                       scope=("district", "444"))
+    assert rep.ok and rep.rows_written == 2, rep.errors
+    data.clear()
+    at.switch_page("pages/leadership.py")
+    at.run()
+    assert not at.exception
+    assert row_of(at, [garden])[garden] == "120"
+    rep = row_of(at, report_cols)
+    assert rep[state_col] == t("obligations.states.late", "vi") and rep[t("leadership.col_by", "vi")] == "bien_tap"
+    st.cache_resource.clear()
+    st.cache_data.clear()

@@ -50,6 +50,12 @@ STORE_TABLES = {
         "target_id", "scope", "vintage", "unit_code", "admin_level", "level", "target_year", "target_share",
         "target_count", "source_id", "provenance", "note", "import_id"), "target_id", "TI",
         ("vintage", "unit_code", "level")),
+    # locality indicators (migration 0004); each import is also the report received for its
+    # (unit, period): loaders.dataset derives the receipts from these rows and the import history
+    "indicators": StoreTable("indicators", (
+        "record_id", "vintage", "unit_code", "admin_level", "period", "indicator", "value", "qualifier", "basis",
+        "definition", "source_id", "provenance", "note", "import_id"), "record_id", "NI",
+        ("vintage", "unit_code", "period", "indicator", "basis")),
 }
 STATUS_COLS = list(STORE_TABLES["status"].columns)
 TARGET_COLS = list(STORE_TABLES["targets"].columns)

@@ -378,7 +378,7 @@ def cross_row_rules(out: Outcome) -> None:
             continue
         diff = sorted(k for k in r.values if r.values[k] != prev.values.get(k))
         what = ", ".join(f"{k}: {_shown(prev.values.get(k))} / {_shown(r.values.get(k))}" for k in diff)
-        year = r.values.get("year", r.values.get("target_year"))
+        year = r.values.get("year", r.values.get("target_year", r.values.get("period")))
         out.err(r.row, ", ".join(diff), r.unit.name,
                 err("conflict", row=r.row, other=prev.row, unit=r.unit.name, year=year, what=what))
         out.bad_rows.add(prev.row)

@@ -1,8 +1,9 @@
 -- 0004: locality indicators (the leadership-effectiveness index), reporting obligations and the
 -- receipts that show who reported on time. Portable SQLite + PostgreSQL SQL ({{ID}}, see 0001).
 -- indicators keeps history like status: a replaced row points at its successor (superseded_by);
--- import_id names the import that wrote it. report_receipts holds one row per (unit, period) an
--- import reported on, with the time it arrived (UTC) and who sent it; rollback deletes them.
+-- import_id names the import that wrote it. report_receipts holds receipts that no import wrote
+-- (the illustrative fill's): the receipts of imports are their indicator rows joined with the
+-- import history (time, user), so a rollback removes them with the rows.
 
 CREATE TABLE indicators (
     id               {{ID}},

@@ -11,6 +11,7 @@ import pytest
 from domain.text import t
 from loaders.dataset import load_dataset
 from loaders.obligations import states
+from metrics.common import MetricsInputError
 from metrics.indicators import Context
 from metrics.index import weights_with
 from metrics.leadership import build_index
@@ -114,3 +115,24 @@ def test_late_locality_shows_as_late_and_screenshots(browser, app_server, filled
             assert not [e for e in guard.console_errors if not re.search(r"favicon", e)], guard.console_errors
         finally:
             ctx.close()
+
+
+def test_this_month_button_sets_the_period(browser, app_server):
+    from domain.periods import local_now, month_of
+    ctx, guard, page = open_page(browser, app_server)
+    try:
+        page.get_by_role("button", name=t("leadership.this_month", "vi")).click()
+        wait_for_app(page)
+        want = str(month_of(local_now()))
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('period') === '{want}'",
+                               timeout=20000)
+        # the period's localities (or, before their register exists, a notice saying so)
+        shown = page.get_by_text(t("leadership.table_title", "vi", period=want)).count()
+        try:
+            Context(load_dataset(), "42").vintage(want)
+            assert shown == 1
+        except MetricsInputError:
+            assert shown == 0 and page.get_by_text(t("leadership.no_vintage", "vi", period=want,
+                                                     day=month_of(local_now()).end.strftime("%d/%m/%Y"))).count() == 1
+    finally:
+        ctx.close()

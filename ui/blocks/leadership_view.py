@@ -65,6 +65,7 @@ def choose_period(ctx, L) -> str | None:
     if period is None:
         period = lb.default_period(available)
         if period is None:
+            st.info(ctx.t("leadership.no_data"))
             return None
         state.update(period=period)      # the link names the period shown (the default moves with the data)
     kinds = [k for k in KINDS if any(p.kind == k for p in available)] or [lb.kind_of(period)]
@@ -88,6 +89,13 @@ def choose_period(ctx, L) -> str | None:
     if c3.button(ctx.t("leadership.this_month"), key="ntm_w_lead_now"):
         state.update(period=this_month)
         st.rerun()
+    try:
+        L.vintage(period)
+    except MetricsInputError:
+        p = parse(period)
+        st.warning(ctx.t("leadership.no_vintage", period=period, day=p.end.strftime("%d/%m/%Y")),
+                   icon=":material/info:")
+        return None
     return period
 
 

@@ -19,7 +19,7 @@ from typing import Callable
 
 from ..layouts import Parsed, detect_decision, detect_status_table, detect_summary, detect_target_table, unknown_layout
 from ..readers import Grid, ReadError
-from . import decision_list, status_table, summary_sheet, target_table
+from . import decision_list, indicator_table, status_table, summary_sheet, target_table
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("status_table", detect_status_table, status_table.validate),
     Kind("summary_sheet", detect_summary, summary_sheet.validate),
     Kind("decision_list", detect_decision, decision_list.validate, "decision"),
+    Kind("indicator_table", indicator_table.detect, indicator_table.validate),
 )
 BY_ID = {k.id: k for k in KINDS}
 
