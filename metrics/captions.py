@@ -113,6 +113,8 @@ def _where(by_d: Counter, lang: str, one: bool) -> str:
 def _below(fig: dict, below: list, lang: str) -> str:
     """The named xã below the level (by district), or the report's shortfall when it is not the
     named list."""
+    if fig.get("other_structure"):
+        return ""   # the map's units are not the units the figure counts
     k = len(below)
     by_d = Counter(b for b in below if b[0])   # no district on a two-level vintage
     in_district = fig["area"]["admin_level"] == "district"

@@ -175,7 +175,8 @@ def _figure(prep, year: int, level: str, area_code, rows, counts) -> dict:
     if rep is not None:
         info = as_of_info(rep["as_of"], year)
         den = rep["denominator"] if rep["denominator"] == rep["denominator"] else None
-        fig_v = prep.vintage_on(info["date"] or f"{year}-12-31")
+        # the unit set it was counted on: the row's own vintage when it names one, else the one valid then
+        fig_v = rep.get("vintage") or prep.vintage_on(info["date"] or f"{year}-12-31")
         other = fig_v is not None and fig_v != vintage
         out.update(basis=REPORTED, value=int(rep["value"]), denominator=None if den is None else int(den),
                    share=(rep["value"] / den) if den else None, at_least=False, provenance=rep["provenance"],

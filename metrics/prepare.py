@@ -107,7 +107,8 @@ CROSSWALK_COLS = ("from_vintage", "from_code", "to_vintage", "to_code", "relatio
 TARGET_TEXT = ("target_id", "scope", "vintage", "unit_code", "admin_level", "level", "source_id",
                "provenance", "note")
 TARGET_NUM = ("target_year", "target_share", "target_count")
-AGG_TEXT = ("aggregate_id", "area_code", "admin_level", "metric", "as_of", "source_id", "provenance", "note")
+AGG_TEXT = ("aggregate_id", "area_code", "admin_level", "metric", "as_of", "source_id", "provenance", "note",
+            "vintage")   # vintage: the unit set a figure was counted on (optional column; None when absent)
 AGG_NUM = ("year", "value", "denominator")
 NUMERIC = set(TARGET_NUM) | set(AGG_NUM)
 SOURCE_COLS = ("source_id", "kind", "title", "issuer", "doc_number", "doc_date", "url", "published", "note")

@@ -200,3 +200,24 @@ def test_a_province_that_changed_code_reaches_its_former_units(ds):
     # the old province's targets and figures are not the new province's
     s = build_summary(ds, "95", 2025)
     assert s["counts"]["eligible"] == 2 and s["vintage"] == "95-2025"
+
+
+def test_a_figure_reported_on_the_old_structure_stays_what_it_is(ds):
+    """The 6/2025 report (12/13, counted before 1/7/2025) is the 2025 headline with its date and
+    structure; the map beside it draws the legacy levels of the new xã."""
+    s = build_summary(ds, P, 2025)
+    f = s["figures"]["standard"]
+    assert (f["basis"], f["value"], f["denominator"], f["as_of"]) == ("reported", 12, 13, "2025-06")
+    assert (f["year_figure"], f["other_structure"], f["figure_vintage"], f["vintage"]) == \
+        (False, True, "99-2020", "99-2025")
+    assert f["register_denominator"] is None   # the new register's 5 xã are not the report's 13
+    assert (f["on_map"]["eligible"], f["on_map"]["reached"], f["on_map"]["legacy"]) == (5, 3, True)
+    assert {"dated", "other_structure", "legacy"} <= {n["key"] for n in f["notes"]}
+    # the new map's xã are not the units the report counts: no named shortfall across structures
+    assert s["captions"]["vi"] == ("Tính đến tháng 06/2025: 12/13 xã đạt chuẩn NTM (92,3%, theo báo cáo) "
+                                   "(đếm theo địa giới trước 1/7/2025; bản đồ vẽ địa giới 99-2025).")
+    # 2026: no report; the computed count, at least, with the xã not yet assessed said
+    s = build_summary(ds, P, 2026)
+    assert s["captions"]["vi"] == ("Năm 2026: ít nhất 1/5 xã đạt chuẩn NTM (20,0%); 1 xã chưa đạt; 3 xã chưa được "
+                                   "đánh giá theo bộ tiêu chí 51/2025/QĐ-TTg (địa giới 99-2025).")
+    assert s["captions"]["levels"]["modern"]["en"].startswith("2026: at least 0/5 communes (xã) met the modern NTM")
