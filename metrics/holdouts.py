@@ -7,7 +7,9 @@
 (b) the last units of an area (province or district) below a level that >= 90 % of the area's
     eligible units reached. The share is THE headline figure of the area, year and level
     (``metrics.figures``): the reported aggregate when one exists (basis 'reported'), else the
-    computed count ('computed'; 'computed_incomplete' when some xã have no record, a lower bound).
+    computed count ('computed'; 'computed_incomplete' when some xã have no record, a lower bound);
+    a figure counted on another structure than the map's (the 6/2025 report on the 1/7/2025 map)
+    has basis 'other_structure' and lists no unit.
     Only units with a *known* level below are holdouts; eligible units without a deciding record
     are listed apart (listed_as = 'no_record').
 
@@ -109,6 +111,8 @@ def area_shares(prep, year, counts: list[dict], rows: list[dict] | None = None) 
             den = f["denominator"] if f["denominator"] is not None else m["eligible"]
             basis = REPORTED if f["basis"] == REPORTED else (
                 "computed_incomplete" if m["without_record"] else COMPUTED)
+            if f.get("other_structure"):
+                basis = "other_structure"   # counted on other units than the map's: rule (b) does not apply
             reached = f["value"] if f["value"] is not None else 0
             out.append({"area_code": a["area_code"], "area_name": a["area_name"], "admin_level": a["admin_level"],
                         "level": lvl, "reached": int(reached), "denominator": int(den),
@@ -127,7 +131,7 @@ def rule_b(prep, year, communes: list[dict], counts: list[dict], threshold: floa
     el = [u for u in communes if u["eligible"]]
     ladder = ladder_of(None, year)
     for s in shares:
-        if s["share"] is None or s["share"] < threshold or s["share"] >= 1.0:
+        if s["share"] is None or s["share"] < threshold or s["share"] >= 1.0 or s["basis"] == "other_structure":
             continue
         units = el if s["admin_level"] == "province" else [u for u in el if u["district_code"] == s["area_code"]]
         need = ladder.rank(s["level"])

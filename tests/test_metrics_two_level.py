@@ -213,6 +213,9 @@ def test_a_figure_reported_on_the_old_structure_stays_what_it_is(ds):
     assert f["register_denominator"] is None   # the new register's 5 xã are not the report's 13
     assert (f["on_map"]["eligible"], f["on_map"]["reached"], f["on_map"]["legacy"]) == (5, 3, True)
     assert {"dated", "other_structure", "legacy"} <= {n["key"] for n in f["notes"]}
+    # 92 % of the old units: rule (b) does not name new units from it
+    assert s["holdouts"]["b"] == [] and {a["basis"] for a in s["holdouts"]["areas"] if a["level"] == "standard"} == \
+        {"other_structure"}
     # the new map's xã are not the units the report counts: no named shortfall across structures
     assert s["captions"]["vi"] == ("Tính đến tháng 06/2025: 12/13 xã đạt chuẩn NTM (92,3%, theo báo cáo) "
                                    "(đếm theo địa giới trước 1/7/2025; bản đồ vẽ địa giới 99-2025).")
