@@ -161,6 +161,10 @@ def headline(fig: dict, below: list[tuple[str | None, str | None]], lang: str) -
     of the area with a known level below the figure's level."""
     lead, area, tail = _lead(fig, lang), _area(fig, lang), _tail(fig, lang)
     if fig["basis"] == "no_record":
+        if fig["on_map"]["not_assessed"]:
+            return t("metrics.caption.none_assessed", lang, lead=lead, area=area, tail=tail,
+                     den=format_number(fig["on_map"]["not_assessed"], lang),
+                     decision=criteria_set(fig["criteria_set"]).decision)
         return t("metrics.caption.none_recorded", lang, lead=lead, area=area,
                  den=format_number(fig["denominator"], lang), tail=tail)
     q = qualifier(fig, lang)

@@ -12,6 +12,8 @@ import json
 import os
 import sys
 
+from domain.text import t
+
 from .common import MetricsInputError
 from .fmt import format_number, format_percent
 
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
                      ("--code", {"required": True, "help": "GSO unit code, e.g. 18502"}),
                      ("--year", {"required": True, "type": int, "help": "label year, e.g. 2026"}),
                      ("--json", {"action": "store_true", "help": "print one JSON object"}),
+                     ("--lang", {"choices": ["vi", "en"], "default": "vi", "help": "language of the text output"}),
                      ("--illustrative", {"action": "store_true", "help": "let the generated illustrative fill "
                                                                          "decide units no sourced record decides"})):
         u.add_argument(flag, **kw)
@@ -129,85 +132,109 @@ def _print(text: str) -> int:
     return 0
 
 
-def _text(s: dict, lang: str) -> str:
-    c = s["counts"]
-    f = lambda x, d=0: format_number(x, lang, d)  # noqa: E731
-    pc = lambda x: format_percent(x, lang)  # noqa: E731
-    out = [s["captions"][lang] or "", ""]
-    out.append(f"{s['scope']['name']} — {s['year']} — vintage {s['vintage']}"
-               + (f" ({s['vintage_note']})" if s["vintage_note"] else ""))
-    out.append(f"eligible xã {f(c['eligible'])}; standard+ {f(c['atleast_standard'])} ({pc(c['share_standard'])}); "
-               f"advanced+ {f(c['atleast_advanced'])} ({pc(c['share_advanced'])}); model {f(c['atleast_model'])} "
-               f"({pc(c['share_model'])}); unknown {f(c['unknown'])}; not applicable {f(c['not_applicable'])}; "
-               f"weakest provenance {c['weakest_provenance']}")
+def _fmt(lang: str):
+    return (lambda x, d=0: format_number(x, lang, d)), (lambda x: format_percent(x, lang))
+
+
+def _head_lines(s: dict, lang: str) -> list[str]:
+    f, pc = _fmt(lang)
+    c, levels = s["counts"], s["levels"]
+    vnote = next((n[lang] for n in s["notes"] if n["key"] == "vintage"), None)
+    note = f" ({vnote})" if vnote else ""
+    out = [s["captions"][lang] or "", "",
+           t("metrics.cli.scope", lang, scope=s["area"]["name"], year=s["year"], vintage=s["vintage"], note=note)]
+    for lv, fig in s["figures"].items():
+        den = f"/{f(fig['denominator'])}" if fig["denominator"] is not None else ""
+        as_of = f", {fig['as_of']}" if fig["as_of"] else ""
+        src = (fig["source"] or {}).get("title") or fig["source_id"] or "—"
+        out.append(t("metrics.cli.figure", lang, level=lv, value=f(fig["value"]), den=den, basis=fig["basis"],
+                     as_of=as_of, source=src))
+        out += ["  " + n[lang] for n in fig["notes"]]
+    lv_text = "; ".join(t("metrics.cli.level_count", lang, level=lv, n=f(c[f"atleast_{lv}"]), share=pc(c[f"share_{lv}"]))
+                        for lv in levels)
+    out.append(t("metrics.cli.counts", lang, eligible=f(c["eligible"]), levels=lv_text, unknown=f(c["unknown"]),
+                 not_assessed=f(c["not_assessed"]), not_applicable=f(c["not_applicable"]),
+                 provenance=c["weakest_provenance"]))
+    return out
+
+
+def _district_lines(s: dict, lang: str) -> list[str]:
+    out = []
     if s["districts"]:
-        out.append("")
-        out.append("districts: code name eligible standard+ advanced+ model unknown")
+        out += ["", t("metrics.cli.districts", lang, levels=" ".join(f"{lv}+" for lv in s["levels"]))]
         for d in s["districts"]:
-            out.append(f"  {d['area_code']} {d['area_name']}: {d['eligible']} {d['atleast_standard']} "
-                       f"{d['atleast_advanced']} {d['atleast_model']} {d['unknown']}")
+            out.append(f"  {d['area_code']} {d['area_name']}: {d['eligible']} "
+                       + " ".join(str(d[f"atleast_{lv}"]) for lv in s["levels"]) + f" {d['unknown']}")
     dl = s["district_ladder"]
     if dl is not None:   # None on a two-level vintage (no district level)
-        out.append(f"district-level units: huyện standard+ {dl['huyen_standard']}/{dl['huyen']} "
-                   f"(unknown {dl['huyen_unknown']}); thị xã/thành phố completed {dl['completed']}/{dl['towns_cities']}")
+        out.append(t("metrics.cli.district_ladder", lang, standard=dl["huyen_standard"], huyen=dl["huyen"],
+                     unknown=dl["huyen_unknown"], completed=dl["completed"], towns=dl["towns_cities"]))
+    return out
+
+
+def _record_lines(s: dict, lang: str) -> list[str]:
+    """Reported vs computed, targets, holdouts."""
+    out = []
     if s["reported_vs_computed"]:
-        out.append("")
-        out.append("reported vs computed:")
+        out += ["", t("metrics.cli.rvc", lang)]
         for r in s["reported_vs_computed"]:
-            out.append(f"  {r['area_code']} {r['metric']} (as of {r['as_of']}): reported {r['reported']}"
-                       f"{'/' + str(r['reported_denominator']) if r['reported_denominator'] else ''}, computed "
-                       f"{r['computed']}{'/' + str(r['computed_denominator']) if r['computed_denominator'] else ''}, "
-                       f"difference {r['difference']} [{r['reported_provenance']}, {r['source_id']}]")
+            rep = f"{r['reported']}" + (f"/{r['reported_denominator']}" if r["reported_denominator"] else "")
+            comp = f"{r['computed']}" + (f"/{r['computed_denominator']}" if r["computed_denominator"] else "")
+            out.append(t("metrics.cli.rvc_row", lang, area=r["area_code"], metric=r["metric"], as_of=r["as_of"],
+                         reported=rep, computed=comp, difference=r["difference"], provenance=r["reported_provenance"],
+                         source=r["source_id"]))
     if s["targets"]:
-        out.append("")
-        out.append("targets:")
-        for t in s["targets"]:
-            extra = ""
-            if t["pace"] is not None:
-                extra = f"; pace {t['pace']}/year over {t['pace_years']}; years to target {t['years_to_target']}; " \
-                        f"on track {t['on_track']}"
-            if t.get("reported_current") is not None:
-                extra += (f"; reported {t['reported_current']}/{t['reported_denominator']}, gap {t['reported_gap']} "
-                          f"[{t['reported_source']}]")
-            out.append(f"  {t['target_id']} {t['area_name']} {t['level']} by {t['target_year']}: "
-                       f"{t['current']}/{t['required']} gap {t['gap']} ({t['state']}){extra}")
+        out += ["", t("metrics.cli.targets", lang)]
+        for tg in s["targets"]:
+            extra = t("metrics.cli.target_met_year", lang, year=tg["met_year"]) if tg["met_year"] else ""
+            if tg["pace"] is not None:
+                extra += t("metrics.cli.target_pace", lang, pace=tg["pace"], years=tg["pace_years"],
+                           to_target=tg["years_to_target"], on_track=tg["on_track"])
+            out.append(t("metrics.cli.target_row", lang, target=tg["target_id"], area=tg["area_name"] or tg["area_code"],
+                         level=tg["level"], year=tg["target_year"], current=tg["current"], required=tg["required"],
+                         gap=tg["gap"], state=tg["state"], extra=extra))
     h = s["holdouts"]
-    out.append("")
-    out.append("holdouts:")
-    for r in h["a"]:
-        out.append(f"  (a) {r['name']} — {r['level']} < {r['target_level']} (target {r['target_year']})")
-    for r in h["b"]:
-        out.append(f"  (b) {r['name']} ({r['district_name']}) — {r['level']} < {r['target_level']}; "
-                   f"{r['area_name']} at {pc(r['area_share'])} ({r['basis']})")
+    out += ["", t("metrics.cli.holdouts", lang)]
+    for u in h["units"]:
+        if u["listed_as"] == "holdout":
+            target = "/".join(sorted({r["target_level"] for r in u["reasons"] if r["target_level"]}))
+            out.append(t("metrics.cli.holdout_row", lang, name=u["name"], level=u["level"], target=target,
+                         rules="+".join(u["rules"])))
     if h["no_record"]:
-        out.append(f"  no record: {', '.join(sorted({r['name'] for r in h['no_record']}))}")
-    t = s["transitions"]
-    out.append("")
-    out.append(f"transitions {t['from_year']}→{t['to_year']}: " + ", ".join(f"{k} {v}" for k, v in t["counts"].items()))
-    rg = t["regressions"]
-    out.append(f"regressions: level drops {len(rg['level_drops'])}; not re-assessed under 2021-2025 "
-               f"{len(rg['not_reassessed'])}; criteria lost {len(rg['criteria_lost'])}")
-    for n in s["notes"]:
-        out.append(f"note: {n[lang]}")
+        out.append(t("metrics.cli.no_record", lang, names=", ".join(sorted({r["name"] for r in h["no_record"]}))))
+    return out
+
+
+def _text(s: dict, lang: str) -> str:
+    out = _head_lines(s, lang) + _district_lines(s, lang) + _record_lines(s, lang)
+    tr, rg = s["transitions"], s["transitions"]["regressions"]
+    out += ["", t("metrics.cli.transitions", lang, a=tr["from_year"], b=tr["to_year"],
+                  counts=", ".join(f"{k} {v}" for k, v in tr["counts"].items())),
+            t("metrics.cli.regressions", lang, drops=len(rg["level_drops"]), not_reassessed=len(rg["not_reassessed"]),
+              lost=len(rg["criteria_lost"]))]
+    out += [t("metrics.cli.note", lang, text=n[lang]) for n in s["notes"] if n["key"] != "vintage"]
     return "\n".join(out)
 
 
-def _unit_text(u: dict) -> str:
-    out = [f"{u['unit_code']} {u['name']} ({u['unit_type']}) — {u['year']} — vintage {u['vintage']}"
-           + (f" ({u['vintage_note']})" if u["vintage_note"] else ""),
-           f"level {u['level']}" + (" (mixed parts)" if u["mixed"] else "") + f"; provenance {u['provenance']}; "
-           f"criteria set {u['criteria_set']}; basis {u['basis']}"]
+def _unit_text(u: dict, lang: str = "en") -> str:
+    mixed = lambda flag: t("metrics.cli.unit_mixed", lang) if flag else ""  # noqa: E731
+    note = f" ({u['vintage_note']})" if u["vintage_note"] else ""
+    out = [t("metrics.cli.unit_head", lang, code=u["unit_code"], name=u["name"], type=u["unit_type"], year=u["year"],
+             vintage=u["vintage"], note=note),
+           t("metrics.cli.unit_level", lang, level=u["level"], mixed=mixed(u["mixed"]), provenance=u["provenance"],
+             criteria_set=u["criteria_set"], basis=u["basis"])]
     if u["legacy"] and u["legacy"]["year"] != u["year"]:
         lg = u["legacy"]
-        out.append(f"legacy level at the start of this structure ({lg['year']}): {lg['level']} "
-                   f"[{lg['provenance']}]" + (" (mixed parts)" if lg["mixed"] else ""))
+        out.append(t("metrics.cli.unit_legacy", lang, year=lg["year"], level=lg["level"], provenance=lg["provenance"],
+                     mixed=mixed(lg["mixed"])))
     for f in u["former_units"]:
-        out.append(f"  formed from {f['unit_code']} {f['name']} ({f['unit_type']}, {f['part']}, {f['vintage']}): "
-                   f"{f['level']} [{f['provenance']}]")
+        out.append(t("metrics.cli.unit_former", lang, code=f["unit_code"], name=f["name"], type=f["unit_type"],
+                     part=f["part"], vintage=f["vintage"], level=f["level"], provenance=f["provenance"]))
     for s in u["successors"]:
-        out.append(f"  went into {s['unit_code']} {s['name']} ({s['vintage']}, {s['part']})")
+        out.append(t("metrics.cli.unit_successor", lang, code=s["unit_code"], name=s["name"], vintage=s["vintage"],
+                     part=s["part"]))
     if u["note"]:
-        out.append(f"note: {u['note']}")
+        out.append(t("metrics.cli.note", lang, text=u["note"]))
     return "\n".join(out)
 
 
@@ -223,7 +250,7 @@ def main(argv=None) -> int:
         if args.command == "unit":
             from .unit import unit_as_of
             u = unit_as_of(ds, args.province, args.code, args.year)
-            return _print(json.dumps(u, ensure_ascii=False, indent=2) if args.json else _unit_text(u))
+            return _print(json.dumps(u, ensure_ascii=False, indent=2) if args.json else _unit_text(u, args.lang))
         from .summary import build_summary
         s = build_summary(ds, args.province, args.year, args.district)
     except MetricsInputError as e:
