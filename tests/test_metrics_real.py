@@ -318,3 +318,24 @@ def test_2026_2030_targets_where_sourced_and_the_national_one_only_labelled(real
     assert old["closed"] and old["evaluated_year"] == 2025
     # before 2026 the 2030 comparison is not shown (another criteria set's period)
     assert "T-VN-2030-standard-share" not in {t["target_id"] for t in build_summary(real, "42", 2024)["targets"]}
+
+
+def test_the_progress_line_is_the_headline_figure_with_a_basis_per_point_and_no_invented_zero(real):
+    from metrics.figures import headline_series
+    from metrics.progress import progress_series
+    pts = {p["year"]: p for p in headline_series(real, "42", range(2010, 2025))}
+    assert (pts[2018]["value"], pts[2018]["basis"], pts[2018]["as_of"]) == (158, "reported", "end-2018")
+    assert (pts[2019]["value"], pts[2019]["year_figure"]) == (173, False)        # 23/9/2019, not the year's
+    assert (pts[2022]["value"], pts[2022]["denominator"]) == (177, 181)
+    assert (pts[2023]["value"], pts[2023]["denominator"]) == (181, 181)
+    assert pts[2024]["basis"] == "computed" and pts[2024]["at_least"]
+    assert pts[2014]["value"] == 26 and pts[2013]["value"] == 7
+    # no per-commune record decides any xã before the first ones: a gap, never 0
+    early = [y for y, p in pts.items() if p["basis"] == "no_record"]
+    assert early and all(pts[y]["value"] is None for y in early)
+    p = progress_series(real, "42", range(2010, 2025))
+    comp = p[(p["basis"] == "computed") & (p["metric"] == "count_standard") & (p["area_code"] == "42")]
+    assert comp.loc[comp["year"].isin(early), "value"].isna().all()
+    # the computed line starts with the first year a record decides a xã of the vintage drawn
+    gaps = set(comp.loc[comp["value"].isna(), "year"])
+    assert gaps and max(gaps) < min(set(comp["year"]) - gaps)
