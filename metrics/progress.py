@@ -204,3 +204,40 @@ def progress_series(ds, province_code, years) -> pd.DataFrame:
     if df.empty:
         return df
     return _flag_breaks(df)
+
+
+def series_notes(series: pd.DataFrame, area_code: str | None = None) -> list[dict]:
+    """What a progress chart must say beside its lines, from a ``progress_series`` frame (one
+    area's computed counts: ``area_code``, default the province's): a break of ladder, a change of
+    criteria set, a change of boundary vintage, legacy levels, the gap years. Each {key, year(s),
+    vi, en}; wording from the string store (``metrics.progress.*``)."""
+    from domain.levels import criteria_set
+    from domain.text import both
+    if series is None or series.empty:
+        return []
+    c = series[(series["basis"] == "computed") & series["metric"].str.startswith("count_")]
+    if area_code is not None:
+        c = c[c["area_code"] == area_code]
+    else:
+        c = c[c["area_code"] == c["area_code"].iloc[0]] if len(c) else c
+    by_year = c.groupby("year").agg(cs=("criteria_set", "first"), v=("vintage", "first"), lb=("ladder_break", "any"),
+                                    sc=("set_change", "any"), st=("structure_change", "any"), lg=("legacy", "any"),
+                                    gap=("value", lambda s: s.isna().all()))
+    notes = []
+    for y, r in by_year.iterrows():
+        s = criteria_set(r["cs"]) if r["cs"] else None
+        if r["lb"] and s:
+            notes.append({"key": "ladder_break", "year": int(y),
+                          **both("metrics.progress.ladder_break", year=int(y), set=s.id, decision=s.decision)})
+        elif r["sc"] and s:
+            notes.append({"key": "set_change", "year": int(y),
+                          **both("metrics.progress.set_change", year=int(y), set=s.id, decision=s.decision)})
+        if r["st"]:
+            notes.append({"key": "structure_change", "year": int(y),
+                          **both("metrics.progress.structure_change", year=int(y), vintage=r["v"])})
+        if r["lg"]:
+            notes.append({"key": "legacy", "year": int(y), **both("metrics.progress.legacy", year=int(y), vintage=r["v"])})
+    gaps = [int(y) for y, r in by_year.iterrows() if r["gap"]]
+    if gaps:
+        notes.append({"key": "gaps", "years": gaps, **both("metrics.progress.gaps", years=", ".join(map(str, gaps)))})
+    return notes

@@ -224,3 +224,12 @@ def test_a_figure_reported_on_the_old_structure_stays_what_it_is(ds):
     assert s["captions"]["vi"] == ("Năm 2026: ít nhất 1/5 xã đạt chuẩn NTM (20,0%); 1 xã chưa đạt; 3 xã chưa được "
                                    "đánh giá theo bộ tiêu chí 51/2025/QĐ-TTg (địa giới 99-2025).")
     assert s["captions"]["levels"]["modern"]["en"].startswith("2026: at least 0/5 communes (xã) met the modern NTM")
+
+
+def test_progress_notes_say_where_the_line_breaks(ds):
+    from metrics.progress import series_notes
+    notes = series_notes(progress_series(ds, P, range(2023, 2027)))
+    keys = [(n["key"], n.get("year")) for n in notes]
+    assert ("ladder_break", 2026) in keys and ("structure_change", 2025) in keys and ("legacy", 2025) in keys
+    lb = next(n for n in notes if n["key"] == "ladder_break")
+    assert "51/2025/QĐ-TTg" in lb["vi"] and "51/2025/QĐ-TTg" in lb["en"]
