@@ -28,11 +28,17 @@ COMMUNE_TYPES = set(units.COMMUNE_TYPES)
 DISTRICT_TYPES = set(units.DISTRICT_TYPES)
 LEVELS = set(levels.STORED_LEVELS)
 PROVENANCE = set(levels.PROVENANCE)
-RELATIONS = {"same", "renamed", "merged_into"}
+RELATIONS = {"same", "renamed", "merged_into", "ceased"}
+PARTS = {"full", "partial"}
+# A link is contradicted by the geometry when less than this share of the old unit's area lies in
+# the unit(s) it is linked to; a new unit lying at least this much inside an older layer's area
+# must be reached from that layer.
+LINK_MIN_SHARE = 0.5
 SOURCE_KINDS = {"decision", "news", "report", "plan", "dataset", "seed"}
 TARGET_SCOPES = {"unit", "district", "province", "national"}
 METRICS = {"count_standard", "count_advanced", "count_model", "added_standard", "added_advanced",
-           "added_model", "avg_criteria", "count_below_7", "count_districts_standard", "units_total"}
+           "added_model", "avg_criteria", "count_below_7", "count_districts_standard", "units_total",
+           "share_standard", "count_provinces_completed"}
 YEAR_MIN, YEAR_MAX = years.FIRST_YEAR, years.LAST_YEAR
 COMMUNE_COLS = ["unit_code", "name", "unit_type", "district_code", "district_name", "province_code",
                 "province_name", "vintage", "geometry"]
@@ -59,7 +65,7 @@ class Issue:
             where += f", row {self.row}" if isinstance(self.row, int) else f", {self.row}"
         if self.column:
             where += f", column {self.column}"
-        if self.value not in (None, ""):
+        if not _blank(self.value):
             v = str(self.value)
             where += f", value {v[:80]!r}"
         tag = "ERROR" if self.severity == "error" else "warning"
@@ -100,7 +106,9 @@ class Report:
 
 
 def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and pd.isna(v)) or (isinstance(v, str) and v.strip() == "")
+    if isinstance(v, str):
+        return v.strip() == ""
+    return v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))
 
 
 def _not_nfc(v) -> bool:
@@ -197,12 +205,26 @@ def check_boundaries(rep: Report) -> dict:
                   "source", "licence"):
             if k in meta and _blank(meta.get(k)):
                 rep.error(rel_meta, None, k, None, "must not be empty")
+        two_level = meta.get("n_districts") == 0
+        if "district_level" in meta and meta["district_level"] is not (not two_level):
+            rep.error(rel_meta, None, "district_level", meta["district_level"],
+                      f"disagrees with n_districts {meta.get('n_districts')} (a two-level vintage has "
+                      f"district_level false and n_districts 0)")
+        preds = meta.get("predecessor_vintages", [])
+        if not isinstance(preds, list) or not all(isinstance(p, str) for p in preds):
+            rep.error(rel_meta, None, "predecessor_vintages", preds, "must be a list of vintage ids")
+        else:
+            for p in preds:
+                if not (bdir / p / "meta.json").is_file():
+                    rep.error(rel_meta, None, "predecessor_vintages", p, "no such vintage folder in boundaries/")
         layers = {}
         for kind, cols, count_key in [("communes", COMMUNE_COLS, "n_communes"),
                                       ("districts", DISTRICT_COLS, "n_districts")]:
             rel = f"boundaries/{v}/{kind}.parquet"
-            rep.files_checked.append(rel)
             path = vdir / f"{kind}.parquet"
+            if kind == "districts" and two_level and not path.is_file():
+                continue   # a two-level vintage has no district layer (documented in geodata/README.md)
+            rep.files_checked.append(rel)
             if not path.is_file():
                 rep.error(rel, None, None, None, "file missing — write the layer as GeoParquet")
                 continue
@@ -245,7 +267,14 @@ def check_boundaries(rep: Report) -> dict:
                 rep.error(rel_meta, None, count_key, meta[count_key],
                           f"{kind}.parquet has {len(g)} features — update meta.json or the layer")
             layers[kind] = g
-        if "communes" in layers and "districts" in layers:
+        if "communes" in layers and two_level:
+            for i, (dc, code) in enumerate(zip(layers["communes"]["district_code"],
+                                               layers["communes"]["unit_code"])):
+                if not _blank(dc):
+                    rep.error(f"boundaries/{v}/communes.parquet", f"feature {i + 1}", "district_code", dc,
+                              f"a two-level vintage has no district level: leave district_code empty "
+                              f"(commune {code})")
+        elif "communes" in layers and "districts" in layers:
             dcodes = set(layers["districts"]["unit_code"])
             for i, (dc, code) in enumerate(zip(layers["communes"]["district_code"],
                                                layers["communes"]["unit_code"])):
@@ -344,14 +373,29 @@ def check_registers(rep: Report, vint: dict):
             if _blank(r.name):
                 rep.error(rel, row, "name", r.name, "must not be empty (with its type prefix)")
         keyset = set(zip(units.vintage, units.unit_code))
+        level_of = dict(zip(zip(units.vintage, units.unit_code), units.admin_level))
         for i, r in enumerate(units.itertuples(index=False)):
             if r.admin_level != "province" and (r.vintage, r.parent_code) not in keyset:
                 rep.error(rel, i + 2, "parent_code", r.parent_code,
                           f"parent not found in vintage {r.vintage} — add the parent unit or fix the code")
+            elif r.admin_level == "commune" and r.vintage in vint:
+                two_level = vint[r.vintage]["meta"].get("n_districts") == 0
+                want = "province" if two_level else "district"
+                got = level_of.get((r.vintage, r.parent_code))
+                if got != want:
+                    rep.error(rel, i + 2, "parent_code", r.parent_code,
+                              f"a commune's parent in {r.vintage} must be its {want}"
+                              + (" (two-level vintage: no district level)" if two_level else "")
+                              + f", not a {got}")
         # registers must list exactly the boundary features, with the same names
         for v, d in vint.items():
             for kind, level in (("communes", "commune"), ("districts", "district")):
                 g = d.get(kind)
+                if g is None and kind == "districts" and d["meta"].get("n_districts") == 0:
+                    for j in units.index[(units.vintage == v) & (units.admin_level == "district")]:
+                        rep.error(rel, int(j) + 2, "admin_level", "district",
+                                  f"{v} is a two-level vintage (no district level): remove the district row")
+                    continue
                 if g is None:
                     continue
                 reg = units[(units.vintage == v) & (units.admin_level == level)]
@@ -376,8 +420,28 @@ def check_registers(rep: Report, vint: dict):
     return units
 
 
+def vintage_pairs(vint: dict) -> list[tuple[str, str]]:
+    """(older, newer) vintage pairs a crosswalk must link: consecutive vintages of one province
+    (ordered by valid_to) and every vintage named in a meta.json `predecessor_vintages`
+    (e.g. 10-2009 → 15-2025 across a change of province code)."""
+    pairs: list = []
+    by_prov: dict = {}
+    for v, d in vint.items():
+        by_prov.setdefault(d["meta"].get("province_code"), []).append(
+            (d["meta"].get("valid_to") or "9999-12-31", v))
+    for _, vs in sorted(by_prov.items(), key=lambda kv: str(kv[0])):
+        vs.sort()
+        pairs += [(old, new) for (_, old), (_, new) in zip(vs, vs[1:])]
+    for v, d in sorted(vint.items()):
+        preds = d["meta"].get("predecessor_vintages") or []
+        if isinstance(preds, list):
+            pairs += [(p, v) for p in preds if p in vint]
+    return list(dict.fromkeys(pairs))
+
+
 def _check_crosswalk(rep, rel, cw, units, vint):
     keyset = set(zip(units.vintage, units.unit_code))
+    level_of = dict(zip(zip(units.vintage, units.unit_code), units.admin_level))
     for i, r in enumerate(cw.itertuples(index=False)):
         row = i + 2
         if r.relation not in RELATIONS:
@@ -386,38 +450,96 @@ def _check_crosswalk(rep, rel, cw, units, vint):
             rep.error(rel, row, "inferred", r.inferred, "must be true or false")
         if (r.from_vintage, r.from_code) not in keyset:
             rep.error(rel, row, "from_code", r.from_code, f"not a unit of {r.from_vintage} in registers/units.csv")
+        if r.relation == "ceased":
+            if not _blank(r.to_code) or not _blank(r.part):
+                rep.error(rel, row, "to_code", r.to_code, "a 'ceased' row has no to_code and no part")
+            if level_of.get((r.from_vintage, r.from_code), "district") != "district":
+                rep.error(rel, row, "relation", r.relation,
+                          f"only districts may cease; {r.from_code} is a {level_of[(r.from_vintage, r.from_code)]}"
+                          f" — link it to its unit(s) of {r.to_vintage}")
+            elif r.to_vintage in vint and vint[r.to_vintage]["meta"].get("n_districts", 0) != 0:
+                rep.error(rel, row, "relation", r.relation,
+                          f"{r.to_vintage} has a district level: link the district to its successor")
+            continue
+        if r.part not in PARTS:
+            rep.error(rel, row, "part", r.part, f"must be one of {sorted(PARTS)} (empty only when 'ceased')")
         if (r.to_vintage, r.to_code) not in keyset:
             rep.error(rel, row, "to_code", r.to_code, f"not a unit of {r.to_vintage} in registers/units.csv")
-    # every pair of consecutive vintages of a province needs a complete crosswalk
-    by_prov: dict = {}
-    for v, d in vint.items():
-        by_prov.setdefault(d["meta"].get("province_code"), []).append(
-            (d["meta"].get("valid_to") or "9999-12-31", v))
-    for prov, vs in by_prov.items():
-        vs.sort()
-        for (_, old), (_, new) in zip(vs, vs[1:]):
-            part = cw[(cw.from_vintage == old) & (cw.to_vintage == new)]
-            olds = units[(units.vintage == old) & (units.admin_level != "province")]
-            news = units[(units.vintage == new) & (units.admin_level != "province")]
-            if part.empty:
-                rep.error(rel, None, "from_vintage", old, f"no crosswalk rows {old} → {new} — every unit "
-                                                          f"of {old} must map to {new}")
-                continue
-            counts = part.from_code.value_counts()
-            for code in sorted(set(olds.unit_code) - set(part.from_code)):
-                rep.error(rel, None, "from_code", code, f"unit of {old} missing from the crosswalk to {new} "
-                                                        f"(orphan) — add one row for it")
-            for code, n in counts[counts > 1].items():
-                rows = [int(j) + 2 for j in part.index[part.from_code == code]]
-                rep.error(rel, rows[1], "from_code", code,
-                          f"appears {n} times for {old} → {new} (rows {rows}); each old unit exactly once")
-            for code in sorted(set(news.unit_code) - set(part.to_code)):
-                rep.error(rel, None, "to_code", code, f"unit of {new} is reached by no {old} unit (orphan)")
-            inc = part.to_code.value_counts()
-            for j, r in part.iterrows():
-                if r.relation in ("same", "renamed") and inc[r.to_code] > 1:
-                    rep.error(rel, int(j) + 2, "relation", r.relation,
-                              f"{r.to_code} has {inc[r.to_code]} predecessors — use merged_into")
+    for old, new in vintage_pairs(vint):
+        part = cw[(cw.from_vintage == old) & (cw.to_vintage == new)]
+        olds = units[(units.vintage == old) & (units.admin_level != "province")]
+        news = units[(units.vintage == new) & (units.admin_level != "province")]
+        if part.empty:
+            rep.error(rel, None, "from_vintage", old, f"no crosswalk rows {old} → {new} — every unit "
+                                                      f"of {old} must map to {new}")
+            continue
+        for code in sorted(set(olds.unit_code) - set(part.from_code)):
+            rep.error(rel, None, "from_code", code, f"unit of {old} missing from the crosswalk to {new} "
+                                                    f"(orphan) — add one row for it")
+        for code, rows in part.groupby("from_code").groups.items():
+            sub = part.loc[rows]
+            nums = [int(j) + 2 for j in rows]
+            if len(sub) > 1 and not (sub.part == "partial").all():
+                rep.error(rel, nums[1], "from_code", code,
+                          f"appears {len(sub)} times for {old} → {new} (rows {nums}); a unit is linked once, "
+                          f"or once per new unit with part = partial")
+            elif len(sub) == 1 and sub.part.iloc[0] == "partial":
+                rep.error(rel, nums[0], "part", "partial",
+                          f"{code} is the only row of its unit: a divided unit has one row per new unit")
+            if sub.to_code.duplicated().any():
+                rep.error(rel, nums[1], "to_code", code, f"{code} is linked twice to the same unit of {new}")
+        linked = part[part.relation != "ceased"]
+        inc = linked.to_code.value_counts()
+        for j, r in linked.iterrows():
+            if r.relation in ("same", "renamed") and inc[r.to_code] > 1:
+                rep.error(rel, int(j) + 2, "relation", r.relation,
+                          f"{r.to_code} has {inc[r.to_code]} predecessors — use merged_into")
+        _check_links_against_geometry(rep, rel, old, new, linked, news, vint)
+
+
+def _check_links_against_geometry(rep, rel, old, new, linked, news, vint):
+    """Every commune link the geometry contradicts (less than LINK_MIN_SHARE of the old unit's area
+    in its linked unit(s)), and every new unit that lies mostly inside the older layer but is reached
+    by no row. Without both commune layers, every new unit must be reached."""
+    from loaders.geometry import area_shares
+
+    go, gn = vint.get(old, {}).get("communes"), vint.get(new, {}).get("communes")
+    reached = set(linked.to_code)
+    if go is None or gn is None or go.empty or gn.empty:
+        for code in sorted(set(news.unit_code) - reached):
+            rep.error(rel, None, "to_code", code, f"unit of {new} is reached by no {old} unit (orphan)")
+        return
+    import shapely
+
+    o_idx = {c: i for i, c in enumerate(go.unit_code)}
+    n_idx = {c: j for j, c in enumerate(gn.unit_code)}
+    # invalid polygons are reported by the boundary checks; measure their repaired shape here
+    og = shapely.make_valid(go.geometry.values)
+    ng = shapely.make_valid(gn.geometry.values)
+    shares = area_shares(og, ng)
+    by_old: dict = {}
+    for (i, j), x in shares.items():
+        by_old.setdefault(i, {})[j] = x
+    for code, rows in linked.groupby("from_code").groups.items():
+        if code not in o_idx:
+            continue   # a district or province row
+        sub = linked.loc[rows]
+        targets = [n_idx[t] for t in sub.to_code if t in n_idx]
+        inside = sum(by_old.get(o_idx[code], {}).get(j, 0.0) for j in targets)
+        if targets and inside < LINK_MIN_SHARE:
+            kind = "inferred link" if (sub.inferred.str.lower() == "true").all() else "code link"
+            rep.error(rel, int(rows[0]) + 2, "to_code", ";".join(sub.to_code),
+                      f"the geometry contradicts this {kind}: only {round(100 * inside)} % of {old} {code} lies "
+                      f"in {', '.join(sub.to_code)} of {new} — link it to the {new} unit(s) holding most of its "
+                      f"area (inferred = true, with a note), or fix the boundary")
+    inside_old = {}
+    for (j, i), x in area_shares(ng, og).items():
+        inside_old[j] = inside_old.get(j, 0.0) + x
+    commune_codes = set(gn.unit_code)
+    for code in sorted(set(news.unit_code) - reached):
+        if code in commune_codes and inside_old.get(n_idx[code], 0.0) < LINK_MIN_SHARE:
+            continue   # outside the older layer's area (e.g. the rest of Thanh Hóa beyond Triệu Sơn)
+        rep.error(rel, None, "to_code", code, f"unit of {new} is reached by no {old} unit (orphan)")
 
 
 def check_criteria(rep: Report) -> pd.DataFrame | None:
@@ -536,7 +658,7 @@ def check_records(rep: Report, vint: dict, units: pd.DataFrame | None, crit: pd.
                     rep.error(rel, row, "level", r.level, f"must be one of {sorted(LEVELS)} or empty")
                 ty = _check_year(rep, rel, row, "target_year", r.target_year, required=True)
                 if ty is not None and r.vintage in vint:
-                    _check_vintage_for_year(rep, rel, row, r, ty, vint)
+                    _check_vintage_for_year(rep, rel, row, r, ty, vint, any_day=True)
                 if not _blank(r.target_share):
                     try:
                         share = float(r.target_share)
@@ -671,12 +793,23 @@ def _valid_on(meta: dict, day) -> bool:
     return vintage_from(meta).valid_on(day)
 
 
-def _check_vintage_for_year(rep, rel, row, r, year, vint):
+def _valid_in_year(meta: dict, year: int) -> bool:
+    """Valid on at least one day of ``year``."""
+    v = vintage_from(meta)
+    return (v.valid_from is None or v.valid_from <= drawing_day(year)) and \
+        (v.valid_to is None or v.valid_to.year >= int(year))
+
+
+def _check_vintage_for_year(rep, rel, row, r, year, vint, any_day=False):
     """The record's vintage must be valid on 31 December of its year, or be the fallback vintage
-    for that year (no vintage valid); `vintage_override=true` downgrades this to a warning."""
+    for that year (no vintage valid); `vintage_override=true` downgrades this to a warning.
+    With `any_day` (targets) a vintage valid on any day of the year is accepted: a target "by 2025"
+    set on the 2020–2024 units keeps them although the 1/7/2025 units are valid on 31/12/2025."""
     prov = vint[r.vintage]["meta"].get("province_code")
     day = drawing_day(year)
     if _valid_on(vint[r.vintage]["meta"], day):
+        return
+    if any_day and _valid_in_year(vint[r.vintage]["meta"], year):
         return
     valid = [v for v, d in vint.items() if d["meta"].get("province_code") == prov and _valid_on(d["meta"], day)]
     if not valid:

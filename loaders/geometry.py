@@ -19,9 +19,12 @@ frames are shared: never mutate them.
 `scripts/build_geometry.py` (`make geodata`) builds every layer and runs the checks
 in `check_layer`; `tests/test_geometry_prep.py` pins them.
 
-The national 2009 census layer (11,163 communes) is vintage `vn-2009`; its columns
-are normalised to the commune schema of docs/data-model.md (units without a unique
-GSO match get `unit_code` "C" + census commune id, as in `10-2009`).
+The national layers are listed in `geodata/national/meta.json`: the 2009 census
+layer (11,163 communes) is `vn-2009`, its columns normalised to the commune schema
+of docs/data-model.md (units without a unique GSO match get `unit_code` "C" + census
+commune id, as in `10-2009`); the 3,321 units of 1/7/2025 are `vn-2025`, already in
+that schema (no district level). `layer_ids()` lists every layer id that can be
+prepared (boundary vintages + national layers), read from geodata/.
 
 Never imports streamlit.
 """
@@ -41,9 +44,9 @@ import shapely
 
 from loaders import paths
 
-NATIONAL = "vn-2009"
+NATIONAL = "vn-2009"          # the 2009 census layer (alias "national"); see layer_ids()
 CRS = "EPSG:4326"
-PARAMS_VERSION = "1"
+PARAMS_VERSION = "2"
 # Slivers narrower than this (degrees, ~220 m) left by the source's own thinning are
 # filled by the cleaning step; wider gaps (real holes, the sea) are kept.
 CLEAN_GAP_WIDTH = 0.002
@@ -78,9 +81,36 @@ class GeometryError(ValueError):
 
 # ---- the raw layer --------------------------------------------------------------
 
+def _national_files() -> dict:
+    """{national layer id: commune file name} from geodata/national/meta.json (the 2009 layer
+    also without it, for a geodata folder built before the file existed)."""
+    meta = paths.national_dir() / "meta.json"
+    layers = json.loads(meta.read_text(encoding="utf-8"))["layers"] if meta.is_file() else {}
+    files = {k: m["communes"] for k, m in layers.items() if m.get("communes")}
+    files.setdefault(NATIONAL, "vn_adm3_2009.parquet")
+    return files
+
+
+def national_layer_ids() -> list[str]:
+    """The national layers of geodata/national/meta.json (`vn-2009`, `vn-2025`)."""
+    return sorted(_national_files())
+
+
+def layer_ids() -> list[str]:
+    """Every layer that can be prepared: the boundary vintages (folders of geodata/boundaries)
+    and the national layers whose commune file exists, in that order."""
+    bdir = paths.boundaries_dir()
+    out = sorted(p.name for p in bdir.iterdir() if (p / "communes.parquet").is_file()) if bdir.is_dir() else []
+    out += [k for k, f in sorted(_national_files().items()) if (paths.national_dir() / f).is_file()]
+    return out
+
+
 def source_path(vintage: str) -> Path:
-    if vintage in (NATIONAL, "national"):
-        return paths.national_dir() / "vn_adm3_2009.parquet"
+    if vintage == "national":
+        vintage = NATIONAL
+    national = _national_files()
+    if vintage in national:
+        return paths.national_dir() / national[vintage]
     return paths.boundaries_dir() / vintage / "communes.parquet"
 
 
@@ -125,7 +155,7 @@ def raw_layer(vintage: str) -> gpd.GeoDataFrame:
     if not path.exists():
         raise FileNotFoundError(f"{path}: no commune layer for vintage {vintage!r}")
     gdf = gpd.read_parquet(path)
-    if vintage in (NATIONAL, "national"):
+    if vintage in (NATIONAL, "national") and "unit_code" not in gdf.columns:
         gdf = _normalise_national(gdf)
     if gdf.crs is None or gdf.crs.to_epsg() != 4326:
         raise GeometryError(f"{path}: CRS must be EPSG:4326, found {gdf.crs}")
@@ -164,7 +194,8 @@ def clean_coverage(geoms) -> np.ndarray:
 
 def simplify_quantise(cleaned, detail: str) -> np.ndarray:
     d = DETAILS[detail]
-    simple = shapely.coverage_simplify(np.asarray(cleaned, dtype=object), d.tolerance)
+    cleaned = np.asarray(cleaned, dtype=object)
+    simple = shapely.coverage_simplify(cleaned, d.tolerance)
     grid = 10.0 ** -d.decimals
     out = shapely.set_precision(simple, grid)
     # A unit thinner than the grid collapses: keep it at the finest grid that holds it.
@@ -177,7 +208,42 @@ def simplify_quantise(cleaned, detail: str) -> np.ndarray:
                 break
         else:
             out[i] = cleaned[i]
+    _keep_islands(cleaned, simple, out, d)
     return shapely.force_2d(out)
+
+
+def _keep_islands(cleaned, simple, out, d: Detail) -> None:
+    """A unit made of many islets (Phường Hạ Long, Quảng Ninh: 939 parts) loses most of their
+    area when its coverage is simplified at a coarse tolerance, and falls outside the area
+    tolerance. For such a unit, its parts that touch no other unit (islands) are simplified on
+    their own, with smaller tolerances, until its area is back within tolerance; the parts on
+    shared borders keep the coverage simplification, so neighbours stay edge-matched. In place
+    on ``out``."""
+    a0, a1 = _km2(cleaned), _km2(out)
+    limit = np.maximum(d.area_rel * a0, d.area_abs_km2) * 0.9
+    off = np.flatnonzero(np.abs(a1 - a0) > limit)
+    if not len(off):
+        return
+    tree = shapely.STRtree(cleaned)
+    grid = 10.0 ** -d.decimals
+    for i in off:
+        parts = np.asarray(shapely.get_parts(cleaned[i]), dtype=object)
+        if len(parts) < 2:
+            continue
+        others = [j for j in tree.query(cleaned[i]) if j != i]
+        free = np.array([not any(p.intersects(cleaned[j]) for j in others) for p in parts])
+        if not free.any():
+            continue
+        kept = [p for p in shapely.get_parts(out[i]) if any(p.intersects(out[j]) for j in others)]
+        islands = shapely.multipolygons(parts[free])
+        for tol in (d.tolerance / 2, d.tolerance / 4, d.tolerance / 8, d.tolerance / 16, 0.0):
+            isl = shapely.set_precision(shapely.simplify(islands, tol), grid) if tol else islands
+            g = shapely.union_all([*kept, isl], grid_size=grid if tol else None)
+            if g.is_empty or not g.is_valid:
+                continue
+            out[i] = g
+            if abs(_km2([g])[0] - a0[i]) <= limit[i]:
+                break
 
 
 def _cleaned(vintage: str, raw: gpd.GeoDataFrame) -> np.ndarray:
@@ -242,6 +308,22 @@ def _km2(geoms) -> np.ndarray:
     """Areas in km² (equal-area projection for Viet Nam's latitudes)."""
     s = gpd.GeoSeries(np.asarray(geoms, dtype=object), crs=CRS).to_crs("EPSG:6933")
     return s.area.to_numpy() / 1e6
+
+
+def area_shares(a, b) -> dict[tuple[int, int], float]:
+    """{(i, j): share of a[i]'s area that lies inside b[j]} for every pair with a common area
+    (equal-area projection; pairs that only touch are left out). Used to link units of two
+    vintages (largest overlap) and to test code links against the geometry."""
+    a = np.asarray(gpd.GeoSeries(np.asarray(a, dtype=object), crs=CRS).to_crs("EPSG:6933").values, dtype=object)
+    b = np.asarray(gpd.GeoSeries(np.asarray(b, dtype=object), crs=CRS).to_crs("EPSG:6933").values, dtype=object)
+    left, right = shapely.STRtree(b).query(a, predicate="intersects")
+    inter = shapely.area(shapely.intersection(a[left], b[right]))
+    own = shapely.area(a)
+    out = {}
+    for i, j, x in zip(left.tolist(), right.tolist(), inter.tolist()):
+        if x > 0 and own[i] > 0:
+            out[(i, j)] = x / own[i]
+    return out
 
 
 def overlaps_and_gaps(geoms) -> dict:

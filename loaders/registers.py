@@ -1,4 +1,5 @@
-"""Unit registers, the 2019→2020 crosswalk and the criteria sets, read from `geodata/` CSVs.
+"""Unit registers, the crosswalk chain (2019 → 2020 → 1/7/2025) and the criteria sets, read from
+`geodata/` CSVs.
 
 Codes stay strings; `crosswalk.inferred` becomes a bool. Cached per geodata folder; callers get copies.
 """
@@ -12,7 +13,7 @@ import pandas as pd
 from loaders.paths import criteria_dir, geodata_dir, registers_dir
 
 UNIT_COLS = ["vintage", "unit_code", "admin_level", "name", "unit_type", "parent_code", "province_code"]
-CROSSWALK_COLS = ["from_vintage", "from_code", "to_vintage", "to_code", "relation", "inferred", "note"]
+CROSSWALK_COLS = ["from_vintage", "from_code", "to_vintage", "to_code", "relation", "part", "inferred", "note"]
 CRITERIA_COLS = ["criteria_set", "criterion_id", "name_vi", "name_en", "group_id", "group_vi",
                  "group_en", "scope", "note"]
 
@@ -52,7 +53,8 @@ def load_units(root=None) -> pd.DataFrame:
 
 
 def load_crosswalk(root=None) -> pd.DataFrame:
-    """from_vintage, from_code, to_vintage, to_code, relation, inferred (bool), note."""
+    """from_vintage, from_code, to_vintage, to_code ('' for a ceased district), relation
+    (same | renamed | merged_into | ceased), part (full | partial; '' when ceased), inferred (bool), note."""
     return _crosswalk(str(_root(root))).copy()
 
 

@@ -2,12 +2,13 @@
 
     python scripts/build_geometry.py [--vintage V ...] [--detail D ...] [--json]
 
-Reads the commune layers in geodata/ (geodata/boundaries/<vintage>/communes.parquet
-and the national 2009 layer in geodata/national/); with `--source DIR` (e.g.
-../shared/geodata) it reads the shared GeoPackages instead, for a checkout whose
-geodata/ is not built yet. Writes the cache under var/geometry/ (see
-loaders/geometry.py) and prints, per layer: vertices, validity, overlap and gap
-area before/after, area error, problems. Exit 1 if any check fails.
+Reads the commune layers in geodata/: every boundary vintage (geodata/boundaries/<vintage>/
+communes.parquet) and every national layer of geodata/national/meta.json (`vn-2009`, the 2009
+census layer; `vn-2025`, the 3,321 units of 1/7/2025); the list comes from geodata/, not from
+this script. With `--source DIR` (e.g. ../shared) it first builds geodata/ from the shared files
+into a temporary folder (scripts/build_geodata.py), for a checkout whose geodata/ is not built.
+Writes the cache under var/geometry/ (see loaders/geometry.py) and prints, per layer: vertices,
+validity, overlap and gap area before/after, area error, problems. Exit 1 if any check fails.
 """
 from __future__ import annotations
 
@@ -23,63 +24,44 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from loaders import geometry as G  # noqa: E402
 
-VINTAGES = ["42-2019", "42-2020", "38-2019", "38-2020", "10-2009", G.NATIONAL]
-
-# --source: shared GeoPackage layer per vintage (same content as geodata/).
-_GPKG = {"42-2019": ("hatinh_adm.gpkg", "adm3_2019"), "42-2020": ("hatinh_adm.gpkg", "adm3_2020_2024"),
-         "38-2019": ("thanhhoa_trieuson_adm.gpkg", "adm3_2019"),
-         "38-2020": ("thanhhoa_trieuson_adm.gpkg", "adm3_2020_2024"),
-         "10-2009": ("laocai_adm_2009.gpkg", "adm3_2009"), G.NATIONAL: ("vn_adm3_2009.gpkg", "adm3_2009")}
-
 
 def present_vintages() -> list[str]:
-    """Every vintage with a commune layer in geodata/ (from meta.json), then the national layer."""
-    from loaders.boundaries import list_vintages
-    out = [v for v in list_vintages() if G.source_path(v).is_file()]
-    return out + ([G.NATIONAL] if G.source_path(G.NATIONAL).is_file() else [])
+    """The layers the app's maps draw today, read from geodata/: every boundary vintage with a
+    commune layer, then the national 2009 layer (scripts/prepare_static.py builds their map files).
+    The national 1/7/2025 layer (`vn-2025`) is prepared by this script but has no map files yet."""
+    return [v for v in G.layer_ids() if v not in G.national_layer_ids() or v == G.NATIONAL]
 
 
-def _stage_source(source: Path, vintages: list[str]) -> Path:
-    """Write the shared GeoPackages as a minimal geodata/ tree (temp dir)."""
-    import geopandas as gpd
+def _stage_source(source: Path) -> Path:
+    """geodata/ built from the shared files into a temporary folder."""
+    import build_geodata
 
-    root = Path(tempfile.mkdtemp(prefix="ntm-geodata-"))
-    for v in vintages:
-        fname, layer = _GPKG[v]
-        gdf = gpd.read_file(source / fname, layer=layer)
-        if v == G.NATIONAL:
-            out = root / "national" / "vn_adm3_2009.parquet"
-        else:
-            gdf = gdf.rename(columns={"adm3_code": "unit_code", "adm3_name": "name", "adm3_type": "unit_type",
-                                      "adm2_code": "district_code", "adm2_name": "district_name",
-                                      "adm1_code": "province_code", "adm1_name": "province_name"})
-            if "unit_code" not in gdf:   # 2009 layers: GSO 2019 code, else census id
-                gdf["unit_code"] = gdf["gso_code_2019"].fillna("C" + gdf["census_commune_id"].astype(str))
-            gdf["vintage"] = v
-            out = root / "boundaries" / v / "communes.parquet"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        gdf.to_parquet(out, index=False)
+    root = Path(tempfile.mkdtemp(prefix="ntm-geodata-")) / "geodata"
+    if build_geodata.main(["--source", str(source), "--out", str(root)]) != 0:
+        raise SystemExit(2)
     return root
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--vintage", action="append",
-                    help="default: every vintage present in geodata/ (with --source: " + ", ".join(VINTAGES) + ")")
+    ap.add_argument("--vintage", action="append", metavar="V",
+                    help="a boundary vintage or national layer id (default: every layer in geodata/)")
     ap.add_argument("--detail", action="append", choices=sorted(G.DETAILS), help="default: all")
-    ap.add_argument("--source", type=Path, help="read the shared GeoPackages in this folder (e.g. ../shared/geodata)")
+    ap.add_argument("--source", type=Path, help="build geodata/ from this shared folder first (e.g. ../shared)")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args(argv)
-    vintages = args.vintage or (VINTAGES if args.source else present_vintages())
-    if args.source and set(vintages) - set(_GPKG):
-        print(f"--source knows only {', '.join(VINTAGES)}", file=sys.stderr)
-        return 2
     details = args.detail or list(G.DETAILS)
     if args.source:
         if not args.source.is_dir():
             print(f"--source {args.source}: not a folder", file=sys.stderr)
             return 2
-        os.environ["NTM_GEODATA_DIR"] = str(_stage_source(args.source, vintages))
+        os.environ["NTM_GEODATA_DIR"] = str(_stage_source(args.source))
+    known = G.layer_ids()
+    vintages = args.vintage or known
+    unknown = [v for v in vintages if v not in known]
+    if unknown:
+        print(f"unknown layer(s) {unknown}; geodata/ has {known}", file=sys.stderr)
+        return 2
     report, failed = {}, False
     for v in vintages:
         try:

@@ -12,9 +12,10 @@ from loaders import boundaries as b
 
 REPO = Path(__file__).resolve().parents[1]
 
-# (communes, districts) per vintage: PROVENANCE.md and ntm_facts.md §B4 (262 / 216), §D (Triệu Sơn)
+# (communes, districts) per vintage: PROVENANCE.md and ntm_facts.md §B4 (262 / 216), §D (Triệu Sơn);
+# from 1/7/2025 (no district level): 1665 (Hà Tĩnh 69), 1686 (Thanh Hóa 166), 1673 (Lào Cai 99)/NQ-UBTVQH15
 COUNTS = {"42-2019": (262, 13), "42-2020": (216, 13), "38-2019": (36, 1), "38-2020": (34, 1),
-          "10-2009": (164, 9)}
+          "10-2009": (164, 9), "42-2025": (69, 0), "38-2025": (166, 0), "15-2025": (99, 0)}
 
 
 def test_all_vintages_listed():
@@ -34,7 +35,11 @@ def test_counts_crs_validity_and_meta(vintage):
         assert all(isinstance(c, str) for c in g["unit_code"])
         assert (g["vintage"] == vintage).all()
         assert all(unicodedata.is_normalized("NFC", n) for n in g["name"])
-    assert set(com["district_code"]) == set(dist["unit_code"])
+    if COUNTS[vintage][1]:
+        assert set(com["district_code"]) == set(dist["unit_code"])
+    else:   # two-level vintage: no district layer, no district codes
+        assert com["district_code"].isna().all() and not b.has_district_level(vintage)
+        assert not (REPO / "geodata" / "boundaries" / vintage / "districts.parquet").exists()
     assert set(b.META_KEYS) <= set(meta)
 
 
@@ -73,7 +78,10 @@ def test_trieu_son_2020_has_32_xa_and_2_thi_tran():
 @pytest.mark.parametrize("province,year,vintage,exact", [
     ("42", 2019, "42-2019", True), ("42", 2020, "42-2020", True), ("42", 2024, "42-2020", True),
     ("38", 2018, "38-2019", False), ("38", 2019, "38-2020", True),   # 31/12/2019 is after 1/12/2019
-    ("42", 2012, "42-2019", False), ("42", 2025, "42-2020", False), ("10", 2024, "10-2009", False),
+    ("42", 2012, "42-2019", False), ("10", 2024, "10-2009", False),
+    # a year is drawn on the vintage valid on 31 December: 2025 is drawn on the 1/7/2025 units
+    ("42", 2025, "42-2025", True), ("42", 2026, "42-2025", True), ("38", 2025, "38-2025", True),
+    ("15", 2026, "15-2025", True), ("10", 2025, "10-2009", False),   # province 10 ceased on 30/6/2025
 ])
 def test_vintage_for_year(province, year, vintage, exact):
     assert b.vintage_for(province, year) == vintage

@@ -3,10 +3,12 @@ every unit, adds no gaps or overlaps beyond the source's, keeps each unit's area
 within the stated tolerance of its detail level, and its TopoJSON decodes back to
 the same shapes with shared borders written once.
 
-The five province vintages are built for real into a throw-away cache. The
-national layer's cleaning step takes about a minute, so here it is exercised on a
-slice of the 2009 layer that contains the hardest cases (tiny urban wards of Hà Nội
-and Hồ Chí Minh City, the Hà Tĩnh coast, the Lào Cai mountains)."""
+The province vintages (every folder of geodata/boundaries) are built for real into a
+throw-away cache. The national layers' cleaning step takes about a minute each, so
+here it is exercised on slices that contain the hardest cases: of the 2009 layer
+(tiny urban wards of Hà Nội and Hồ Chí Minh City, the Hà Tĩnh coast, the Lào Cai
+mountains) and of the 1/7/2025 layer (Quảng Ninh, whose Phường Hạ Long is 939 islets
+in Hạ Long Bay, Hồ Chí Minh City, Hà Tĩnh)."""
 from __future__ import annotations
 
 import json
@@ -17,7 +19,8 @@ import shapely
 
 from loaders import geometry as G
 
-VINTAGES = ["42-2019", "42-2020", "38-2019", "38-2020", "10-2009"]
+NATIONAL_LAYERS = ("vn-2009", "vn-2025")
+VINTAGES = [v for v in G.layer_ids() if v not in NATIONAL_LAYERS]   # read from geodata/
 DETAILS = list(G.DETAILS)
 
 
@@ -44,6 +47,32 @@ def national_slice():
     part = raw[raw["province_code"].isin(["01", "42", "10", "79"])].reset_index(drop=True)
     assert len(part) > 1000
     return part
+
+
+def test_every_layer_of_geodata_is_listed():
+    assert set(NATIONAL_LAYERS) <= set(G.layer_ids())
+    assert {"42-2019", "42-2020", "38-2019", "38-2020", "10-2009", "42-2025", "38-2025", "15-2025"} <= set(VINTAGES)
+
+
+@pytest.fixture(scope="module")
+def national_2025_slice():
+    raw = G.raw_layer("vn-2025")
+    assert len(raw) == 3321 and raw["district_code"].isna().all()
+    # Quảng Ninh (22), Hà Tĩnh (42), Hồ Chí Minh City (79).
+    return raw[raw["province_code"].isin(["22", "42", "79"])].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("detail", DETAILS)
+def test_national_2025_slice_every_level(national_2025_slice, detail):
+    raw = national_2025_slice
+    prepared = G.prepare(raw, detail)
+    report = G.check_layer(raw, prepared, detail)
+    assert report["problems"] == []
+    # the islets of Phường Hạ Long (06688) keep its area within the stated tolerance
+    i = int(np.flatnonzero(raw["unit_code"] == "06688")[0])
+    assert len(shapely.get_parts(raw.geometry.values[i])) > 900
+    a0, a1 = G._km2([raw.geometry.values[i]])[0], G._km2([prepared.geometry.values[i]])[0]
+    assert abs(a1 - a0) <= max(G.DETAILS[detail].area_rel * a0, G.DETAILS[detail].area_abs_km2)
 
 
 @pytest.mark.parametrize("vintage", VINTAGES)

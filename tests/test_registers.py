@@ -39,7 +39,8 @@ def test_2019_layer_maps_onto_2020_with_no_orphan():
     part = cw[(cw.from_vintage == "42-2019") & (cw.to_vintage == "42-2020") & cw.from_code.isin(c19)]
     assert sorted(part.from_code) == sorted(c19)          # each 2019 unit exactly once
     assert set(part.to_code) == c20                       # every 2020 unit reached
-    assert set(cw.relation) <= {"same", "renamed", "merged_into"}
+    assert set(part.relation) <= {"same", "renamed", "merged_into"} and set(part.part) == {"full"}
+    assert set(cw.relation) <= {"same", "renamed", "merged_into", "ceased"}
 
 
 def test_known_mergers():
@@ -58,6 +59,7 @@ def test_known_mergers():
 
 def test_inferred_lineages_are_flagged():
     cw = load_crosswalk()
+    cw = cw[cw.to_vintage.isin(["42-2020", "38-2020"])]      # the 2019 → 2020 lineages
     inferred = cw[cw.inferred]
     assert set(zip(inferred.from_code, inferred.to_code)) == {
         ("18703", "18673"),   # Cẩm Huy → TT Cẩm Xuyên
@@ -73,11 +75,15 @@ def test_criteria_sets():
     cr = load_criteria()
     assert not cr.duplicated(["criteria_set", "criterion_id"]).any()
     sizes = cr.groupby("criteria_set").size().to_dict()
-    assert sizes == {"2009": 19, "2016-2020": 20, "2021-2025": 19}
+    # 51/2025/QĐ-TTg: 10 criteria for 2026-2030 (ntm_facts_2025.md §2)
+    assert sizes == {"2009": 19, "2016-2020": 20, "2021-2025": 19, "2026-2030": 10}
+    c26 = cr[cr.criteria_set == "2026-2030"].set_index("criterion_id")
+    assert c26.loc["1", "name_vi"] == "Quy hoạch" and c26.loc["10", "name_vi"].startswith("Tiếp cận pháp luật")
+    assert c26["note"].str.contains("51/2025/QĐ-TTg").all()
     c20 = cr[(cr.criteria_set == "2016-2020") & (cr.criterion_id == "20")].iloc[0]
     assert c20["scope"] == "42" and "vườn mẫu" in c20["name_vi"]
     nat = cr[cr.scope == "national"]
-    assert nat.groupby("criteria_set").size().eq(19).all()
+    assert nat.groupby("criteria_set").size().to_dict() == {"2009": 19, "2016-2020": 19, "2021-2025": 19, "2026-2030": 10}
     new = cr[cr.criteria_set == "2021-2025"].set_index("criterion_id")
     assert new.loc["11", "name_vi"] == "Nghèo đa chiều" and new.loc["11", "group_id"] == "III"
     assert cr[cr.criteria_set == "2016-2020"].set_index("criterion_id").loc["11", "name_vi"] == "Hộ nghèo"
@@ -88,8 +94,11 @@ def test_criteria_sets():
 def test_build_is_reproducible(tmp_path):
     out = tmp_path / "geodata"
     subprocess.run([sys.executable, str(REPO / "scripts" / "build_geodata.py"), "--source", str(SHARED),
-                    "--out", str(out), "--skip-national"], check=True, capture_output=True)
-    for rel in ["registers/units.csv", "registers/crosswalk.csv", "criteria/criteria.csv", "PROVENANCE.md",
-                *[f"boundaries/{v}/{f}" for v in b.list_vintages()
-                  for f in ("communes.parquet", "districts.parquet", "meta.json")]]:
+                    "--out", str(out)], check=True, capture_output=True)
+    built = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    shipped = sorted(str(p.relative_to(REPO / "geodata")) for sub in ("boundaries", "registers", "criteria",
+                                                                      "national")
+                     for p in (REPO / "geodata" / sub).rglob("*") if p.is_file()) + ["PROVENANCE.md"]
+    assert built == sorted(shipped)     # no file missing, none left over (two-level: no districts.parquet)
+    for rel in built:
         assert filecmp.cmp(out / rel, REPO / "geodata" / rel, shallow=False), rel

@@ -23,6 +23,11 @@ def csv_rows(path: Path) -> int:
         return sum(1 for _ in csv.DictReader(f))
 
 
+def csv_true(path: Path, column: str) -> int:
+    with open(path, encoding="utf-8", newline="") as f:
+        return sum(1 for r in csv.DictReader(f) if r[column] == "true")
+
+
 def count(engine, table):
     with engine.connect() as c:
         return c.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
@@ -72,8 +77,15 @@ def test_load_dataset_on_fresh_sqlite_returns_seeded_frames(sqlite_url, small_re
     assert len(ds.units) == csv_rows(small_records / "registers" / "units.csv")
     assert len(ds.crosswalk) == csv_rows(small_records / "registers" / "crosswalk.csv")
     assert len(ds.criteria) == csv_rows(small_records / "criteria" / "criteria.csv")
-    assert set(ds.vintages.vintage) == {"42-2019", "42-2020", "38-2019", "38-2020", "10-2009"}
-    assert ds.crosswalk.inferred.sum() == 4
+    assert set(ds.vintages.vintage) == {"42-2019", "42-2020", "38-2019", "38-2020", "10-2009",
+                                        "42-2025", "38-2025", "15-2025"}
+    assert ds.crosswalk.inferred.sum() == csv_true(small_records / "registers" / "crosswalk.csv", "inferred")
+    # a divided unit keeps one row per part; a ceased district keeps its row without a successor
+    dn = ds.crosswalk[(ds.crosswalk.from_vintage == "42-2020") & (ds.crosswalk.from_code == "18082")]
+    assert sorted(dn.to_code) == ["18073", "18652"] and set(dn.part) == {"partial"}
+    lh = ds.crosswalk[(ds.crosswalk.from_vintage == "42-2020") & (ds.crosswalk.from_code == "448")].iloc[0]
+    assert lh.relation == "ceased" and pd.isna(lh.to_code)
+    assert ds.vintages.set_index("vintage").loc["15-2025", "predecessors"] == "10-2009"
     # codes stay strings with their leading zeros
     lc = ds.units[(ds.units.vintage == "10-2009") & (ds.units.admin_level == "district")]
     assert "080" in set(lc.unit_code)
@@ -228,7 +240,9 @@ def test_init_seed_and_rollback_on_each_backend(db_url, small_records, monkeypat
     assert init_db(eng, small_records).seeded is None
     ds = load_dataset(eng)
     assert len(ds.units) == csv_rows(small_records / "registers" / "units.csv")
-    assert ds.crosswalk.inferred.dtype == bool and ds.crosswalk.inferred.sum() == 4
+    assert ds.crosswalk.inferred.dtype == bool
+    assert ds.crosswalk.inferred.sum() == csv_true(small_records / "registers" / "crosswalk.csv", "inferred")
+    assert set(ds.crosswalk.part.dropna()) == {"full", "partial"}
     assert ds.status.unit_code.tolist() == ["18499"]
 
 

@@ -50,6 +50,12 @@ def _unit(v: Validator, it, year, level, lcol):
         v.out.err(it.row, None, year, err("no_register", province=v.province))
         return None
     dn, dcol = it.fields.get("district", (None, None))
+    # A target "by Y" may name the units of any vintage valid during Y: the 2021–2025 plans name
+    # the 2020–2024 units although 31/12/2025 falls on the 1/7/2025 register (no districts).
+    early = v.vintage(date(year, 1, 1))
+    if early and early != vintage and cell_text(dn) and not v.reg.find_district(vintage, cell_text(dn)) \
+            and v.reg.find_district(early, cell_text(dn)):
+        vintage = early
     district, okd = v.district(it, vintage, cell_text(dn), dcol)
     if not okd:
         return None
