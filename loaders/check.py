@@ -308,8 +308,11 @@ def _check_geometries(rep: Report, rel: str, geoms, codes) -> None:
                                                   "repair it, e.g. shapely.make_valid")
 
 
-def check_national(rep: Report) -> None:
-    """The national 2009 layer (optional folder): readable, EPSG:4326, unique census ids, valid."""
+def check_national(rep: Report, vint: dict | None = None) -> None:
+    """The national layers (optional folder): the 2009 census layer (readable, EPSG:4326, unique
+    census ids, valid) and those described in national/meta.json — the 1/7/2025 layer in the commune
+    schema: unique codes, valid polygons, counts as stated, provinces in its provinces table, and
+    the same units, names and types as every 1/7/2025 boundary vintage of those provinces."""
     import geopandas as gpd
 
     ndir = rep.root / "national"
@@ -335,6 +338,75 @@ def check_national(rep: Report) -> None:
         for code in sorted(set(g[key][g[key].duplicated()])):
             rep.error(rel, None, key, code, "duplicate id — ids must be unique")
         _check_geometries(rep, rel, g.geometry, g[key].astype(str))
+    mrel = "national/meta.json"
+    if not (ndir / "meta.json").is_file():
+        return
+    rep.files_checked.append(mrel)
+    try:
+        layers = json.loads((ndir / "meta.json").read_text(encoding="utf-8"))["layers"]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as e:
+        rep.error(mrel, None, None, None, f"invalid national meta.json ({e}); expected {{\"layers\": {{...}}}}")
+        return
+    for lid, m in sorted(layers.items()):
+        for k in ("valid_from", "valid_to"):
+            val = m.get(k)
+            if val is not None and not (isinstance(val, str) and ISO_DATE.match(val)):
+                rep.error(mrel, None, f"{lid}.{k}", val, "must be an ISO date YYYY-MM-DD or null (open)")
+        for k in ("attribution_vi", "attribution_en", "communes"):
+            if _blank(m.get(k)):
+                rep.error(mrel, None, f"{lid}.{k}", None, "must not be empty")
+        if lid == "vn-2009" or _blank(m.get("communes")):
+            continue   # the census layer is checked above
+        rel = f"national/{m['communes']}"
+        path = ndir / m["communes"]
+        rep.files_checked.append(rel)
+        if not path.is_file():
+            rep.error(rel, None, None, None, "file missing — rebuild with scripts/build_geodata.py")
+            continue
+        g = gpd.read_parquet(path)
+        missing = [c for c in COMMUNE_COLS if c not in g.columns]
+        if missing:
+            rep.error(rel, None, ",".join(missing), None, f"required column(s) missing; expected {COMMUNE_COLS}")
+            continue
+        if g.crs is None or g.crs.to_epsg() != 4326:
+            rep.error(rel, None, "geometry", str(g.crs), "CRS must be EPSG:4326")
+        if m.get("n_communes") != len(g):
+            rep.error(mrel, None, f"{lid}.n_communes", m.get("n_communes"), f"{rel} has {len(g)} units")
+        key = g["province_code"].astype(str) + "-" + g["unit_code"].astype(str)
+        for k in sorted(set(key[key.duplicated()])):
+            rep.error(rel, None, "unit_code", k, "duplicate (province, unit code)")
+        bad_t = sorted(set(g["unit_type"]) - COMMUNE_TYPES)
+        if bad_t:
+            rep.error(rel, None, "unit_type", bad_t, f"must be one of {sorted(COMMUNE_TYPES)}")
+        if m.get("district_level") is False and g["district_code"].notna().any():
+            rep.error(rel, None, "district_code", None, "a layer without district level has no district codes")
+        _check_geometries(rep, rel, g.geometry, g["unit_code"].astype(str))
+        if m.get("provinces"):
+            prel = f"national/{m['provinces']}"
+            rep.files_checked.append(prel)
+            p = _read_csv(rep, ndir / m["provinces"], None, prel)
+            if p is not None:
+                counts = g.groupby("province_code").size()
+                codes = set(p["province_code"]) if "province_code" in p.columns else set()
+                for c in sorted(set(counts.index) - codes):
+                    rep.error(prel, None, "province_code", c, f"province of {rel} missing from the provinces table")
+                for r in p.itertuples(index=False):
+                    if int(counts.get(r.province_code, 0)) != int(r.n_communes or 0):
+                        rep.error(prel, None, "n_communes", r.n_communes,
+                                  f"province {r.province_code} has {int(counts.get(r.province_code, 0))} units in {rel}")
+        # the focus vintages of the same period are the same units
+        for v, d in sorted((vint or {}).items()):
+            vm = d.get("meta", {})
+            if vm.get("valid_from") != m.get("valid_from") or d.get("communes") is None:
+                continue
+            mine = g[g["province_code"] == vm.get("province_code")]
+            want = dict(zip(mine["unit_code"], zip(mine["name"], mine["unit_type"])))
+            got = dict(zip(d["communes"]["unit_code"], zip(d["communes"]["name"], d["communes"]["unit_type"])))
+            if want != got:
+                diff = sorted(set(want.items()) ^ set(got.items()))[:5]
+                rep.error(f"boundaries/{v}/communes.parquet", None, "unit_code", v,
+                          f"differs from national layer {lid} for province {vm.get('province_code')} "
+                          f"(first differences: {diff}) — rebuild both with scripts/build_geodata.py")
 
 
 def _check_vintage_overlaps(rep: Report, vint: dict) -> None:
@@ -830,7 +902,7 @@ def run_check(root: Path | str | None = None) -> Report:
     units = check_registers(rep, vint)
     crit = check_criteria(rep)
     check_records(rep, vint, units, crit)
-    check_national(rep)
+    check_national(rep, vint)
     for doc in ("README.md", "PROVENANCE.md"):
         if not (rep.root / doc).is_file():
             rep.warn(doc, None, None, None, "missing — the schema and provenance notes belong with the data")

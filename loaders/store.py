@@ -57,7 +57,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "aggregates": [("aggregate_id", "str"), ("area_code", "str"), ("admin_level", "str"),
                    ("year", "int"), ("as_of", "str"), ("metric", "str"), ("value", "float"),
                    ("denominator", "float"), ("source_id", "str"), ("provenance", "str"),
-                   ("note", "str")],
+                   ("note", "str"), ("vintage", "str")],
     # Locality indicators (migration 0004): entered values only; criteria_met and reports_on_time
     # are computed by the metrics from the status and receipt records.
     "indicators": [("record_id", "str"), ("vintage", "str"), ("unit_code", "str"),
@@ -77,9 +77,10 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 }
 # Columns a file may omit (filled with empty values).
 # `status.commune_group` (2026-2030 set only) is optional so files written before it existed
-# (and the illustrative fill) still load.
-OPTIONAL = {"criteria": {"note"}, "status": {"commune_group"}, "indicators": {"definition", "note"},
-            "report_receipts": {"note"}}
+# (and the illustrative fill) still load; so is `aggregates.vintage` (the unit set a reported
+# denominator counts, when the build knows it).
+OPTIONAL = {"criteria": {"note"}, "status": {"commune_group"}, "aggregates": {"vintage"},
+            "indicators": {"definition", "note"}, "report_receipts": {"note"}}
 # Tables whose rows keep history (current rows: superseded_by IS NULL), with their record key.
 HISTORY_TABLES = ("status", "targets", "indicators")
 HISTORY_KEYS = {"status": "record_id", "targets": "target_id", "indicators": "record_id"}
