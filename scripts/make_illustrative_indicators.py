@@ -16,7 +16,8 @@ note starting "ILLUSTRATIVE". It fills gaps only and respects the sourced rows o
 Periods: yearly rows 2016–2024 for the 13 district-level units (2016–2019 on `42-2019`, 2020–2024 on
 `42-2020`); monthly rows from 2023-01 to the last full month of `42-2020` (its meta.json `valid_to`)
 for the districts and, when the boundaries have the two-level vintage `42-2025`, 2025-07 … 2025-12
-for its xã — only for the months whose report "arrived". Receipts: one per locality and month reported, on time (by the 20th), late or missing
+for its xã — only for the months whose report "arrived" (the 9/2025 reports always arrive, late at worst:
+their sum is the sourced province count). Receipts: one per locality and month reported, on time (by the 20th), late or missing
 with a seeded per-locality punctuality; some arrive on the evening of the 20th to show the
 23:59 rule. Same seed ⇒ identical bytes.
 
@@ -203,14 +204,15 @@ def build(seed: int, records: Path, registers: Path, boundaries: Path) -> tuple[
     def punctuality():
         return rng.choice((0.97, 0.9, 0.8, 0.65, 0.45))
 
-    def receipt(vintage, code, y, m, p_on):
-        """Returns True when the report arrived (on time or late)."""
+    def receipt(vintage, code, y, m, p_on, must=False):
+        """Returns True when the report arrived (on time or late); with ``must`` it arrives, late
+        at worst (the month of a sourced total, which the fill's rows must add up to)."""
         u = rng.random()
         if u < p_on:
             day = rng.randint(5, 20)
             hour, minute = (23, rng.randint(0, 58)) if day == 20 and rng.random() < 0.3 else \
                 (rng.randint(7, 16), rng.randint(0, 59))
-        elif u < p_on + (1 - p_on) * 0.7:
+        elif u < p_on + (1 - p_on) * 0.7 or must:
             day = rng.randint(21, 28)
             hour, minute = rng.randint(7, 16), rng.randint(0, 59)
         else:
@@ -244,13 +246,14 @@ def build(seed: int, records: Path, registers: Path, boundaries: Path) -> tuple[
         for key in STOCKS:
             sep = split(TOTALS[key]["2025-09"], c_shares)
             for c in communes:
+                # 7/2025 (and maybe 8/2025) one below September, flat after it: never falling
+                upto = rng.choice((7, 8)) if sep[c] > 0 and rng.random() < 0.3 else 0
                 for y, m in months((2025, 7), LAST_MONTH):
-                    # 7–8/2025 a little below September, flat after it
-                    stock[(key, c, (y, m))] = sep[c] - (1 if m < 9 and sep[c] > 0 and rng.random() < 0.3 else 0)
+                    stock[(key, c, (y, m))] = sep[c] - (1 if y == 2025 and m <= upto else 0)
         for c in communes:
             p_on = punctuality()
             for y, m in months((2025, 7), LAST_MONTH):
-                if not receipt(NEW, c, y, m, p_on):
+                if not receipt(NEW, c, y, m, p_on, must=(y, m) == (2025, 9)):
                     continue
                 period = f"{y:04d}-{m:02d}"
                 for key in FLOWS:
