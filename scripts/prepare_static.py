@@ -33,7 +33,8 @@ def prepare_vintage(vintage: str) -> int:
     from ui.maps import province as ntm_map
     communes, districts = data.communes_geo(vintage), data.districts_geo(vintage)
     n = len(ntm_map.geometry_urls(vintage, communes, districts))
-    for code in sorted(communes["district_code"].astype(str).unique()):
+    # a two-level vintage (from 1/7/2025) has no districts, hence no district views
+    for code in sorted(communes["district_code"].dropna().astype(str).unique()):
         n += len(ntm_map.geometry_urls(vintage, communes, districts, district=code))
     return n
 
