@@ -1,4 +1,4 @@
--- 0005: the crosswalk keeps one row per (old unit, new unit) with `part` (full | partial), so an
+-- 0006: the crosswalk keeps one row per (old unit, new unit) with `part` (full | partial), so an
 -- old unit divided between several new units (Phường Đại Nài → Thành Sen + Hà Huy Tập) has one row
 -- per part; a district that ceased on 1/7/2025 (no district level) has relation `ceased` and no
 -- to_code. The old primary key (from_vintage, from_code, to_vintage) allowed one row only.
