@@ -3,11 +3,13 @@
 knows about layouts.
 
 Every read is bounded before it costs anything: the file size, the XLSX members' total and
-ratio (zip bombs), the rows, the columns read (``MAX_COLS``; cells further right are counted,
-ignored and reported) and the cells scanned (``MAX_CELLS``, ignored ones included). XLSX sheets
-are streamed cell by cell (lxml ``iterparse``, each element dropped once read) instead of through
+ratio (zip bombs), then a byte-level count of each sheet's cells and rows (no parsing: a 2 MB file
+holding a row of 2.5 million cells is refused in a fraction of a second), then, while reading, the
+columns (``MAX_COLS``; cells further right are counted, ignored and reported). XLSX sheets are
+streamed cell by cell (lxml ``iterparse``, each element dropped once read) instead of through
 openpyxl's row builder, which materialises a whole row, and pads every row to the width the
-sheet's ``<dimension>`` claims, before a caller can cut it."""
+sheet's ``<dimension>`` claims, before a caller can cut it; the sheet's ``<dimension>`` is not
+trusted for anything."""
 from __future__ import annotations
 
 import bisect
@@ -24,9 +26,9 @@ from .messages import Msg, err, warn
 MAX_BYTES = 20 * 1024 * 1024          # CLI limit; the app's upload limit is server.maxUploadSize
 MAX_UNZIPPED = 60 * 1024 * 1024       # total uncompressed XLSX members
 MAX_RATIO = 100                       # compression ratio of one member (zip-bomb shape)
-MAX_ROWS = 25_000                     # rows of a table (an 11,000-commune national table fits)
+MAX_ROWS = 20_000                     # rows of a table (an 11,000-commune national table fits)
 MAX_COLS = 200                        # columns read; cells further right are ignored (and reported)
-MAX_CELLS = 1_000_000                 # cells scanned in a workbook, ignored ones included
+MAX_CELLS = 500_000                   # cells in a workbook (or fields in a CSV), ignored ones included
 MAX_SHEETS = 20
 MAX_MERGES = 20_000
 
@@ -219,29 +221,120 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     return z
 
 
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+MAX_PART = 10 * 1024 * 1024            # workbook.xml, relationships, styles.xml
+
+
+@dataclass
+class _Sheet:
+    title: str
+    path: str
+    state: str = "visible"
+
+
+@dataclass
+class _Book:
+    sheets: list
+    shared: list
+    date_formats: set
+    timedelta_formats: set
+    epoch: datetime
+
+
+def _parse_part(z: zipfile.ZipFile, path: str):
+    from lxml import etree
+    info = z.getinfo(path)
+    if info.file_size > MAX_PART:
+        raise ReadError(err("unzipped_too_large", size=f"{info.file_size:,}", limit=f"{MAX_PART:,}"))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return etree.fromstring(z.read(path), parser)
+
+
+def _rels(z: zipfile.ZipFile, part: str) -> dict:
+    """Relationship id → (type, target path) of a package part."""
+    import posixpath
+    folder, name = posixpath.split(part)
+    rels_path = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_path not in z.namelist():
+        return {}
+    out = {}
+    for rel in _parse_part(z, rels_path).iter("{%s}Relationship" % PKG_REL_NS):
+        target = rel.get("Target") or ""
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id")] = (rel.get("Type", "").rsplit("/", 1)[-1], path)
+    return out
+
+
+def _book(z: zipfile.ZipFile) -> _Book:
+    """The workbook's structure: sheets (name, part, state), shared strings, date styles, epoch.
+    Read from the package directly: openpyxl's loader parses every sheet without a <dimension>
+    in full just to size it."""
+    from openpyxl.reader.strings import read_string_table
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+    root_rels = _rels(z, "")
+    wb_path = next((p for t, p in root_rels.values() if t == "officeDocument"), "xl/workbook.xml")
+    if wb_path not in z.namelist():
+        raise ReadError(err("zip_not_xlsx"))
+    wb = _parse_part(z, wb_path)
+    rels = _rels(z, wb_path)
+    sheets = []
+    for el in wb.iter("{%s}sheet" % MAIN_NS):
+        rel = rels.get(el.get("{%s}id" % REL_NS))
+        if rel and rel[1] in z.namelist():
+            sheets.append(_Sheet(el.get("name") or "", rel[1], el.get("state") or "visible"))
+    pr = wb.find("{%s}workbookPr" % MAIN_NS)
+    epoch = CALENDAR_MAC_1904 if pr is not None and pr.get("date1904") in ("1", "true") else CALENDAR_WINDOWS_1900
+    shared = []
+    for kind, path in rels.values():
+        if kind == "sharedStrings" and path in z.namelist():
+            with z.open(path) as src:
+                shared = read_string_table(src)
+    dates, spans = set(), set()
+    for kind, path in rels.values():
+        if kind == "styles" and path in z.namelist():
+            dates, spans = _date_styles(_parse_part(z, path))
+    return _Book(sheets, shared, dates, spans, epoch)
+
+
+def _date_styles(styles) -> tuple[set, set]:
+    """Indexes of the cell formats (``s``) that show a date or a time span."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+    ns = "{%s}" % MAIN_NS
+    custom = {int(nf.get("numFmtId")): nf.get("formatCode") or "" for nf in styles.iter(ns + "numFmt")
+              if (nf.get("numFmtId") or "").isdigit()}
+    dates, spans = set(), set()
+    xfs = styles.find(ns + "cellXfs")
+    for idx, xf in enumerate(xfs if xfs is not None else []):
+        fid = xf.get("numFmtId") or "0"
+        code = custom.get(int(fid)) if fid.isdigit() else None
+        code = code or (BUILTIN_FORMATS.get(int(fid)) if fid.isdigit() else None)
+        if code and is_date_format(code):
+            dates.add(idx)
+            if is_timedelta_format(code):
+                spans.add(idx)
+    return dates, spans
+
+
 def read_xlsx(data: bytes) -> Grid:
-    import warnings as _w
-    from openpyxl import load_workbook
     z = _check_zip(data)
-    macros = any(n.lower().endswith("vbaproject.bin") for n in z.namelist())
-    links = any(n.startswith("xl/externalLinks/") for n in z.namelist())
+    names = z.namelist()
+    macros = any(n.lower().endswith("vbaproject.bin") for n in names)
+    links = any(n.startswith("xl/externalLinks/") for n in names)
     try:
-        with _w.catch_warnings():
-            _w.simplefilter("ignore")
-            # The workbook part only (sheet list, shared strings, date styles): the sheets
-            # themselves are streamed below.
-            wb = load_workbook(io.BytesIO(data), read_only=True, keep_vba=False, data_only=False,
-                               keep_links=False)
-    except Exception as e:  # openpyxl raises many types on damaged packages
+        book = _book(z)
+    except ReadError:
+        raise
+    except Exception as e:   # a damaged package part
         raise ReadError(err("cannot_open_xlsx", detail=f"{type(e).__name__}: {e}")) from None
-    try:
-        sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] or wb.worksheets
-        if not sheets:
-            raise ReadError(err("no_sheet"))
-        budget = _Budget()
-        grids = [_read_sheet(wb, ws, z, budget) for ws in sheets[:MAX_SHEETS]]
-    finally:
-        wb.close()
+    sheets = [s for s in book.sheets if s.state == "visible"] or book.sheets
+    if not sheets:
+        raise ReadError(err("no_sheet"))
+    budget = _Budget()
+    for sh in sheets[:MAX_SHEETS]:          # every sheet is counted before any is parsed
+        _prescan(z, sh.path, sh.title, budget)
+    grids = [_read_sheet(book, sh, z) for sh in sheets[:MAX_SHEETS]]
     first = grids[0]
     first.others = grids[1:]
     if macros:
@@ -273,68 +366,80 @@ def _col_index(ref: str | None) -> int | None:
     return n
 
 
-def _read_sheet(wb, ws, z: zipfile.ZipFile, budget: _Budget) -> Grid:
+_PREFIX = re.compile(rb"<(\w+:)?worksheet[\s>]")
+
+
+def _prescan(z: zipfile.ZipFile, path: str, sheet: str, budget: _Budget) -> None:
+    """Count the sheet's cells and rows from its bytes (C speed, no XML tree) and refuse a sheet
+    past the limits before any parsing."""
+    prefix, tail, cells, rows = None, b"", 0, 0
+    with z.open(path) as f:
+        while True:
+            chunk = f.read(1 << 20)
+            if not chunk:
+                break
+            buf = tail + chunk
+            if prefix is None:
+                m = _PREFIX.search(buf[:8192])
+                prefix = (m.group(1) or b"") if m else b""
+                pats_c = [b"<" + prefix + b"c" + e for e in (b" ", b">", b"/>")]
+                pats_r = [b"<" + prefix + b"row" + e for e in (b" ", b">")]
+            cut = max(0, len(buf) - 8)      # a pattern across the chunk boundary is counted next time
+            cells += sum(buf.count(p, 0, cut + len(p) - 1) for p in pats_c)
+            rows += sum(buf.count(p, 0, cut + len(p) - 1) for p in pats_r)
+            tail = buf[cut:]
+            if budget.cells + cells > MAX_CELLS or budget.rows + rows > MAX_ROWS:
+                break                    # refused below: no need to read the rest
+    if tail:
+        cells += sum(tail.count(p) for p in pats_c) if prefix is not None else 0
+        rows += sum(tail.count(p) for p in pats_r) if prefix is not None else 0
+    budget.cells += cells
+    budget.rows += rows
+    if budget.cells > MAX_CELLS:
+        raise ReadError(err("too_many_cells", limit=f"{MAX_CELLS:,}", sheet=sheet))
+    if budget.rows > MAX_ROWS:
+        raise ReadError(err("too_many_rows", limit=f"{MAX_ROWS:,}"))
+
+
+def _read_sheet(book: _Book, sheet: _Sheet, z: zipfile.ZipFile) -> Grid:
     from lxml import etree
-    from openpyxl.worksheet._reader import WorkSheetParser
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-    ns = "{%s}" % SHEET_MAIN_NS
+    ns = "{%s}" % MAIN_NS
     row_tag, cell_tag, merge_tag = ns + "row", ns + "c", ns + "mergeCell"
-    path = (getattr(ws, "_worksheet_path", "") or "").lstrip("/")
+    path = sheet.path
+    cell = _CellReader(ns, book)
     rows, formulas, merges = [], [], []
     ignored, first_wide = 0, None
-    try:
-        src = z.open(path)
-    except KeyError:
-        raise ReadError(err("damaged_xlsx", detail=f"missing {path}")) from None
-    cells_parser = WorkSheetParser(src, getattr(ws, "_shared_strings", None) or wb.shared_strings, data_only=False, epoch=wb.epoch,
-                                   date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+    src = z.open(path)
     try:
         events = etree.iterparse(src, events=("start", "end"), tag=(row_tag, cell_tag, merge_tag),
                                  resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-        row_no, vals, col_counter = 0, None, 0
+        row_no, vals, col_counter = 0, [], 0
         for event, el in events:
             tag = el.tag
             if tag == cell_tag:
                 if event == "start":
                     continue
-                budget.cells += 1
-                if budget.cells > MAX_CELLS:
-                    raise ReadError(err("too_many_cells", limit=f"{MAX_CELLS:,}", sheet=ws.title))
                 col = _col_index(el.get("r")) or col_counter + 1
                 col_counter = col
                 if col > MAX_COLS:
-                    if el.find(ns + "v") is not None or el.find(ns + "is") is not None or el.find(ns + "f") is not None:
+                    if len(el):                      # a value, a formula or inline text
                         ignored += 1
                         first_wide = first_wide or row_no
                 else:
-                    cells_parser.row_counter, cells_parser.col_counter = row_no, col - 1
-                    c = cells_parser.parse_cell(el)
-                    v = c["value"]
-                    if c["data_type"] == "f" or (isinstance(v, str) and is_formula_text(v)):
+                    v, is_formula = cell.value(el)
+                    if is_formula or (isinstance(v, str) and is_formula_text(v)):
                         formulas.append((row_no, col - 1, str(v)))
-                    if isinstance(v, str):
-                        v = unicodedata.normalize("NFC", v)
-                        if v.strip() == "":
-                            v = None
                     if v is not None:
-                        while len(vals) < col - 1:
+                        while len(vals) < col:
                             vals.append(None)
-                        if len(vals) == col - 1:
-                            vals.append(v)
-                        else:
-                            vals[col - 1] = v
-                parent = el.getparent()
-                if parent is not None:
-                    parent.remove(el)       # the row never holds more than one cell
+                        vals[col - 1] = v
+                el.getparent().remove(el)            # the row never holds more than one cell
             elif tag == row_tag:
                 if event == "start":
                     r = el.get("r")
                     row_no = int(r) if r and r.isdigit() else row_no + 1
                     vals, col_counter = [], 0
                     continue
-                budget.rows += 1
-                if budget.rows > MAX_ROWS:
-                    raise ReadError(err("too_many_rows", limit=f"{MAX_ROWS:,}"))
                 rows.append((row_no, vals))
                 parent = el.getparent()
                 el.clear()
@@ -352,12 +457,63 @@ def _read_sheet(wb, ws, z: zipfile.ZipFile, budget: _Budget) -> Grid:
         raise ReadError(err("damaged_cells", detail=f"{type(e).__name__}: {e}")) from None
     finally:
         src.close()
-    g = Grid("xlsx", rows, sheet=ws.title, formula_cells=formulas)
+    g = Grid("xlsx", rows, sheet=sheet.title, formula_cells=formulas)
     _spread_merges(rows, merges)
     if ignored:
         g.warnings.append(warn("columns_ignored", n=f"{ignored:,}", limit=MAX_COLS,
-                               column=column_letter(MAX_COLS), first_row=first_wide, sheet=ws.title))
+                               column=column_letter(MAX_COLS), first_row=first_wide, sheet=sheet.title))
     return g
+
+
+class _CellReader:
+    """The value of one ``<c>`` element: shared and inline strings, numbers, dates (by the cell's
+    number format), booleans, errors; a formula as its text ("=…", flagged)."""
+
+    def __init__(self, ns: str, book: _Book):
+        self.v, self.f, self.is_, self.t = ns + "v", ns + "f", ns + "is", ns + "t"
+        self.shared = book.shared
+        self.date_formats = book.date_formats
+        self.timedelta_formats = book.timedelta_formats
+        self.epoch = book.epoch
+
+    def value(self, el):
+        f = el.find(self.f)
+        if f is not None:
+            return "=" + (f.text or ""), True
+        t = el.get("t", "n")
+        if t == "inlineStr":
+            node = el.find(self.is_)
+            text = "".join(x.text or "" for x in node.iter(self.t)) if node is not None else ""
+            return _clean(text), False
+        raw = el.findtext(self.v)
+        if raw is None or raw == "":
+            return None, False
+        if t == "s":
+            i = int(raw)
+            return (_clean(str(self.shared[i])) if 0 <= i < len(self.shared) else None), False
+        if t in ("str", "e"):
+            return _clean(raw), False
+        if t == "b":
+            return raw.strip() in ("1", "true"), False
+        if t == "d":
+            from openpyxl.utils.datetime import from_ISO8601
+            return from_ISO8601(raw), False
+        num = float(raw)
+        if num.is_integer() and "." not in raw and "e" not in raw.lower():
+            num = int(raw)
+        style = el.get("s")
+        if style and int(style) in self.date_formats:
+            from openpyxl.utils.datetime import from_excel
+            try:
+                return from_excel(num, self.epoch, timedelta=int(style) in self.timedelta_formats), False
+            except (OverflowError, ValueError):
+                return raw, False
+        return num, False
+
+
+def _clean(v: str):
+    v = unicodedata.normalize("NFC", v)
+    return None if v.strip() == "" else v
 
 
 def _merge_range(ref):

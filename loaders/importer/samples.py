@@ -138,3 +138,47 @@ def decision_list_xlsx(decision_no: str, decision_date: date, batch: int, label_
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def wide_row_xlsx(n_cells: int, table_rows: list[list] | None = None, with_refs: bool = False,
+                  dimension: str | None = None, stray_from_col: int = 1, stray_rows: int = 1) -> bytes:
+    """A workbook whose first sheet holds ``table_rows`` then ``stray_rows`` rows of ``n_cells``
+    numeric cells each (the shape of a hostile upload: a small file, a huge row). Cells carry no
+    ``r`` reference unless ``with_refs`` (then they start at column ``stray_from_col``), which the
+    format allows; values vary so the part compresses like real data, not like a zip bomb.
+    ``dimension`` writes a ``<dimension ref=…>`` (e.g. a lying "A1:XFD1048576")."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(v, ref=None):
+        r = f' r="{ref}"' if ref else ""
+        if isinstance(v, (int, float)):
+            return f"<c{r}><v>{v}</v></c>"
+        return f'<c{r} t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
+
+    rows = []
+    for i, values in enumerate(table_rows or [], start=1):
+        rows.append(f'<row r="{i}">' + "".join(cell(v, f"{get_column_letter(j)}{i}") for j, v in enumerate(values, 1)
+                                            if v not in (None, "")) + "</row>")
+    for rn in range(len(rows) + 1, len(rows) + 1 + stray_rows):
+        if with_refs:
+            body = "".join(cell((k * 7919 + rn) % 100_003, f"{get_column_letter(stray_from_col + k)}{rn}")
+                           for k in range(n_cells))
+        else:
+            body = "".join(f"<c><v>{(k * 7919 + rn) % 100_003}</v></c>" for k in range(n_cells))
+        rows.append(f'<row r="{rn}">{body}</row>')
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'{dim}<sheetData>{"".join(rows)}</sheetData></worksheet>')
+    wb = Workbook()
+    wb.active.title = "Sheet1"
+    base = io.BytesIO()
+    wb.save(base)
+    src = zipfile.ZipFile(io.BytesIO(base.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = sheet.encode() if info.filename == "xl/worksheets/sheet1.xml" else src.read(info.filename)
+            z.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()

@@ -116,6 +116,17 @@ def build(out_dir: Path) -> list[tuple[str, tuple[int, ...]]]:
         "summary_year_after_report.xlsx": (_summary([{"name": "Xã Hà Linh", "marks": [X] * 19, "count": 19,
                                                       "y_std": 2025}]), (1,)),
         "decision_without_number.xlsx": (_decision_without_number(), (1,)),
+        # issue 14, hardening
+        "huge_row.xlsx": (samples.wide_row_xlsx(2_500_000), (2,)),           # refused before parsing
+        "huge_csv_row.csv": (_csv([_row()]).rstrip(b"\r\n") + b"," * 600_000 + b"\r\n", (2,)),
+        "long_source.csv": (_csv([_row(source="nguồn " * 400)]), (1,)),      # VARCHAR(128) on PostgreSQL
+        "formula_after_blanks.csv": (_csv([_row(note="   =1+2")]), (1,)),
+        "formula_at.xlsx": (_xlsx_table([_row(note="@SUM(1,2)")]), (1,)),
+        "standard_and_model_same_year.csv": (_csv([_row(year=2024, level="standard", criteria_met=19),
+                                                   _row(year=2024, level="model", criteria_met=19)]), (1,)),
+        "summary_unknown_commune.xlsx": (_summary([{"name": "Xã Hà Linh", "marks": [X] * 19, "count": 19,
+                                                      "y_std": 2023}, {"name": "Xã Không Có Thật", "marks": [X] * 19,
+                                                                       "count": 19}]), (1,)),
     }
     for name, (data, _) in files.items():
         (out_dir / name).write_bytes(data)
