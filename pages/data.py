@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import frame
 from ui.blocks import downloads
+from ui.editor import auth, import_panel
 from ui.frame import data
 
 ctx = frame.page("data.title", national="allow")
@@ -15,12 +16,7 @@ if not ctx.national:
     from ui.export.share import render_embed_snippet
     render_embed_snippet(ctx.view, ctx.lang)
 
-try:  # the import developer's panel; absent → nothing for editors here
-    from ui.editor import auth, import_panel
-except ImportError:
-    import_panel = None
-if import_panel is not None:
-    st.subheader(ctx.t("data.editors"))
-    import_panel.render(ctx.lang, auth.current_user())
-    if st.session_state.pop("ntm_import_done", False) or st.session_state.pop("ntm_rollback_done", False):
-        data.clear()   # the next run reads the store again
+st.subheader(ctx.t("data.editors"))
+import_panel.render(ctx.lang, auth.current_user())
+if st.session_state.pop("ntm_import_done", False) or st.session_state.pop("ntm_rollback_done", False):
+    data.clear()   # the next run reads the store again

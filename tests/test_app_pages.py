@@ -123,8 +123,9 @@ def test_language_switch_and_lang_param(ds, latest):
                                          ("lang", "fr"), ("district", "999"), ("compare", "abc")])
 def test_bad_query_params_fall_back_with_a_notice(ds, latest, param, value):
     at = run(**{param: value})
+    from ui.frame.safe import literal
     notices = [w.value for w in at.warning]
-    assert t("app.bad_param", "vi", param=param, value=value) in notices
+    assert t("app.bad_param", "vi", param=literal(param), value=literal(value)) in notices
     # the defaults are in force: the Hà Tĩnh caption of the latest year
     assert caption_of(at) == expected_caption(ds, latest)
 
@@ -271,3 +272,12 @@ def test_map_focus_level_caption_and_url(ds, latest):
     assert not at.exception
     assert caption_of(at) == expected_caption(ds, latest, level="advanced")
     assert at.query_params["level"] in ("advanced", ["advanced"])
+
+
+def test_url_parameters_in_notices_are_escaped():
+    """A value echoed in the notice is a Markdown code span: its link, image and formula are shown
+    as characters (the browser test loads the page and checks nothing is fetched)."""
+    evil = "[x](https://example.com/a) ![](https://example.com/i.png) $x$"
+    at = run(note=evil)
+    bodies = [w.value for w in at.warning]
+    assert any(f"`{evil}`" in b and "`note`" in b for b in bodies), bodies

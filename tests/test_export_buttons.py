@@ -18,7 +18,10 @@ def test_embed_view_is_map_image_and_source_line_only():
     assert not at.exception
     kinds = [e.type for e in at.main]
     assert kinds.count("image") == 1
-    caption = at.caption[0].value
+    import html
+    import re
+    line = next(h.proto.body for h in at.get("html") if "ntm-source-line" in h.proto.body)
+    caption = html.unescape(re.sub(r"<[^>]+>", "", line))       # the source line: escaped text, not Markdown
     assert caption.startswith("Nguồn:") and "censusVN2009" in caption
 
 

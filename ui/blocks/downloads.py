@@ -1,6 +1,6 @@
 """Downloads for /data: CSV and GeoJSON of what is on screen and of everything,
 with a citation line. CSV cells that a spreadsheet would run as a formula
-(= + - @ at the start) are prefixed with a quote (DESIGN §5)."""
+(= + - @ at the start, leading blanks ignored) are prefixed with a quote (DESIGN §5, ui.frame.safe)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,23 +12,13 @@ import streamlit as st
 from ui.frame import data
 from ui.maps import province as ntm_map
 from ui.frame.i18n import t
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(v):
-    if isinstance(v, str) and v.startswith(FORMULA_START):
-        return "'" + v
-    return v
+from ui.frame.safe import safe_frame
 
 
 def safe_csv(df: pd.DataFrame) -> bytes:
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(safe_cell)
-    out.columns = [safe_cell(str(c)) for c in out.columns]
-    return out.to_csv(index=False).encode("utf-8-sig")   # BOM: Excel opens UTF-8 Vietnamese correctly
+    # CRLF rows: a field holding a CR or LF is then always quoted, so no line break inside a value
+    # can start a row (and a formula) of its own. BOM: Excel opens UTF-8 Vietnamese correctly.
+    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 VIEW_COLUMNS = ["unit_code", "name", "unit_type", "district_code", "district_name", "vintage", "eligible",

@@ -69,7 +69,10 @@ def render_embed(state, ds=None, *, illustrative: bool = False) -> None:
     png, source_line = _embed_png(province, year, p.get("district"), p.get("level", "standard"),
                                   lang, bool(illustrative))
     st.image(png, width="stretch", caption=None)
-    st.caption(source_line)
+    # Decision numbers and titles come from imports: HTML-escaped text, never Markdown.
+    import html as _html
+    st.html(f'<p data-testid="ntm-source-line" style="font-size:0.875rem;color:rgba(49,51,63,0.6);margin:0">'
+            f'{_html.escape(source_line)}</p>')
 
 
 def _embed_png(province, year, district, level, lang, illustrative):

@@ -1,10 +1,13 @@
-"""Display tables (translated headers and values) built from metrics output."""
+"""Display tables (translated headers and values) built from metrics output. Every table that can
+hold imported text (names, decision numbers, source titles) is formula-neutralised here
+(``ui.frame.safe.safe_frame``): Streamlit's own dataframe toolbar offers it for download."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from ui.frame.i18n import t
+from ui.frame.safe import safe_frame
 
 _LEVELS = {"none", "standard", "advanced", "model", "completed", "mixed", "unknown", "not_applicable"}
 _PROVS = {"official", "reported", "derived", "illustrative"}
@@ -62,7 +65,7 @@ def communes_table(status: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
             t("cols.source", lang): _txt(getattr(r, "source_id", None)),
             t("cols.provenance", lang): _pv(getattr(r, "provenance", None), lang),
         })
-    return pd.DataFrame(rows)
+    return safe_frame(pd.DataFrame(rows))
 
 
 def history_table(hist: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
@@ -78,7 +81,7 @@ def history_table(hist: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
             t("cols.provenance", lang): _pv(getattr(r, "provenance", None), lang),
             t("cols.source", lang): _txt(getattr(r, "source_id", None)),
         })
-    return pd.DataFrame(rows)
+    return safe_frame(pd.DataFrame(rows))
 
 
 def _txt(v) -> str:
@@ -105,7 +108,7 @@ def holdouts_table(h: pd.DataFrame, lang: str) -> pd.DataFrame:
     for c in ("district_name", "source_id"):
         if c in out.columns:
             out[c] = out[c].map(lambda v: "" if v is None or pd.isna(v) else str(v))
-    return out.rename(columns=rename)
+    return safe_frame(out.rename(columns=rename))
 
 
 ORDER = ["none", "standard", "advanced", "model", "mixed", "unknown"]
@@ -130,13 +133,13 @@ def transitions_table(tr: pd.DataFrame, lang: str, ya, yb) -> pd.DataFrame:
     if tr is None or not len(tr):
         return pd.DataFrame()
     ch = tr[tr["change"].astype(str).isin(["up", "down"])]
-    return pd.DataFrame({
+    return safe_frame(pd.DataFrame({
         t("cols.commune", lang): ch["name"], t("cols.district", lang): ch["district_name"],
         t("cols.from", lang, year=ya): ch["level_a"].map(lambda v: _lv(v, lang)),
         t("cols.to", lang, year=yb): ch["level_b"].map(lambda v: _lv(v, lang)),
         t("cols.change", lang): ch["change"].map(lambda v: t(f"progress.change_{v}", lang)),
         t("cols.provenance", lang): ch["provenance_b"].map(lambda v: _pv(v, lang)),
-    })
+    }))
 
 
 def sources_table(src: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -149,7 +152,7 @@ def sources_table(src: pd.DataFrame, lang: str) -> pd.DataFrame:
     if "kind" in out.columns:
         out["kind"] = out["kind"].map(lambda k: t(f"sources.kind.{k}", lang) if str(k) in KINDS else ("" if pd.isna(k) else str(k)))
     out = out.astype(object).where(out.notna(), "")
-    return out.rename(columns=cols)
+    return safe_frame(out.rename(columns=cols))
 
 
 KINDS = {"decision", "news", "report", "plan", "dataset", "seed"}

@@ -1,24 +1,26 @@
 """Login for editors and admins. Public pages need no login.
 
 Local accounts: username + password verified against the argon2 hash in `users`, a server-side
-session row that times out after NTM_SESSION_MINUTES (default 30) without activity. OIDC: when
-`.streamlit/secrets.toml` has an `[auth]` section, `st.login()` is offered and the OIDC identity
-(e-mail, else subject) must match an account created with `python -m loaders users add … --no-password`,
-which gives its role and scope. There is no default account or password."""
+session row that times out after NTM_SESSION_MINUTES (default 30) without activity. Failed logins
+are counted in the store per account and per client address (``accounts.login``: a reload does
+not reset them) with a growing lock-out. OIDC: when `.streamlit/secrets.toml` has an `[auth]`
+section, `st.login()` is offered and the OIDC identity — its e-mail, only when the provider says
+it is verified — must match an account created with `python -m loaders users add …
+--no-password`, which gives its role and scope. There is no default account or password."""
 from __future__ import annotations
 
 import os
-import time
 
 import streamlit as st
 
 from domain.text import t
 from loaders import logs
 from loaders.importer import accounts
+from ui.frame.safe import md_escape
 
 _SID = "ntm_session_id"
-_FAILS = "ntm_login_failures"
-MAX_FAILS, LOCK_SECONDS = 5, 60
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
 
 def _t(lang, key, **kw):
     return t(f"editor.login.{key}", lang, **kw)
@@ -51,16 +53,33 @@ def oidc_configured() -> bool:
         return False
 
 
+def client_address() -> str | None:
+    """The visitor's address: the connection's, or behind the local reverse proxy (nginx on
+    loopback) the first address of X-Forwarded-For."""
+    try:
+        ip = st.context.ip_address
+        headers = st.context.headers
+    except Exception:
+        return None
+    forwarded = (headers.get("X-Forwarded-For") or "").split(",")[0].strip() if headers else ""
+    if forwarded and (ip is None or ip in LOOPBACK):
+        return forwarded
+    return ip
+
+
+def _oidc_logged_in() -> bool:
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:   # no [auth] section or no OIDC session
+        return False
+
+
 def current_user() -> accounts.User | None:
-    """The logged-in account (local session or OIDC), or None for the public."""
+    """The logged-in account (local session or OIDC with a verified e-mail), or None."""
     eng = _engine()
-    if oidc_configured():
-        try:
-            if st.user.is_logged_in:
-                ident = st.user.get("email") or st.user.get("sub")
-                return accounts.get_user(eng, str(ident)) if ident else None
-        except Exception:
-            pass
+    if oidc_configured() and _oidc_logged_in():
+        ident = accounts.oidc_identity(st.user)
+        return accounts.get_user(eng, ident) if ident else None
     sid = st.session_state.get(_SID)
     if not sid:
         return None
@@ -77,16 +96,14 @@ def login_form(lang: str = "vi") -> accounts.User | None:
     if st.session_state.pop("ntm_session_expired", False):
         st.warning(_t(lang, "expired"))
     if oidc_configured():
-        try:
-            if st.user.is_logged_in:
-                ident = st.user.get("email") or st.user.get("sub")
-                st.error(_t(lang, "unknown_sso", u=ident))
-        except Exception:
-            pass
+        if _oidc_logged_in():
+            ident = accounts.oidc_identity(st.user)
+            if ident is None:
+                st.error(_t(lang, "unverified_sso", u=md_escape(st.user.get("email") or st.user.get("sub") or "?")))
+            else:
+                st.error(_t(lang, "unknown_sso", u=md_escape(ident)))
         if st.button(_t(lang, "sso"), key="ntm_sso"):
             st.login()
-    fails = st.session_state.get(_FAILS, (0, 0.0))
-    wait = int(fails[1] + LOCK_SECONDS - time.time()) if fails[0] >= MAX_FAILS else 0
     with st.form("ntm_login"):
         st.markdown(f"**{_t(lang, 'title')}**")
         username = st.text_input(_t(lang, "user"))
@@ -94,18 +111,13 @@ def login_form(lang: str = "vi") -> accounts.User | None:
         submitted = st.form_submit_button(_t(lang, "submit"))
     if not submitted:
         return None
-    if wait > 0:
-        logs.event("login", level="warning", user=username, ok=False, method="local", reason="locked")
-        st.error(_t(lang, "locked", s=wait))
+    result = accounts.login(eng, username, password, client=client_address())
+    if result.user is None:
+        logs.event("login", level="warning", user=username, ok=False, method="local",
+                   reason="locked" if result.locked else "bad_credentials")
+        st.error(_t(lang, "locked", s=result.wait_seconds) if result.locked else _t(lang, "bad"))
         return None
-    user = accounts.authenticate(eng, username, password)
-    if user is None:
-        logs.event("login", level="warning", user=username, ok=False, method="local", reason="bad_credentials")
-        n = fails[0] + 1 if fails[0] < MAX_FAILS else 1
-        st.session_state[_FAILS] = (n, time.time())
-        st.error(_t(lang, "bad"))
-        return None
-    st.session_state.pop(_FAILS, None)
+    user = result.user
     st.session_state[_SID] = accounts.start_session(eng, user.username, minutes=session_minutes())
     logs.event("login", user=user.username, ok=True, method="local", role=user.role)
     st.rerun()
@@ -118,10 +130,6 @@ def logout_button(user: accounts.User, lang: str = "vi") -> None:
     if st.button(_t(lang, "logout"), key="ntm_logout"):
         logs.event("logout", user=user.username)
         accounts.end_session(_engine(), st.session_state.pop(_SID, None))
-        if oidc_configured():
-            try:
-                if st.user.is_logged_in:
-                    st.logout()
-            except Exception:
-                pass
+        if oidc_configured() and _oidc_logged_in():
+            st.logout()
         st.rerun()

@@ -23,7 +23,7 @@ import streamlit as st
 from loaders import logs
 from loaders.importer.pipeline import RollbackError, history, import_bytes, rollback
 from ui.frame.i18n import DEFAULT_LANG, LANGS, t
-from ui.frame.safe import safe_frame
+from ui.frame.safe import md_escape, safe_frame
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _DRY, _WRITTEN, _FLASH = "ntm_import_dry", "ntm_import_written", "ntm_import_flash"
@@ -144,11 +144,11 @@ def _one_file(lang, user, eng, name, data, mb):
             st.session_state[_WRITTEN] = {"sha": sha, "id": final.import_id, "rows": final.rows_written}
             st.session_state["ntm_import_done"] = True
             st.session_state[_FLASH] = ("success", "done", {"n": final.rows_written, "id": final.import_id})
-            st.rerun()
+            _reload_and_rerun()
         elif final.ok:
             st.info(_t(lang, "noop", id=final.already_imported))
         else:
-            st.error(_t(lang, "failed", msg=getattr(final, f"message_{lang}")))
+            st.error(_t(lang, "failed", msg=md_escape(getattr(final, f"message_{lang}"))))
             _errors(lang, final.errors)
 
 
@@ -252,5 +252,12 @@ def _history(lang, user, eng):
         st.session_state.pop("ntm_rollback_sure", None)
         st.session_state["ntm_import_done"] = True
         st.session_state[_FLASH] = ("success", "rolled", {"id": int(target), "n": n})
-        st.rerun()
+        _reload_and_rerun()
+
+
+def _reload_and_rerun():
+    """The store changed: drop the cached data so the rerun shows it everywhere on the page."""
+    from ui.frame import data
+    data.clear()
+    st.rerun()
 

@@ -58,7 +58,8 @@ def matplotlib_font() -> tuple[str, str]:
 
 
 def setup_matplotlib() -> str:
-    """Point matplotlib at the Vietnamese font and embed TrueType in PDF/PS; returns the family."""
+    """Point matplotlib at the Vietnamese font and embed TrueType in PDF/PS, draw every text
+    literally; returns the family."""
     family, _ = matplotlib_font()
     # A list of families turns on matplotlib's per-glyph fallback (Noto Sans
     # lacks a few symbols such as "≥" that DejaVu Sans has).
@@ -68,6 +69,10 @@ def setup_matplotlib() -> str:
     # Text as text in SVG (smaller, searchable); the viewer falls back to a
     # system font, so name widely installed families after ours.
     matplotlib.rcParams["svg.fonttype"] = "none"
+    # Names, decision numbers and notes come from imports: "$…$" is text, never mathematics
+    # (mathtext would crash the export on "$\\alpha_$" or draw something else), nor LaTeX.
+    matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["text.usetex"] = False
     return family
 
 

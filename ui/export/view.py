@@ -19,15 +19,12 @@ class ExportError(ValueError):
 
 def dataset_for(illustrative: bool = False):
     """The dataset, without illustrative rows unless asked (same rule as the app)."""
-    try:
-        from streamlit import runtime
+    from streamlit import runtime
 
-        if runtime.exists():
-            from ui.frame import data
+    if runtime.exists():
+        from ui.frame import data
 
-            return data.dataset(illustrative)
-    except ImportError:
-        pass
+        return data.dataset(illustrative)
     from loaders.dataset import load_dataset
 
     return load_dataset().with_illustrative(illustrative)

@@ -65,16 +65,10 @@ def token(illustrative: bool = False) -> str:
 
 @st.cache_resource(show_spinner=False)
 def communes_geo(vintage: str, detail: str = "province"):
-    """Commune polygons of a vintage (simplified layer when the geometry module
-    provides it, else the raw boundaries). Shared: never mutate the result."""
-    try:
-        from loaders.geometry import prepared_layer
-    except ImportError:
-        prepared_layer = None
-    if prepared_layer is not None:
-        return prepared_layer(vintage, detail=detail)
-    from loaders.boundaries import load_communes
-    return load_communes(vintage)
+    """Commune polygons of a vintage (the prepared, simplified layer). Shared: never mutate the
+    result."""
+    from loaders.geometry import prepared_layer
+    return prepared_layer(vintage, detail=detail)
 
 
 @st.cache_resource(show_spinner=False)
@@ -125,10 +119,7 @@ def counts(province: str, year: int, tok: str, illustrative: bool = False) -> pd
 
 @st.cache_data(show_spinner=False)
 def summary(province: str, year: int, district: str | None, tok: str, illustrative: bool = False) -> dict:
-    try:
-        from metrics.summary import build_summary
-    except ImportError:  # the metrics summary is not there yet: no caption rather than a made-up one
-        return {}
+    from metrics.summary import build_summary
     return build_summary(dataset(illustrative), province, year, district_code=district)
 
 

@@ -95,8 +95,12 @@ def national_notice(lang: str) -> None:
 
 
 def notices(bad: list, lang: str) -> None:
+    """One warning per URL parameter replaced by its default. The name and the value are the
+    visitor's own text: shown literally (never Markdown: no link, image or formula is rendered)."""
+    from ui.frame.safe import literal
     for param, value in bad:
-        st.warning(t("app.bad_param", lang, param=str(param), value=str(value)), icon=":material/warning:")
+        st.warning(t("app.bad_param", lang, param=literal(str(param)[:40]), value=literal(str(value)[:120])),
+                   icon=":material/warning:")
 
 
 def illustrative_banner(frames, lang: str) -> bool:

@@ -5,8 +5,12 @@ on its way to people: never run as a spreadsheet formula, never rendered as Mark
   return first, leading blanks ignored) gets a leading apostrophe (DESIGN §5);
 - ``safe_frame(df)``: every text cell and header of a table neutralised, for anything offered for
   download, Streamlit's own dataframe download button included (it exports what is shown);
-- ``literal(text)``: the text as a Markdown code span, so Streamlit's Markdown (notices, captions,
-  widget labels) shows it character for character and loads nothing (no link, no image, no HTML).
+- ``md_escape(text)``: the text with every ASCII punctuation mark backslash-escaped, so
+  Streamlit's Markdown (messages, captions) shows it character for character and loads nothing:
+  no link, no image, no HTML, no ``$…$`` formula, no ``:colour[…]`` or ``:material/…:``
+  directive (a bare URL may still be turned into a plain link by GFM, which loads nothing);
+- ``literal(text)``: the text as a Markdown code span: exactly as typed, bare URLs included
+  (the URL parameters echoed in notices).
 """
 from __future__ import annotations
 
@@ -32,6 +36,17 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
             out[c] = out[c].map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
+
+
+_MD_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def md_escape(text, limit: int | None = None) -> str:
+    """Text to show inside Markdown exactly as it is (one line; cut at ``limit`` characters)."""
+    s = re.sub(r"\s+", " ", str(text if text is not None else "")).strip()
+    if limit is not None and len(s) > limit:
+        s = s[:limit] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", s)
 
 
 def literal(text) -> str:
