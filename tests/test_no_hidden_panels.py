@@ -25,10 +25,11 @@ def test_no_import_error_guards_in_the_ui():
 
 
 def test_a_broken_import_panel_is_an_error_on_the_page(monkeypatch):
+    import ui.editor
     monkeypatch.setitem(sys.modules, "ui.editor.import_panel", None)   # importing it raises ImportError
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("pages/data.py")
+    monkeypatch.delattr(ui.editor, "import_panel", raising=False)      # (not the copy an earlier import left)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+    at.switch_page("pages/data.py")          # straight to /data (no overview run first)
     at.run()
     assert at.exception, "the page rendered without its import panel and without an error"
     assert any("import_panel" in e.message for e in at.exception)
