@@ -13,7 +13,8 @@ visible on every other within the interval plus one script run.
 
 When the database cannot be reached, `changed()` returns False (the caches stay: the last data
 loaded is better than none) and `unavailable_since` says since when; the UI shows a notice and
-retries. Never imports streamlit.
+retries. The change of state is logged once each way (`db_unavailable`, `db_available` with the
+outage's length; loaders/logs.py). Never imports streamlit.
 """
 from __future__ import annotations
 
@@ -101,15 +102,24 @@ class Watcher:
             try:
                 version = read_version(self.engine)
             except SQLAlchemyError as e:
+                self.last_error = f"{type(e).__name__}: {str(getattr(e, 'orig', e) or e)[:200]}"
                 if self.unavailable_since is None:
                     self.unavailable_since = time.time()
-                self.last_error = f"{type(e).__name__}: {str(getattr(e, 'orig', e) or e)[:200]}"
+                    from loaders import logs
+                    logs.event("db_unavailable", level="error", database=self._url(), error=self.last_error)
                 return False
+            if self.unavailable_since is not None:
+                from loaders import logs
+                logs.event("db_available", database=self._url(),
+                           outage_s=round(time.time() - self.unavailable_since, 1))
             self.unavailable_since, self.last_error = None, None
             if version == self.seen:
                 return False
             self.seen = version
             return True
+
+    def _url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
 
     @property
     def available(self) -> bool:

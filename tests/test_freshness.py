@@ -117,11 +117,14 @@ def test_watcher_rate_limit_and_change_detection(eng):
     assert w.changed(force=True) is True
 
 
-def test_watcher_reports_an_unreachable_database_and_recovers(tmp_path):
+def test_watcher_reports_an_unreachable_database_and_recovers(tmp_path, monkeypatch):
+    log = tmp_path / "events.jsonl"
+    monkeypatch.setenv("NTM_LOG_FILE", str(log))
     e = get_engine(f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/nothing")
     w = freshness.Watcher(e, interval=0)
     assert w.changed() is False and not w.available
     assert w.unavailable_since is not None and "OperationalError" in w.last_error
+    assert w.changed() is False   # still away: logged once, not on every check
     with pytest.raises(Exception) as ei:
         freshness.read_version(e)
     assert freshness.is_unavailable(ei.value)
@@ -130,6 +133,9 @@ def test_watcher_reports_an_unreachable_database_and_recovers(tmp_path):
     init_db(ok)
     w.engine = ok
     assert w.changed() is True and w.available and w.last_error is None
+    events = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
+    assert [r["event"] for r in events] == ["db_unavailable", "db_available"]
+    assert events[0]["level"] == "error" and "nothing" in events[0]["database"] and events[1]["outage_s"] >= 0
 
 
 def test_an_import_in_another_process_is_seen_by_this_process(eng):
