@@ -332,8 +332,8 @@ def nginx_stop() -> None:
 def write_env(values: dict) -> None:
     VAR.mkdir(parents=True, exist_ok=True)
     tmp = ENV_FILE.with_suffix(".tmp")
-    tmp.write_text("# written by `make deploy-local` (deploy/local.py); shell KEY=value lines\n"
-                   + "".join(f"{k}={v}\n" for k, v in values.items()))
+    # nothing but KEY=value lines (DESIGN §3): tools outside the project parse this file
+    tmp.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
     tmp.chmod(0o600)   # holds the database password and the cookie secret
     os.replace(tmp, ENV_FILE)
 

@@ -148,6 +148,7 @@ def test_local_stack_renders_nginx_site_and_env_contract(tmp_path, monkeypatch):
         assert local.read_env(env_file) == {"NTM_DATABASE_URL": "postgresql+psycopg://u:p@127.0.0.1:1/db",
                                             "NTM_REPLICA_PORTS": "1,2"}
         assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+        assert all(re.fullmatch(r"[A-Z_]+=\S*", line) for line in env_file.read_text().splitlines())
         # shell KEY=value lines: a POSIX shell reads the same values
         out = subprocess.run(["sh", "-c", f". {env_file} && echo $NTM_REPLICA_PORTS"], capture_output=True, text=True)
         assert out.stdout.strip() == "1,2"
