@@ -20,8 +20,8 @@ for k, v in (("PGHOST", u.hostname), ("PGPORT", u.port), ("PGUSER", u.username),
         print(f"export {k}={shlex.quote(unquote(str(v)))}")
 PY
 )"
-mkdir -p "$BACKUP_DIR"
 umask 077
+mkdir -p "$BACKUP_DIR"
 STAMP="$(date +%Y%m%d-%H%M%S)"
 OUT="$BACKUP_DIR/ntm_atlas-$STAMP.dump"
 pg_dump --format=custom --no-owner --file="$OUT.part"

@@ -40,12 +40,16 @@ def _retry() -> None:
 
 def notice(lang: str, have_data: bool = True) -> bool:
     """Show the notice (and start retrying) when the last check could not reach the database."""
+    # Always one element here, empty or not: the elements below keep their places when the notice
+    # comes and goes, so the page's map is not mounted anew when the database is back.
+    slot = st.empty()
     w = watcher()
     if w.available:
         return False
-    st.warning(t("app.db_unavailable" if have_data else "app.db_unavailable_nodata", lang),
-               icon=":material/cloud_off:")
-    _retry()
+    with slot.container():
+        st.warning(t("app.db_unavailable" if have_data else "app.db_unavailable_nodata", lang),
+                   icon=":material/cloud_off:")
+        _retry()
     return True
 
 
@@ -54,8 +58,7 @@ def no_data(exc: Exception, lang: str) -> None:
     error in one line (the store is not built, a file is broken)."""
     lang = lang if lang in LANGS else DEFAULT_LANG
     if is_unavailable(exc):
-        logs.error("db_unavailable", exc)
-        watcher().changed(force=True)
+        watcher().changed(force=True)   # logs the outage once (not on every retry)
         st.warning(t("app.db_unavailable_nodata", lang), icon=":material/cloud_off:")
         _retry()
         return
