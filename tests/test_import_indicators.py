@@ -116,9 +116,17 @@ def test_wide_layout_and_names_resolve_on_the_period_vintage(eng):
     ds = load_dataset(eng).with_illustrative(False)
     row = ds.indicators[ds.indicators["import_id"].notna()].set_index("indicator")
     assert row.loc["model_gardens", "vintage"] == "42-2020" and row.loc["new_models", "value"] == 7
-    # a period no register covers yet is refused, naming the period
-    late = import_bytes(table([dict(good_rows()[0], period="2031-01")]), "tuong-lai.csv", eng, user="cli")
-    assert not late.ok and late.errors[0]["code"] == "indicator_no_vintage" and late.errors[0]["row"] == 2
+    # a period after 30/6/2025 resolves on the two-level register 42-2025 (open end), which has no
+    # district: a district's code is refused there, naming the register (nothing is written)
+    late = import_bytes(table([dict(good_rows()[0], period="2025-09")]), "sau-sap-nhap.csv", eng, user="cli")
+    assert not late.ok and late.errors[0]["code"] == "unknown_code" and late.errors[0]["row"] == 2
+    assert late.errors[0]["params"] == {"code": "444", "vintage": "42-2025"} and late.rows_written == 0
+    # a period no register of the province covers is refused, naming the period: old Lào Cai (10)
+    # ceased on 30/6/2025 (its area is province 15 after)
+    gone = import_bytes(table([dict(good_rows()[0], unit_code="080", period="2026-01")]), "lao-cai-cu.csv", eng,
+                        user="cli", province="10")
+    assert not gone.ok and gone.errors[0]["code"] == "indicator_no_vintage" and gone.errors[0]["row"] == 2
+    assert gone.errors[0]["params"]["period"] == "2026-01"
 
 
 def test_a_district_editor_imports_only_its_own_district(eng):
