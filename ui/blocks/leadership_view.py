@@ -311,3 +311,10 @@ def province_totals(ctx) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if figs["definition"].nunique() > 1:
         st.caption(ctx.t("leadership.province_break"))
+    # each indicator counted under more than one definition: its points, split at the change
+    broken = [k for k, g in figs.groupby("indicator") if g["definition"].nunique() > 1]
+    cols = st.columns(max(1, len(broken)))
+    for col, key in zip(cols, broken):
+        with col:
+            st.plotly_chart(lb.card_figure(figs, key, ctx.lang), width="stretch",
+                            key=f"ntm_lead_province_{key}", config={"displaylogo": False})
