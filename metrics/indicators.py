@@ -11,9 +11,10 @@ its last day (``domain.localities``): former districts up to 6/2025, xã after. 
   not component values (they are shown beside them).
 - ``criteria_met``: the average number of criteria met per eligible xã of the locality, from the
   status records as of the period's label year (the period's year when it ends on 31 December,
-  else the year before: a recognition labelled 2024 is decided at the end of 2024 or later); a
-  recognised xã without a count meets its set's whole list. Needs every eligible xã; else, for a
-  year, the reported average of that area and year; else missing.
+  else the year before: a recognition labelled 2024 is decided at the end of 2024 or later), on
+  the criteria set in force that year only (a record under an older set says nothing of the new
+  one); a recognised xã without a count meets its set's whole list. Needs every eligible xã; else,
+  for a year, the reported average of that area and year; else missing.
 - ``reports_on_time``: the share of the locality's monthly reports due in the period (deadline
   passed) that arrived on time, from the reporting records (``domain.obligations``); missing when
   no report was due yet or no obligation was in force.
@@ -186,21 +187,22 @@ class Context:
         else:
             mine = [r for r in rows if str(r["unit_code"]) == code and r["eligible"]]
         totals = self._set_totals()
-        counts, provs, sets = [], [], set()
+        in_force = ind.definition_for(ind.CRITERIA_MET, label_year)
+        counts, provs = [], []
         for r in mine:
-            met = _f(r.get("criteria_met"))
             cset = _s(r.get("criteria_set"))
+            if cset != in_force:
+                break        # assessed under an older set: says nothing of the set in force
+            met = _f(r.get("criteria_met"))
             if met is None and r.get("level") in RECOGNISED:
                 met = _f(r.get("criteria_total")) or (float(totals[cset]) if cset in totals else None)
             if met is None:
                 break
             counts.append(met)
             provs.append(r.get("provenance"))
-            sets.add(cset)
         if mine and len(counts) == len(mine):
             return {"value": round(sum(counts) / len(counts), 2), "provenance": weakest(provs),
-                    "source_id": None, "qualifier": ind.EXACT,
-                    "definition": sets.pop() if len(sets) == 1 else "mixed", "how": "status",
+                    "source_id": None, "qualifier": ind.EXACT, "definition": in_force, "how": "status",
                     "note": f"{len(counts)} xã, label year {label_year}", "records": []}
         if period.kind == YEAR:
             agg = [a for a in dict_rows(self.ds.aggregates)

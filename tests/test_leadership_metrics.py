@@ -75,6 +75,10 @@ def test_criteria_met_is_computed_from_status(ctx):
     assert val(ctx, "2024-05", "902", "criteria_met") == 19.0
     # 2023-05 reads label year 2022: no record yet → missing, not zero
     assert val(ctx, "2023-05", "901", "criteria_met") is None
+    # only the set in force counts: in 2022-Q4 (label year 2022, set 2021-2025) Xã D's latest
+    # record is its 2016-2020 recognition, which says nothing of the new set
+    assert val(ctx, "2022-Q4", "902", "criteria_met") is None
+    assert val(ctx, "2022-05", "902", "criteria_met") == 20.0      # label year 2021: the old set
     # a year falls back to the area's reported average when the records are incomplete
     c = ctx.components("2022")
     row = c[(c.unit_code == "902") & (c.indicator == "criteria_met")].iloc[0]

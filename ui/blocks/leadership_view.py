@@ -164,6 +164,16 @@ def ranking(ctx, result: dict) -> None:
     st.dataframe(df, hide_index=True, width="stretch", key="ntm_lead_table", height=table_height(len(df)))
     n_inc = sum(1 for x in result["localities"] if not x["complete"])
     ranked = len(result["localities"]) - n_inc
+    no_criteria = sum(1 for x in result["localities"] if "criteria_met" in x["missing"])
+    if no_criteria:
+        # most often the change of criteria set: communes recognised under the earlier set and not
+        # (yet) re-assessed under the one in force have no count under it
+        st.info(ctx.t("leadership.criteria_missing", n=no_criteria, total=len(result["localities"])),
+                icon=":material/info:")
+        if st.button(ctx.t("leadership.without_criteria"), key="ntm_w_lead_nocrit"):
+            w = dict(result["weights"], criteria_met=0)
+            state.update(weights=lb.weights_param(w))
+            st.rerun()
     if not ranked:
         st.warning(ctx.t("leadership.none_ranked", period=result["period"]), icon=":material/info:")
     elif n_inc:
