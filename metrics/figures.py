@@ -26,6 +26,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 
 from domain.levels import CLASSIC_LADDER, PROV_RANK, ladder_of, weakest
 from domain.text import both
@@ -141,7 +142,13 @@ def _source_ids(prep, year: int, rows: list) -> dict:
 
 
 def _note(key: str, **values) -> dict:
-    return {"key": key, "values": values, **both(f"metrics.figure.{key}", **values)}
+    return dict(_note_of(key, tuple(sorted(values.items()))))
+
+
+@lru_cache(maxsize=512)
+def _note_of(key: str, items: tuple) -> tuple:
+    values = dict(items)
+    return (("key", key), ("values", values), *both(f"metrics.figure.{key}", **values).items())
 
 
 def figure(prep, year: int, level: str, area_code: str | None = None, *, rows=None, counts=None) -> dict:
@@ -217,7 +224,14 @@ def _figure(prep, year: int, level: str, area_code, rows, counts) -> dict:
 
 def _comparisons(prep, year: int, level: str, area: dict) -> list[dict]:
     """National figures of the same year and level, and the province-wide one when the area is
-    a district (each with its own area, date and source)."""
+    a district (each with its own area, date and source); the same for every area of a level."""
+    key = ("figure_comparisons", int(year), level, area["admin_level"])
+    if key not in prep._cache:
+        prep._cache[key] = _comparisons_of(prep, year, level, area)
+    return prep._cache[key]
+
+
+def _comparisons_of(prep, year: int, level: str, area: dict) -> list[dict]:
     out = []
     wanted = [(NATIONAL, "national")]
     if area["admin_level"] == "district":

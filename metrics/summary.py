@@ -21,7 +21,7 @@ from .holdouts import THRESHOLD, by_unit, holdout_rows
 from .prepare import Prepared, as_prepared
 from .progress import reported_vs_computed
 from .status import commune_rows, district_rows, resolve
-from .targets import target_rows
+from .targets import prime_year, target_rows
 from .transitions import criteria_lost_rows, not_reassessed_rows, transition_rows
 
 UNIT_COLS = ["unit_code", "name", "district_code", "district_name", "level", "provenance", "source_id",
@@ -68,9 +68,10 @@ def _context(ds, province_code, year, district_code) -> _Ctx:
     if scope is None:
         raise MetricsInputError(f"district {district_code!r} has no communes in vintage {vintage} of province {pc}")
     in_scope = rows if district_code is None else [u for u in rows if u["district_code"] == scope_code]
+    dstat = district_rows(prep, year, vintage)
+    prime_year(prep, year, rows, vintage, counts, dstat)
     return _Ctx(prep, year, None if district_code is None else scope_code, rows, meta, vintage, two_level,
-                district_rows(prep, year, vintage), counts, scope_code, scope, in_scope,
-                getattr(ds, "criteria", None))
+                dstat, counts, scope_code, scope, in_scope, getattr(ds, "criteria", None))
 
 
 # ---- the parts -------------------------------------------------------------------------------

@@ -120,6 +120,13 @@ NOT_COMPUTED_WHY = "no level on the ladder, a province-level target, or a count 
 
 # ---- one year's reading ----------------------------------------------------------------------
 
+def prime_year(prep, y: int, rows: list, vintage: str, counts: list, districts: list) -> None:
+    """Hand the year view already computed by a caller (the summary) to the target readings."""
+    prep._cache.setdefault(("target_year_view", int(y)), {
+        "rows": rows, "vintage": vintage, "counts": counts, "by_code": {r["unit_code"]: r for r in rows},
+        "districts": {d["unit_code"]: d for d in districts}})
+
+
 def _year(prep, y: int) -> dict:
     """The year's commune rows, counts, rows by code and district rows (built once per year)."""
     key = ("target_year_view", int(y))
