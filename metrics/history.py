@@ -29,7 +29,8 @@ def _prep_for(ds, unit_code, vintage):
 
 def unit_history(ds, unit_code, vintage, years=None) -> pd.DataFrame:
     """One row per year (default: first record year .. last record year, at least to the end of
-    the vintage's validity): level, provenance, record in force, basis, criteria, changed."""
+    the vintage's validity, or its first year when open-ended; pass ``years`` to reach the current
+    year): level, provenance, record in force, basis, criteria, changed."""
     prep = _prep_for(ds, unit_code, vintage)
     code = str(unit_code)
     recs = unit_records(ds, unit_code, vintage)
@@ -37,8 +38,10 @@ def unit_history(ds, unit_code, vintage, years=None) -> pd.DataFrame:
         if recs.empty:
             return pd.DataFrame(columns=["year", "level"])
         y0 = int(recs["year"].min())
-        vt = prep.vintage_row(vintage)["valid_to"]
-        y1 = max(int(recs["year"].max()), int(vt.year) if pd.notna(vt) else 0)
+        row = prep.vintage_row(vintage)
+        vt, vf = row["valid_to"], row["valid_from"]
+        # to the end of the vintage's validity; an open one at least to its first year
+        y1 = max(int(recs["year"].max()), int(vt.year) if pd.notna(vt) else int(vf.year) if pd.notna(vf) else 0)
         years = range(y0, y1 + 1)
     rows = []
     for y in years:
