@@ -145,6 +145,11 @@ def test_cli_summary_json_and_exit_codes(tmp_path):
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
     assert s["year"] == 2022 and s["counts"]["eligible"] == 182
+    # the headline in the JSON: the sourced figure with its source and date (ntm_facts_2025 §3: 177/181)
+    h = s["headline"]
+    assert (h["value"], h["denominator"], h["basis"], h["source_id"], h["as_of"]) == \
+        (177, 181, "reported", "huongkhe-2023-03-06", "2023-03-06")
+    assert s["figures"]["standard"] == h and h["source"]["title"]
     assert {"a", "b", "no_record"} <= set(s["holdouts"])
     r = run("summary", "--province", "42", "--year", "2023", "--district", "444")
     assert r.returncode == 0 and "Năm 2023 (huyện Hương Khê)" in r.stdout
