@@ -1,7 +1,10 @@
 """Shared, generic fixtures. Test files keep their own specific fixtures."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,18 @@ def geodata_copy(tmp_path) -> Path:
 def sqlite_url(tmp_path) -> str:
     """URL of a fresh, empty SQLite database file in a temporary folder."""
     return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def metrics_cli(sqlite_url):
+    """Run ``python -m metrics ARGS`` in a fresh process on a fresh SQLite database (seeded from
+    the shipped records on first use); returns the CompletedProcess."""
+    env = {**os.environ, "NTM_DATABASE_URL": sqlite_url}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "metrics", *args], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=300)
+    return run
 
 
 # Throwaway PostgreSQL server + `db_url` parametrised over SQLite and PostgreSQL (tests/pg_fixture.py).

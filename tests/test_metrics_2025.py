@@ -3,10 +3,6 @@ through the data layer and the CLI, on the shipped records (sourced only): facts
 1665/NQ-UBTVQH15 (Hà Tĩnh 69 = 60 xã + 9 phường), 1673/NQ-UBTVQH15 (Sa Pa: Tả Van) and the
 recognitions of batch 2/2023 (QĐ 189/QĐ-UBND: Hà Linh, Điền Mỹ), see ntm_facts_2025.md §1."""
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,8 +10,6 @@ import pytest
 from metrics.status import status_as_of
 from metrics.summary import build_summary
 from metrics.unit import unit_as_of
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +86,8 @@ def test_2025_reported_figures_stay_on_the_old_structure_with_their_date(real):
     assert s["legacy"]["basis"] == "legacy" and f["on_map"]["legacy"] and f["on_map"]["eligible"] == 60
 
 
-def test_cli_unit_and_summary_on_today_s_units(tmp_path):
-    env = {**os.environ, "NTM_DATABASE_URL": f"sqlite:///{tmp_path / 'ntm.sqlite'}"}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "metrics", *a], cwd=ROOT, env=env,  # noqa: E731
-                                    capture_output=True, text=True, timeout=300)
+def test_cli_unit_and_summary_on_today_s_units(metrics_cli):
+    run = metrics_cli
     r = run("summary", "--province", "42", "--year", "2026", "--json")
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
@@ -104,6 +96,12 @@ def test_cli_unit_and_summary_on_today_s_units(tmp_path):
     r = run("unit", "--province", "42", "--code", "18502", "--year", "2026", "--json")
     assert r.returncode == 0, r.stderr
     u = json.loads(r.stdout)
-    assert (u["vintage"], u["level"]) == ("42-2025", "not_assessed")
-    assert sorted(f["unit_code"] for f in u["former_units"]) == ["18499", "18502"]
+    # DESIGN §3: every key of the contract, on the unit of the year's vintage; the former units carry
+    # their last level under 2021-2025 (batch 2/2023, QĐ 189/QĐ-UBND); no successor yet
+    assert (u["unit_code"], u["name"], u["unit_type"], u["vintage"], u["level"], u["criteria_set"],
+            u["successors"]) == ("18502", "Xã Hà Linh", "xã", "42-2025", "not_assessed", "2026-2030", [])
+    assert "provenance" in u
+    assert sorted((f["unit_code"], f["name"], f["unit_type"], f["part"], f["level"], f["provenance"])
+                  for f in u["former_units"]) == [("18499", "Xã Điền Mỹ", "xã", "full", "standard", "official"),
+                                                  ("18502", "Xã Hà Linh", "xã", "full", "standard", "official")]
     assert run("unit", "--province", "42", "--code", "18499", "--year", "2026").returncode == 2   # ceased 1/7/2025

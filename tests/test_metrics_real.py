@@ -1,9 +1,6 @@
 """The metrics on the real records of geodata/ (sourced records only; the illustrative fill is
 switched off as in the dashboard's default view, and checked apart where it matters)."""
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -137,10 +134,8 @@ def test_illustrative_fill_is_labelled(full):
     assert f["on_map"]["provenance"] == "illustrative" and "illustrative_on_map" in {n["key"] for n in f["notes"]}
 
 
-def test_cli_summary_json_and_exit_codes(tmp_path):
-    env = {**os.environ, "NTM_DATABASE_URL": f"sqlite:///{tmp_path / 'ntm.sqlite'}"}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "metrics", *a], cwd=ROOT, env=env,  # noqa: E731
-                                    capture_output=True, text=True, timeout=300)
+def test_cli_summary_json_and_exit_codes(metrics_cli):
+    run = metrics_cli
     r = run("summary", "--province", "42", "--year", "2022", "--json")
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
@@ -168,12 +163,10 @@ def test_a_gap_made_only_of_communes_without_record_is_not_called_missed(real):
     assert t["gap_min"] == 0 and t["state"] == "unverified" and t["on_track"] is None
 
 
-def test_cli_unit_contract_and_exit_codes(tmp_path):
+def test_cli_unit_contract_and_exit_codes(metrics_cli):
     """DESIGN §3 `python -m metrics unit`: the object's keys, the code resolved through the
     vintage of the year, exit 2 for a unit not in that vintage."""
-    env = {**os.environ, "NTM_DATABASE_URL": f"sqlite:///{tmp_path / 'ntm.sqlite'}"}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "metrics", *a], cwd=ROOT, env=env,  # noqa: E731
-                                    capture_output=True, text=True, timeout=300)
+    run = metrics_cli
     r = run("unit", "--province", "42", "--code", "18502", "--year", "2023", "--json")
     assert r.returncode == 0, r.stderr
     u = json.loads(r.stdout)
