@@ -17,6 +17,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from domain.names import fold, search
+from domain.units import bare_name
 from domain.vintages import Vintage, province_vintages, valid_on, vintages_from
 
 from .messages import Msg, err, part, warn
@@ -136,10 +137,16 @@ class Register:
             elif u.admin_level == "district":
                 k, _ = district_key(u.name)
                 self.districts.setdefault((u.vintage, k), []).append(u)
-        self.successor: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        # (vintage, code) -> [(to_vintage, to_code, relation, part)]; a ceased unit has no to_code.
+        self.successor: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
+        self.ceased_to: dict[tuple[str, str], str] = {}   # (vintage, code) -> the vintage it ceased on
         for row in crosswalk:
-            self.successor.setdefault((row["from_vintage"], row["from_code"]), []).append(
-                (row["to_vintage"], row["to_code"], row.get("relation") or ""))
+            if not row.get("to_code"):
+                if (row.get("relation") or "") == "ceased":
+                    self.ceased_to[(str(row["from_vintage"]), str(row["from_code"]))] = str(row["to_vintage"])
+                continue
+            self.successor.setdefault((str(row["from_vintage"]), str(row["from_code"])), []).append(
+                (str(row["to_vintage"]), str(row["to_code"]), row.get("relation") or "", row.get("part") or "full"))
         self.vintages = sorted({u.vintage for u in units})
         self._with_districts = {u.vintage for u in units if u.admin_level == "district"}
 
@@ -149,8 +156,7 @@ class Register:
         with engine.connect() as c:
             units = [Unit(*(str(x) if x is not None else "" for x in r)) for r in c.execute(text(
                 "SELECT vintage, unit_code, admin_level, name, unit_type, parent_code, province_code FROM units"))]
-            cw = [dict(r._mapping) for r in c.execute(text(
-                "SELECT from_vintage, from_code, to_vintage, to_code, relation FROM crosswalk"))]
+            cw = [dict(r._mapping) for r in c.execute(text("SELECT * FROM crosswalk"))]
             validity = vintages_from(dict(r._mapping) for r in c.execute(text(
                 "SELECT vintage, province_code, province_name, valid_from, valid_to, n_communes, n_districts, "
                 "layer FROM vintages")))
@@ -174,8 +180,77 @@ class Register:
             return True
         return vintage in self._with_districts
 
+    def province_successor(self, province: str, on: date) -> str | None:
+        """The province a ceased province became part of, on a day (the crosswalk of its own unit:
+        10-2009 "10" → 15-2025 "15")."""
+        for v in self.province_vintages(province):
+            for to_v, to_c, _rel, _part in self.successor.get((v, province), []):
+                vv = self.validity_of(to_v)
+                if vv is not None and vv.valid_on(on):
+                    return to_c
+        return None
+
+    def validity_of(self, vintage: str) -> Vintage | None:
+        return next((v for v in self.validity if v.vintage == vintage), None)
+
+    def successors(self, old_vintage: str, code: str, target: str, hops: int = 3) -> list[tuple[Unit, str]]:
+        """The units of ``target`` an old unit became (part of), following the crosswalk chain
+        (2019 → 2020 → 1/7/2025): [(unit, part)], part "partial" when any link is partial."""
+        out, frontier = {}, [(old_vintage, code, "full")]
+        for _ in range(hops):
+            nxt = []
+            for v, c, part in frontier:
+                for to_v, to_c, _rel, p in self.successor.get((v, c), []):
+                    whole = "partial" if "partial" in (part, p) else "full"
+                    if to_v == target and (target, to_c) in self.by_code:
+                        out[to_c] = "full" if "full" in (whole, out.get(to_c)) else "partial"
+                    elif to_v != v:
+                        nxt.append((to_v, to_c, whole))
+            frontier = nxt
+        return [(self.by_code[(target, c)], p) for c, p in sorted(out.items())]
+
+    def ceased(self, vintage: str, old: Unit) -> Msg | None:
+        """The error for an old unit named on a two-level register it is no longer on: it ceased
+        when the register began and is part of …"""
+        new = self.successors(old.vintage, old.unit_code, vintage)
+        if not new:
+            return None
+        start = self.validity_of(vintage)
+        day = f"{start.valid_from.day}/{start.valid_from.month}/{start.valid_from.year}" if start and start.valid_from else vintage
+        into = [f"{u.unit_code} {u.name}" + (" *" if p == "partial" else "") for u, p in new]
+        return err("ceased", code=old.unit_code, name=bare_name(old.name), day=day, into=into,
+                   partial=part("partial_note") if any(p == "partial" for _, p in new) else part("nothing"))
+
+    def _older_units(self, vintage: str, code: str) -> list[Unit]:
+        """The units with this code on the province's earlier vintages, newest first."""
+        prov = self.vintage_province(vintage)
+        mine = self.validity_of(vintage)
+        out = []
+        for v in reversed(self.province_vintages(prov)):
+            vv = self.validity_of(v)
+            if v == vintage or (mine and vv and mine.valid_from and vv.valid_from and vv.valid_from >= mine.valid_from):
+                continue
+            if (v, code) in self.by_code:
+                out.append(self.by_code[(v, code)])
+        for v in self.code_vintages.get(code, ()):   # another province's register (a merged province)
+            u = self.by_code[(v, code)]
+            if v != vintage and u not in out and (self.successor.get((v, code)) or (v, code) in self.ceased_to):
+                out.append(u)
+        return out
+
     def code_error(self, vintage: str, code: str) -> Msg:
-        """Why a code is not a unit of this vintage."""
+        """Why a code is not a unit of this vintage: an old unit that ceased (naming what it became
+        part of), or a code in no register of the year."""
+        if not self.has_districts(vintage):
+            for old in self._older_units(vintage, code):
+                m = self.ceased(vintage, old)
+                if m is not None:
+                    return m
+                if self.ceased_to.get((old.vintage, old.unit_code)) == vintage:   # a district: no level any more
+                    start = self.validity_of(vintage)
+                    day = (f"{start.valid_from.day}/{start.valid_from.month}/{start.valid_from.year}"
+                           if start and start.valid_from else vintage)
+                    return err("level_ceased", code=code, name=old.name, day=day)
         return err("unknown_code", code=code, vintage=vintage)
 
     def province_vintages(self, province_code):
@@ -231,6 +306,11 @@ class Register:
             else:
                 olds = self.communes_any.get((old, key), [])
             if len(olds) == 1:
+                if not self.has_districts(vintage) and self.has_districts(old):
+                    # The 1/7/2025 reform: the old unit ceased; its status does not carry over.
+                    m = self.ceased(vintage, olds[0])
+                    if m is not None:
+                        return Match(None, error=m, suggestions=[])
                 targets = [t for t in self.successor.get((old, olds[0].unit_code), []) if t[0] == vintage]
                 if len(targets) == 1 and (vintage, targets[0][1]) in self.by_code:
                     new = self.by_code[(vintage, targets[0][1])]

@@ -163,13 +163,18 @@ class Validator:
         votes = {}
         for it in self.p.items:
             code = cell_text(it.fields.get("unit_code", (None,))[0] or it.fields.get("code", (None,))[0])
-            for prov in (self.reg.provinces_of_code(code) if code else ()):
+            for prov in (self._provinces_of(code, it) if code else ()):
                 votes[prov] = votes.get(prov, 0) + 1
             d = it.context.get("district") or ((cell_text(it.fields.get("district", (None,))[0]), it.row))
             if d and d[0]:
                 for v in self.reg.vintages:
                     for u in self.reg.find_district(v, d[0]):
                         votes[u.province_code] = votes.get(u.province_code, 0) + 1
+            elif not code:
+                # A name alone (a two-level register has no district to say where): the provinces
+                # whose register of the row's year has a unit of that name.
+                for prov in self._provinces_of_name(it):
+                    votes[prov] = votes.get(prov, 0) + 1
         if len(votes) == 1:
             return next(iter(votes))
         if votes:
@@ -177,6 +182,38 @@ class Validator:
             if best[0][1] > 2 * best[1][1]:
                 return best[0][0]
         return None
+
+    def _provinces_of(self, code: str, it) -> set[str]:
+        """The provinces a code names, on the registers of the row's year when it has one (a code
+        is reused across vintages and, since 1/7/2025, across merged provinces)."""
+        every = self.reg.provinces_of_code(code)
+        try:
+            year = to_int(it.fields.get("year", (None,))[0])
+        except ValueError:
+            year = None
+        if year is None:
+            return every
+        on = date(year, 12, 31)
+        valid = {p for p in every if (vintage_for(p, on, self.reg), code) in self.reg.by_code}
+        if valid:
+            return valid
+        # A code of a province that ceased (10 Lào Cai, merged into the new 15 on 1/7/2025): the
+        # province it became part of, whose register then says what became of the unit.
+        return {self.reg.province_successor(p, on) or p for p in every}
+
+    def _provinces_of_name(self, it) -> set[str]:
+        from .matching import name_key
+        name = cell_text(it.fields.get("unit_name", (None,))[0])
+        try:
+            year = to_int(it.fields.get("year", (None,))[0])
+        except ValueError:
+            year = None
+        if not name or year is None:
+            return set()
+        key, _ = name_key(name)
+        on = date(year, 12, 31)
+        return {u.province_code for v in self.reg.validity if v.valid_on(on)
+                for u in self.reg.communes_any.get((v.vintage, key), [])}
 
     def unplaceable_rows(self):
         """Without a province, still name the rows whose code or district is in no register."""
@@ -261,9 +298,11 @@ class Validator:
             self.out.unmatched.append({"row": item.row, "unit_code": code, "name": name,
                                        "vintage": vintage, "suggestions": []})
             return None
-        if name:
-            m = self.reg.match_commune(vintage, name, self.reg.by_code.get((vintage, u.parent_code)), suggest=False)
-            if u.admin_level == "commune" and m.unit is not None and m.unit.unit_code != u.unit_code:
+        if name and u.admin_level == "commune":
+            parent = self.reg.by_code.get((vintage, u.parent_code)) if self.reg.has_districts(vintage) else None
+            m = self.reg.match_commune(vintage, name, parent, suggest=False)
+            if (m.unit is not None and m.unit.unit_code != u.unit_code) or (m.error is not None and m.error.code == "ceased"):
+                # Another unit, or a unit of before 1/7/2025 (its code may now name the new unit).
                 self.out.err(item.row, ncol, name, err("code_name_mismatch", name=name, code=code, unit=u.name))
                 return None
         return u

@@ -1,4 +1,4 @@
--- 0006: failed local logins, counted in the store per account name and per client (so a reload or
+-- 0007: failed local logins, counted in the store per account name and per client (so a reload or
 -- another replica does not reset them), with the time until which the key is locked.
 -- key: "account:<name, case-folded>" or "client:<address>". Portable SQLite + PostgreSQL SQL.
 

@@ -88,7 +88,8 @@ def render(lang: str, user) -> None:
         getattr(st, flash[0])(_t(lang, flash[1], **flash[2]))
     mb = upload_limit_mb()
     from loaders.importer.samples import STATUS_HEADER, status_csv
-    st.download_button(_t(lang, "template"), status_csv([], header=STATUS_HEADER + [f"c{i:02d}" for i in range(1, 20)]),
+    st.download_button(_t(lang, "template"), status_csv([], header=STATUS_HEADER + ["commune_group"] + [
+                           f"c{i:02d}" for i in range(1, 20)]),
                        file_name="ntm_status_template.csv", mime="text/csv", key="ntm_import_template")
     up = st.file_uploader(_t(lang, "upload", mb=mb), type=["csv", "xlsx"], key="ntm_import_file",
                           max_upload_size=mb)

@@ -80,6 +80,11 @@ def criteria_set(v: Validator, r: Row) -> bool:
         v.out.err(r.it.row, r.col("criteria_set"), raw, err("criteria_set", known=CRITERIA_SET_IDS))
         return True
     r.cset = raw or (default_criteria_set(r.year) if r.year is not None else None)
+    if raw and r.year is not None and ladder_of(raw) != ladder_of(None, r.year):
+        # Each set has its own ladder: a 2026 row cannot be on the 2021–2025 ladder, nor the reverse.
+        v.out.err(r.it.row, r.col("criteria_set"), raw,
+                  err("criteria_set_year", criteria_set=raw, year=r.year, in_force=default_criteria_set(r.year)))
+        r.cset = None
     return True
 
 
