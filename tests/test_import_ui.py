@@ -64,7 +64,7 @@ def test_login_dry_run_confirm_history_rollback(eng):
     assert "Sai tên đăng nhập hoặc mật khẩu" in texts(at) and len(at.file_uploader) == 0
     at = login(at, "bien_tap", "mật khẩu biên tập 1")
     assert not at.exception
-    assert "bien_tap (editor, district 444)" in texts(at)
+    assert "bien\\_tap (biên tập viên, huyện 444)" in texts(at)      # the name as literal Markdown
     # Bad file: errors table, no confirm button.
     at.file_uploader[0].set_value(("sai.csv", BAD, "text/csv"))
     at.run()
@@ -97,7 +97,7 @@ def test_login_dry_run_confirm_history_rollback(eng):
     from datetime import datetime, timedelta
     utc = datetime.fromisoformat(created)
     assert list(hist["Thời điểm (giờ Việt Nam)"]) == [(utc + timedelta(hours=7)).strftime("%d/%m/%Y %H:%M")]
-    at.checkbox(key="ntm_rollback_sure").check()
+    at.checkbox(key="ntm_rollback_sure_1").check()
     at.run()
     at.button(key="ntm_rollback_go").click()
     at.run()
@@ -183,7 +183,8 @@ def test_a_downgrade_is_confirmed_with_a_reason(eng):
     at = login(at, "bien_tap", "mật khẩu biên tập 1")
     at.file_uploader[0].set_value(("ha.csv", down, "text/csv"))
     at.run()
-    assert "1 dòng làm yếu dữ liệu đã có" in texts(at)
+    assert "Số dòng làm yếu dữ liệu đã có: 1" in texts(at)
+    assert "Dòng 2: Dòng này làm yếu dữ liệu đã có" in texts(at).replace("\\", "")
     diff = frame(at, "Mã", "Cần xác nhận")
     assert list(diff["Cần xác nhận"]) == ["thấp hơn năm trước"]
     assert at.button(key="ntm_import_confirm").disabled

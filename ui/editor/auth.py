@@ -125,8 +125,8 @@ def login_form(lang: str = "vi") -> accounts.User | None:
 
 
 def logout_button(user: accounts.User, lang: str = "vi") -> None:
-    scope = _t(lang, "all") if user.scope is None else f"{user.scope_level} {user.scope_code}"
-    st.caption(_t(lang, "as", u=user.username, role=user.role, scope=scope))
+    scope = _t(lang, "all") if user.scope is None else _t(lang, f"scope_{user.scope_level}", code=user.scope_code)
+    st.caption(_t(lang, "as", u=md_escape(user.username), role=_t(lang, f"role_{user.role}"), scope=scope))
     if st.button(_t(lang, "logout"), key="ntm_logout"):
         logs.event("logout", user=user.username)
         accounts.end_session(_engine(), st.session_state.pop(_SID, None))

@@ -132,6 +132,9 @@ def _one_file(lang, user, eng, name, data, mb):
     reason, sure = None, True
     if flagged:
         st.warning(_t(lang, "weakens", n=len(flagged)))
+        shown = flagged[:20]
+        st.markdown("\n".join("- " + md_escape(_t(lang, "weakens_row", row=e["row"], message=e[f"message_{lang}"]))
+                               for e in shown) + ("\n- …" if len(flagged) > len(shown) else ""))
         sure = st.checkbox(_t(lang, "weakens_confirm", n=len(flagged)), key="ntm_import_weaken_sure")
         reason = st.text_input(_t(lang, "reason"), key="ntm_import_reason", max_chars=500)
     n = rep.rows_to_write
@@ -143,8 +146,7 @@ def _one_file(lang, user, eng, name, data, mb):
         st.session_state.pop(_DRY, None)
         if final.ok and final.import_id:
             st.session_state[_WRITTEN] = {"sha": sha, "id": final.import_id, "rows": final.rows_written}
-            st.session_state["ntm_import_done"] = True
-            st.session_state[_FLASH] = ("success", "done", {"n": final.rows_written, "id": final.import_id})
+            st.session_state["ntm_import_done"] = True      # the file's block says "imported" after the rerun
             _reload_and_rerun()
         elif final.ok:
             st.info(_t(lang, "noop", id=final.already_imported))
@@ -155,12 +157,12 @@ def _one_file(lang, user, eng, name, data, mb):
 
 def _report(lang, rep):
     st.markdown(f"#### {_t(lang, 'dry_title')}")
-    c = st.columns(4)
-    c[0].metric(_t(lang, "kind"), _label(lang, "import.kind", rep.kind))
-    c[1].metric(_t(lang, "read"), rep.rows_read)
-    c[2].metric(_t(lang, "valid"), rep.rows_valid)
+    st.markdown(f"**{_t(lang, 'kind')}:** {_label(lang, 'import.kind', rep.kind)}")
+    c = st.columns(3)
+    c[0].metric(_t(lang, "read"), rep.rows_read)
+    c[1].metric(_t(lang, "valid"), rep.rows_valid)
     writable = rep.ok or all(e["code"] == "needs_confirmation" for e in rep.errors)
-    c[3].metric(_t(lang, "to_write"), rep.rows_to_write if writable and not rep.already_imported else 0)
+    c[2].metric(_t(lang, "to_write"), rep.rows_to_write if writable and not rep.already_imported else 0)
     facts = [rep.file, f"SHA-256 {(rep.sha256 or '')[:16]}…"]
     if rep.province:
         facts.append(_t(lang, "province", code=rep.province))
@@ -238,7 +240,7 @@ def _history(lang, user, eng):
     labels = {r["import_id"]: f"#{r['import_id']} · {r['file_name']} · {local_time(r['created_at'])}" for r in active}
     c1, c2 = st.columns([1, 2])
     target = c1.selectbox(_t(lang, "rollback"), list(labels), format_func=labels.get, key="ntm_rollback_id")
-    sure = c2.checkbox(_t(lang, "rollback_confirm"), key="ntm_rollback_sure")
+    sure = c2.checkbox(_t(lang, "rollback_confirm"), key=f"ntm_rollback_sure_{target}")   # fresh per import
     if st.button(_t(lang, "rollback"), disabled=not sure, key="ntm_rollback_go"):
         try:
             n = rollback(eng, int(target), user=user.username, scope=user.scope)
@@ -250,7 +252,6 @@ def _history(lang, user, eng):
         if written and written["id"] == int(target):
             st.session_state.pop(_WRITTEN, None)      # the same file may be imported again
         st.session_state.pop(_DRY, None)
-        st.session_state.pop("ntm_rollback_sure", None)
         st.session_state["ntm_import_done"] = True
         st.session_state[_FLASH] = ("success", "rolled", {"id": int(target), "n": n})
         _reload_and_rerun()
