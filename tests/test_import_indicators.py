@@ -117,10 +117,12 @@ def test_wide_layout_and_names_resolve_on_the_period_vintage(eng):
     row = ds.indicators[ds.indicators["import_id"].notna()].set_index("indicator")
     assert row.loc["model_gardens", "vintage"] == "42-2020" and row.loc["new_models", "value"] == 7
     # a period after 30/6/2025 resolves on the two-level register 42-2025 (open end), which has no
-    # district: a district's code is refused there, naming the register (nothing is written)
+    # district: a district's code is refused there, saying the district level ceased on the day the
+    # register starts (nothing is written)
     late = import_bytes(table([dict(good_rows()[0], period="2025-09")]), "sau-sap-nhap.csv", eng, user="cli")
-    assert not late.ok and late.errors[0]["code"] == "unknown_code" and late.errors[0]["row"] == 2
-    assert late.errors[0]["params"] == {"code": "444", "vintage": "42-2025"} and late.rows_written == 0
+    assert not late.ok and late.errors[0]["code"] == "level_ceased" and late.errors[0]["row"] == 2
+    assert late.errors[0]["params"] == {"code": "444", "name": "Huyện Hương Khê", "day": "1/7/2025"}
+    assert late.rows_written == 0
     # a period no register of the province covers is refused, naming the period: old Lào Cai (10)
     # ceased on 30/6/2025 (its area is province 15 after)
     gone = import_bytes(table([dict(good_rows()[0], unit_code="080", period="2026-01")]), "lao-cai-cu.csv", eng,
