@@ -761,6 +761,19 @@ def check_records(rep: Report, vint: dict, units: pd.DataFrame | None, crit: pd.
             elif units is not None and r.admin_level not in area_codes.get(r.area_code, set()):
                 rep.error(rel, row, "area_code", r.area_code,
                           f"no {r.admin_level} with this code in registers/units.csv")
+            av = getattr(r, "vintage", "")      # optional: the unit set the figure counts
+            if not _blank(av):
+                if r.admin_level == "national" or av not in vint:
+                    rep.error(rel, row, "vintage", av, "a national figure has no vintage; otherwise one of "
+                                                       f"{sorted(vint)}")
+                elif units is not None and (av, r.area_code) not in unit_info:
+                    rep.error(rel, row, "vintage", av, f"{r.area_code} is not a unit of {av}")
+            if r.metric == "share_standard" and not _blank(r.value):
+                try:
+                    if not 0 <= float(r.value) <= 1:
+                        rep.error(rel, row, "value", r.value, "a share is a fraction in [0, 1] (0.62, not 62)")
+                except ValueError:
+                    pass
             if r.metric not in METRICS:
                 rep.error(rel, row, "metric", r.metric, f"must be one of {sorted(METRICS)}")
             _check_year(rep, rel, row, "year", r.year, required=False)

@@ -2,8 +2,11 @@
 
 The curated CSVs in geodata/records/curated/ name units the way the sources write them
 (province / district / commune names). This script resolves every name to a GSO code in the
-vintage valid on 31 December of the record's year, applies the derivation rules documented in
-geodata/records/README.md, and writes deterministic output (sorted rows, fixed line endings).
+vintage valid on 31 December of the record's year (a target: of its target year, unless the units
+in force when it was set are still valid during that year), applies the derivation rules
+documented in geodata/records/README.md, and writes deterministic output (sorted rows, fixed line
+endings). The vintages and their validity are those of scripts/build_geodata.py (one recipe);
+their units are read from the shared GeoPackages (attributes only).
 
 Usage:  python scripts/build_records.py --source ../shared/geodata [--out geodata/records]
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import re
 import sqlite3
@@ -23,6 +27,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CURATED = REPO / "geodata" / "records" / "curated"
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from build_geodata import VINTAGES as RECIPES  # noqa: E402  (the vintages and their validity)
+from loaders.importer.matching import name_key  # noqa: E402  (tone placement: Hòa / Hoà)
 
 LEVEL_RANK = {"none": 0, "standard": 1, "advanced": 2, "model": 3, "completed": 1}
 COMMUNE_LEVELS = {"none", "standard", "advanced", "model"}
@@ -37,13 +46,15 @@ STATUS_COLS = ["record_id", "vintage", "unit_code", "admin_level", "year", "leve
 TARGET_COLS = ["target_id", "scope", "vintage", "unit_code", "admin_level", "level", "target_year",
                "target_share", "target_count", "source_id", "provenance", "note"]
 AGG_COLS = ["aggregate_id", "area_code", "admin_level", "year", "as_of", "metric", "value",
-            "denominator", "source_id", "provenance", "note"]
+            "denominator", "source_id", "provenance", "note", "vintage"]
 SOURCE_COLS = ["source_id", "kind", "title", "issuer", "doc_number", "doc_date", "url",
                "published", "note"]
 AGG_METRICS = {"count_standard", "count_advanced", "count_model", "added_standard", "added_advanced",
                "added_model", "avg_criteria", "count_below_7", "count_districts_standard",
-               "units_total"}
-PREVIOUS_VINTAGE = {"42-2020": "42-2019", "38-2020": "38-2019"}
+               "units_total", "share_standard", "count_provinces_completed"}
+# 2019 → 2020: the 2020 layers' predecessors_2019 carry the lineage (merged communes' records)
+PREVIOUS_VINTAGE = {v: s["predecessors"][0] for v, s in RECIPES.items()
+                    if s.get("era", "pre2025") == "pre2025" and s["predecessors"]}
 TYPE_PREFIXES = ("thành phố ", "thị xã ", "thị trấn ", "huyện ", "phường ", "xã ")
 
 
@@ -79,14 +90,23 @@ class Vintage:
     vid: str
     province: str
     communes: dict          # code -> Unit
-    districts: dict         # code -> name
+    districts: dict         # code -> name ({} in a two-level vintage)
     valid_to: int | None    # last year drawn on this vintage (None = open)
+    start: dt.date | None = None    # valid_from (None = open)
+    end: dt.date | None = None      # valid_to (None = open)
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def valid_during(self, year: int) -> bool:
+        return (self.start is None or self.start <= dt.date(year, 12, 31)) and \
+            (self.end is None or self.end >= dt.date(year, 1, 1))
 
 
-def _query(path: Path, sql: str):
+def _query(path: Path, sql: str, params=()):
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params).fetchall()
     finally:
         con.close()
 
@@ -101,37 +121,54 @@ def _preds(text: str | None) -> list:
     return out
 
 
+def _iso(s):
+    return dt.date.fromisoformat(s) if s else None
+
+
+def _last_year(end: dt.date | None) -> int | None:
+    """The last year drawn on a vintage ending on `end` (its 31 December must be covered)."""
+    if end is None:
+        return None
+    return end.year if (end.month, end.day) == (12, 31) else end.year - 1
+
+
 def load_vintages(src: Path) -> dict:
-    """The five vintages of docs/data-model.md, read from the shared GeoPackages (attributes only)."""
+    """The vintages of scripts/build_geodata.py with their units, read from the shared GeoPackages
+    (attributes only): the pre-2025 layers, the Lào Cai 2009 census layer (units keyed by their
+    matched GSO 2019 code) and the 1/7/2025 layers (two-level: no districts)."""
     vs = {}
-    for vid, gpkg, layer, prov, valid_to in [
-        ("42-2019", "hatinh_adm.gpkg", "adm3_2019", "42", 2019),
-        ("42-2020", "hatinh_adm.gpkg", "adm3_2020_2024", "42", 2024),
-        ("38-2019", "thanhhoa_trieuson_adm.gpkg", "adm3_2019", "38", 2018),
-        ("38-2020", "thanhhoa_trieuson_adm.gpkg", "adm3_2020_2024", "38", 2024),
-    ]:
-        path = src / gpkg
-        if not path.exists():
-            raise BuildError(f"{path}: missing (pass --source pointing at the shared geodata folder)")
-        has_preds = layer.endswith("2020_2024")
-        cols = "adm3_code, adm3_name, adm3_type, adm2_code, adm2_name" + (
-            ", predecessors_2019" if has_preds else ", NULL")
+    for vid, spec in RECIPES.items():
+        prov = vid.split("-")[0]
         communes, districts = {}, {}
-        for code, name, typ, dcode, dname, preds in _query(path, f"SELECT {cols} FROM {layer}"):
-            communes[code] = Unit(code, " ".join(nfc(name).split()), nfc(typ), dcode, _preds(preds))
-            districts[dcode] = " ".join(nfc(dname).split())
-        vs[vid] = Vintage(vid, prov, communes, districts, valid_to)
-    # Lào Cai: the 2009 census layer; units are keyed by their matched GSO 2019 code.
-    path = src / "laocai_adm_2009.gpkg"
-    communes, districts = {}, {}
-    for code, name, dcode, dname in _query(
-            path, "SELECT gso_code_2019, adm3_name, gso_adm2_code_2019, gso_adm2_name_2019 "
-                  "FROM adm3_2009 WHERE gso_code_2019 IS NOT NULL AND gso_code_2019 != ''"):
-        name = " ".join(nfc(name).split())
-        typ = "xã" if name.startswith("Xã") else ("phường" if name.startswith("Phường") else "thị trấn")
-        communes[code] = Unit(code, name, typ, dcode)
-        districts[dcode] = nfc(dname)
-    vs["10-2009"] = Vintage("10-2009", "10", communes, districts, None)
+        if spec.get("era") == "2025":
+            path = src / "2025" / "vn_communes_2025.gpkg"
+            if not path.exists():
+                raise BuildError(f"{path}: missing (pass --source pointing at the shared geodata folder)")
+            for code, name, typ in _query(path, "SELECT unit_code, full_name, unit_type FROM communes "
+                                                "WHERE province_code = ?", (prov,)):
+                communes[code] = Unit(code, " ".join(nfc(name).split()), nfc(typ).lower(), None)
+        elif vid == "10-2009":
+            path = src / spec["file"]
+            for code, name, dcode, dname in _query(
+                    path, "SELECT gso_code_2019, adm3_name, gso_adm2_code_2019, gso_adm2_name_2019 "
+                          "FROM adm3_2009 WHERE gso_code_2019 IS NOT NULL AND gso_code_2019 != ''"):
+                name = " ".join(nfc(name).split())
+                typ = "xã" if name.startswith("Xã") else ("phường" if name.startswith("Phường") else "thị trấn")
+                communes[code] = Unit(code, name, typ, dcode)
+                districts[dcode] = nfc(dname)
+        else:
+            path = src / spec["file"]
+            if not path.exists():
+                raise BuildError(f"{path}: missing (pass --source pointing at the shared geodata folder)")
+            layer = spec["communes"]
+            has_preds = layer.endswith("2020_2024")
+            cols = "adm3_code, adm3_name, adm3_type, adm2_code, adm2_name" + (
+                ", predecessors_2019" if has_preds else ", NULL")
+            for code, name, typ, dcode, dname, preds in _query(path, f"SELECT {cols} FROM {layer}"):
+                communes[code] = Unit(code, " ".join(nfc(name).split()), nfc(typ), dcode, _preds(preds))
+                districts[dcode] = " ".join(nfc(dname).split())
+        end = _iso(spec["valid_to"])
+        vs[vid] = Vintage(vid, prov, communes, districts, _last_year(end), _iso(spec["valid_from"]), end)
     return vs
 
 
@@ -143,6 +180,29 @@ def vintage_for(vs: dict, province: str, year: int) -> str:
         if v.valid_to is None or year <= v.valid_to:
             return v.vid
     return cands[-1].vid
+
+
+def vintage_on(vs: dict, province: str, day: dt.date) -> str | None:
+    """The province's vintage valid on `day` (None when none is)."""
+    for v in vs.values():
+        if v.province == province and v.valid_on(day):
+            return v.vid
+    return None
+
+
+def fuzzy_day(text: str) -> dt.date | None:
+    """The last day of a date as sources give it: "2021-11-25", "2025-06", "end-2018", "~2013/14",
+    "~2019-12/2020-01" (the first part), "2017"; None when no year is in it."""
+    m = re.search(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", (text or "").split("/")[0])
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    if d:
+        return dt.date(y, int(mo), int(d))
+    if mo:
+        nxt = dt.date(y + (int(mo) == 12), int(mo) % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return dt.date(y, 12, 31)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -165,34 +225,47 @@ def read_csv(path: Path, required: list) -> list:
 class Resolver:
     def __init__(self, vs: dict, curated: Path):
         self.vs = vs
-        self.prov = {norm(r["name_as_written"]): r["province_code"]
-                     for _, r in read_csv(curated / "provinces.csv", ["province_code", "name_as_written"])}
+        # a name can stand for different codes over time (Lào Cai: 10 until 2024, 15 from 2025)
+        self.prov = [(norm(r["name_as_written"]), r["province_code"], int(r.get("first_year") or 0),
+                      int(r.get("last_year") or 9999))
+                     for _, r in read_csv(curated / "provinces.csv", ["province_code", "name_as_written"])]
         self.dist = {}
         for _, r in read_csv(curated / "district_names.csv",
                              ["province_code", "name_as_written", "district_code"]):
             self.dist[(r["province_code"], norm(r["name_as_written"]))] = r["district_code"]
 
-    def province(self, where: str, name: str) -> str:
-        code = self.prov.get(norm(name))
-        if not code:
-            raise BuildError(f"{where}: unknown province {name!r}")
-        return code
+    def province(self, where: str, name: str, year: int) -> str:
+        codes = {c for n, c, first, last in self.prov if n == norm(name) and first <= year <= last}
+        if len(codes) != 1:
+            raise BuildError(f"{where}: unknown province {name!r} in {year}" if not codes else
+                             f"{where}: province name {name!r} is ambiguous in {year}: {sorted(codes)}")
+        return codes.pop()
 
-    def district(self, where: str, pcode: str, name: str, vid: str) -> str:
+    def district(self, where: str, pcode: str, name: str, vid: str) -> str | None:
+        if not self.vs[vid].districts:   # two-level vintage (from 1/7/2025)
+            if name:
+                raise BuildError(f"{where}: {vid} has no district level (from 1/7/2025): leave the "
+                                 f"district empty (got {name!r})")
+            return None
         code = self.dist.get((pcode, norm(name)))
         if not code or code not in self.vs[vid].districts:
             raise BuildError(f"{where}: cannot resolve district {name!r} in vintage {vid}")
         return code
 
-    def commune(self, where: str, dcode: str, name: str, vid: str) -> tuple:
-        """(unit_code, mapping note). Tries the current name, then the 2019 predecessors."""
+    def commune(self, where: str, dcode: str | None, name: str, vid: str) -> tuple:
+        """(unit_code, mapping note). Tries the current name (also with the other tone placement,
+        "Hòa" / "Hoà"), then the 2019 predecessors. `dcode` None: the whole (two-level) vintage."""
         v = self.vs[vid]
-        hits = [u for u in v.communes.values() if u.district_code == dcode and norm(u.name) == norm(name)]
+        mine = [u for u in v.communes.values() if dcode is None or u.district_code == dcode]
+        hits = [u for u in mine if norm(u.name) == norm(name)]
+        if not hits:
+            hits = [u for u in mine if name_key(u.name)[0] == name_key(name)[0]]
+            if len(hits) == 1:
+                return hits[0].code, f"Source name '{name}' is written {hits[0].name} in the register"
         if len(hits) == 1:
             return hits[0].code, ""
         if not hits:
-            hits = [u for u in v.communes.values() if u.district_code == dcode
-                    and any(norm(pn) == norm(name) for _, pn in u.predecessors)]
+            hits = [u for u in mine if any(norm(pn) == norm(name) for _, pn in u.predecessors)]
             if len(hits) == 1:
                 u = hits[0]
                 pcode = next(pc for pc, pn in u.predecessors if norm(pn) == norm(name))
@@ -230,6 +303,9 @@ def build(src: Path, curated: Path) -> dict:
             raise BuildError(f"{sfile}:{i}: column source_id: empty or duplicate {r['source_id']!r}")
         sids.add(r["source_id"])
 
+    # the date a source was issued or published (exact or approximate), for the targets' vintage
+    source_day = {r["source_id"]: r["doc_date"] or r["published"] for r in sources}
+
     def check_source(where, sid):
         if sid not in sids:
             raise BuildError(f"{where}: column source_id: unknown source {sid!r}")
@@ -243,7 +319,7 @@ def build(src: Path, curated: Path) -> dict:
                                   "decision_no", "decision_date", "source_id", "xa_stated", "note"]):
         where = f"{stfile}:{i}"
         year = _int(where, r["year"], "year")
-        pcode = res.province(where, r["province"])
+        pcode = res.province(where, r["province"], year)
         vid = vintage_for(vs, pcode, year)
         dcode = res.district(where, pcode, r["district"], vid)
         level = r["level"]
@@ -291,11 +367,14 @@ def build(src: Path, curated: Path) -> dict:
         where = f"{afile}:{i}"
         year = _int(where, r["year"], "year")
         if r["admin_level"] == "national":
-            area = "VN"
+            area, avid = "VN", ""
         else:
-            pcode = res.province(where, r["province"])
-            area = pcode if r["admin_level"] == "province" else \
-                res.district(where, pcode, r["district"], vintage_for(vs, pcode, year))
+            pcode = res.province(where, r["province"], year)
+            # the unit set the figure counts: the register valid on its as-of date (the 169/169 xã
+            # of 6/2025 are the pre-merger xã), else on 31 December of its year
+            day = fuzzy_day(r["as_of"])
+            avid = (vintage_on(vs, pcode, day) if day else None) or vintage_for(vs, pcode, year)
+            area = pcode if r["admin_level"] == "province" else res.district(where, pcode, r["district"], avid)
         if r["metric"] not in AGG_METRICS:
             raise BuildError(f"{where}: column metric: {r['metric']!r}")
         if r["provenance"] not in ("reported", "derived", "official"):
@@ -311,7 +390,9 @@ def build(src: Path, curated: Path) -> dict:
                                    "admin_level": r["admin_level"], "year": str(year),
                                    "as_of": r["as_of"], "metric": r["metric"], "value": r["value"],
                                    "denominator": r["denominator"], "source_id": r["source_id"],
-                                   "provenance": r["provenance"], "note": r["note"]}
+                                   "provenance": r["provenance"], "note": r["note"], "vintage": avid}
+        if r["metric"] == "share_standard" and not 0 <= float(r["value"]) <= 1:
+            raise BuildError(f"{where}: column value: a share is a fraction in [0, 1], got {r['value']!r}")
 
     # derived status --------------------------------------------------------
     def best_at_or_before(vid, code, year):
@@ -358,7 +439,7 @@ def build(src: Path, curated: Path) -> dict:
         basis = r["basis"]
         if basis not in aggs:
             raise BuildError(f"{where}: column basis: unknown aggregate {basis!r}")
-        pcode = res.province(where, r["province"])
+        pcode = res.province(where, r["province"], year)
         vid = vintage_for(vs, pcode, year)
         dcode = res.district(where, pcode, r["district"], vid)
         if r["rule"] == "complement":
@@ -417,8 +498,14 @@ def build(src: Path, curated: Path) -> dict:
                                        "target_count": r["target_count"], "source_id": r["source_id"],
                                        "provenance": r["provenance"], "note": r["note"]}
             continue
-        pcode = res.province(where, r["province"])
+        pcode = res.province(where, r["province"], year)
         vid = vintage_for(vs, pcode, year)
+        # A target names the units in force when it was set: kept on them while they are still
+        # valid during the target year (the 2021–2025 plan's "by 2025" on the 2020–2024 units).
+        set_day = fuzzy_day(source_day.get(r["source_id"], ""))
+        set_vid = vintage_on(vs, pcode, set_day) if set_day else None
+        if set_vid and set_vid != vid and vs[set_vid].valid_during(year):
+            vid = set_vid
         base = {"scope": r["scope"], "vintage": vid, "admin_level": r["admin_level"], "level": r["level"],
                 "target_year": str(year), "target_share": r["target_share"],
                 "target_count": r["target_count"], "source_id": r["source_id"],

@@ -269,10 +269,14 @@ def build(seed: int, records: Path, registers: Path) -> bytes:
         ps = preds.get(u, [])
         if ps and all(p in old_b.lo for p in ps):
             new_b.at_least(u, min(old_b.lo[p][2019] for p in ps), 2020)
-    # A recognition first given in 2020 or later means the 2019 parts were not at that level.
+    # A recognition first given in 2020 or later means the 2019 unit was not at that level. For a
+    # merger it says only that the merged unit was not (the lowest of its parts): one part may have
+    # been recognised before (Kỳ Lâm, NTM 2017, and Kỳ Hợp → Lâm Hợp, recognised by QĐ 218/QĐ-UBND
+    # for 2020), so the cap applies to a sole predecessor only.
     for u in xa[NEW]:
-        for p in preds.get(u, []):
-            if p in old_b.hi:
+        ps = preds.get(u, [])
+        for p in ps:
+            if p in old_b.hi and len(ps) == 1:
                 old_b.at_most(p, new_b.hi[u][2019], 2019)
     old_b.check(OLD)
     new_b.check(NEW)
@@ -286,6 +290,11 @@ def build(seed: int, records: Path, registers: Path) -> bytes:
         if s in new_lv:
             old_b.at_most(p, new_lv[s][2020], 2019)
     old_b.check(OLD)
+    # 2015-2016 are not reported (linear): never more than the 2017 count leaves room for, once the
+    # xã the sources name as first recognised in 2017 (the 33-xã decision) are taken out.
+    for y in (2016, 2015):
+        room = t_old[1][y + 1] - sum(1 for u in xa[OLD] if old_b.lo[u][y + 1] >= 1 and old_b.hi[u][y] == 0)
+        t_old[1][y] = max(t_old[1][2014], min(t_old[1][y], room))
     old_lv = assign(xa[OLD], OLD_YEARS, t_old, old_b, rng)
 
     met = {(r["unit_code"], int(r["year"])): int(r["criteria_met"]) for r in status
