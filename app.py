@@ -7,10 +7,11 @@ st.set_page_config(page_title="NTM Atlas", page_icon="static/ntm/favicon.png", l
 
 from ui.frame import dbstatus, layout, state  # noqa: E402  (set_page_config must come first)
 from ui.frame.i18n import LANGS, default_lang, t  # noqa: E402
+from ui.maps import legend  # noqa: E402
 
 layout.ensure_frame()   # leave Streamlit's legacy pages/ mode before any widget exists
 dbstatus.begin_run()
-layout.print_css()
+layout.print_css(legend.page_css())
 
 PAGES = [
     ("pages/overview.py", "overview", ":material/dashboard:", True),

@@ -5,6 +5,7 @@ import streamlit as st
 from ui import frame
 from ui.blocks import panels, tables
 from ui.frame import layout
+from ui.maps import views as maps
 
 ctx = frame.page("area.title")
 ctx = panels.district_picker(ctx)
@@ -21,9 +22,9 @@ panels.district_level(ctx)
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    panels.commune_map(ctx, "area_map", "level", height=480, district=ctx.district)
+    maps.commune_map(ctx, "area_map", "commune", height=480, district=ctx.district)
 with right:
-    panels.map_legend(ctx, "level", district=ctx.district)
+    maps.map_legend(ctx, "commune", district=ctx.district)
     st.subheader(ctx.t("area.target_gap"))
     panels.district_targets(ctx, summary)
 

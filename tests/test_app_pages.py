@@ -147,7 +147,7 @@ def test_map_legend_counts_equal_metrics(ds):
     legend = next(b for b in html_bodies(at) if "ntm-legend" in b)
     row = level_counts(status_as_of(ds, "42", year)).iloc[0]
     for level in ("model", "advanced", "standard", "none", "unknown", "not_applicable"):
-        m = re.search(rf'<tr data-level="{level}">.*?data-count="(\d+)"', legend, re.S)
+        m = re.search(rf'<tr data-class="{level}">.*?data-count="(\d+)"', legend, re.S)
         assert m and int(m.group(1)) == int(row[level]), level
 
 
@@ -256,7 +256,7 @@ def test_other_provinces_show_their_own_figures(ds, latest, province):
     at = run("pages/map.py", province=province)
     legend = next(b for b in html_bodies(at) if "ntm-legend" in b)
     row = level_counts(status_as_of(ds, province, latest)).iloc[0]
-    m = re.search(r'<tr data-level="standard">.*?data-count="(\d+)"', legend, re.S)
+    m = re.search(r'<tr data-class="standard">.*?data-count="(\d+)"', legend, re.S)
     assert int(m.group(1)) == int(row["standard"])
 
 

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from ui.blocks.downloads import safe_csv
-from ui.maps.province import _Show, expand_table, status_payload
+from ui.maps.base import script_json
+from ui.maps.province import expand_table, status_payload
 from ui.maps.search import fold, search
 from ui.frame.state import Choices, ViewState, parse_params
 
@@ -78,26 +79,34 @@ def test_safe_csv_neutralises_formulas():
 
 
 def test_show_script_cannot_close_its_tag():
-    s = _Show({"labels": {"x": "</script><script>alert(1)</script>"}})
-    assert "</script" not in s.opts_json
-    assert json.loads(s.opts_json)["labels"]["x"] == "</script><script>alert(1)</script>"
+    text = script_json({"labels": {"x": "</script><script>alert(1)</script>"}})
+    assert "</script" not in text
+    assert json.loads(text)["labels"]["x"] == "</script><script>alert(1)</script>"
 
 
-def test_status_payload_rows():
+def test_status_payload_rows_are_named_fields_with_class_keys():
     frame = pd.DataFrame([
-        {"unit_code": "1", "eligible": True, "level": "standard", "criteria_met": 19, "criteria_total": 19,
+        {"unit_code": "1", "eligible": True, "level": "standard", "criteria_met": 17, "criteria_total": 19,
          "decision_no": "12/QĐ-UBND", "decision_date": "2021-03-01", "provenance": "official", "source_id": "s",
          "mixed": False},
         {"unit_code": "2", "eligible": False, "level": "not_applicable", "criteria_met": pd.NA,
          "criteria_total": pd.NA, "decision_no": pd.NA, "decision_date": pd.NA, "provenance": pd.NA,
-         "source_id": pd.NA, "mixed": False}])
+         "source_id": pd.NA, "mixed": False},
+        {"unit_code": "3", "eligible": True, "level": "unknown", "criteria_met": pd.NA,
+         "criteria_total": pd.NA, "decision_no": pd.NA, "decision_date": pd.NA, "provenance": pd.NA,
+         "source_id": pd.NA, "mixed": True}])
     dist = pd.DataFrame([{"unit_code": "9", "level": "completed", "provenance": "official"}])
     p = status_payload({2021: frame}, {2021: dist}, {2021: {"1"}})
     assert p["years"] == [2021]
+    assert p["units"]["fields"][:2] == ["commune", "criteria"]      # one class key per layer mode
     units, districts = expand_table(p["units"], p["years"]), expand_table(p["districts"], p["years"])
-    assert units["1"]["2021"] == ["standard", 19, 19, "12/QĐ-UBND (2021-03-01)", "official", "s", 0, 1]
-    assert units["2"]["2021"] == ["not_applicable", None, None, None, None, None, 0, 0]
-    assert districts["9"]["2021"] == ["completed", "official", 0]
+    assert units["1"]["2021"] == {"commune": "standard", "criteria": "c8", "level": "standard", "criteria_met": 17,
+                                  "criteria_total": 19, "decision": "12/QĐ-UBND (2021-03-01)",
+                                  "provenance": "official", "mixed": 0, "holdout": 1}
+    assert units["2"]["2021"]["commune"] == units["2"]["2021"]["criteria"] == "not_applicable"
+    assert (units["3"]["2021"]["commune"], units["3"]["2021"]["criteria"], units["3"]["2021"]["mixed"]) == \
+        ("unknown", "unknown", 1)
+    assert districts["9"]["2021"] == {"district": "completed", "holdout": 0}
     json.dumps(p)   # JSON-able
 
 
@@ -113,9 +122,9 @@ def test_status_payload_stores_repeated_rows_once():
     # three units x three years, but only three distinct rows: none, standard, standard + holdout
     assert len(p["units"]["rows"]) == 3
     units = expand_table(p["units"], years)
-    assert [units["b"][str(y)][0] for y in years] == ["none", "standard", "standard"]
-    assert units["b"]["2021"][7] == 1 and units["a"]["2021"][7] == 0
-    assert expand_table(p["districts"], years)["9"]["2020"] == ["none", "official", 0]
+    assert [units["b"][str(y)]["commune"] for y in years] == ["none", "standard", "standard"]
+    assert units["b"]["2021"]["holdout"] == 1 and units["a"]["2021"]["holdout"] == 0
+    assert expand_table(p["districts"], years)["9"]["2020"] == {"district": "none", "holdout": 0}
 
 
 def test_frame_page_context_resolves_before_its_submodule_is_imported():

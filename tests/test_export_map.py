@@ -96,7 +96,8 @@ def test_pixel_colours_match_palette_for_each_level(rendered):
     assert {"standard", "advanced", "model"} <= set(checked), checked
 
 
-def test_hatched_classes_show_fill_and_hatch(rendered):
+def test_no_record_is_hatched_and_not_applicable_plain_grey(rendered):
+    """As on the web map: "no record" white with the grey hatch lines, urban units plain grey."""
     view, fig, img = rendered
     seen = set()
     for row, (px, py) in _interior_pixels(view, fig, margin_px=6):
@@ -106,8 +107,12 @@ def test_hatched_classes_show_fill_and_hatch(rendered):
         win = img[py - 5:py + 6, px - 5:px + 6].reshape(-1, 3).astype(int)
         fill = _rgb(palette.level_colour(level))
         share_fill = (np.abs(win - fill).max(axis=1) <= 8).mean()
-        assert share_fill > 0.4, (row["name"], level, share_fill)   # mostly the fill colour
-        assert share_fill < 0.98, (row["name"], level, share_fill)  # …with hatch lines across it
+        if level == "unknown":
+            share_line = (np.abs(win - _rgb(palette.HATCH["line"])).max(axis=1) <= 40).mean()
+            assert share_fill > 0.4, (row["name"], level, share_fill)   # mostly the white fill
+            assert share_line > 0.05, (row["name"], level, share_line)  # …with grey hatch lines across it
+        else:
+            assert share_fill > 0.98, (row["name"], level, share_fill)  # one plain grey
         seen.add(level)
     assert seen == {"unknown", "not_applicable"}
 

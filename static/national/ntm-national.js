@@ -11,7 +11,7 @@
   "use strict";
   if (window.NtmNational) { return; }
 
-  var fetchJson = NtmCommon.fetchJson, esc = NtmCommon.esc;
+  var fetchJson = NtmCommon.fetchJson, esc = NtmCommon.esc, expand = NtmCommon.expandTable;
 
   function attach(map, container) {
     map._ntmn = { container: container, renderer: L.canvas({ padding: 0.3, tolerance: 2 }),
@@ -25,16 +25,17 @@
     return s.units[code][String(st.opts.year)] || null;
   }
 
-  function levelOf(st, code) {
-    var r = unitRow(st, code);
-    return r ? r[0] : null;   // null: no record in our data (neutral)
+  // The class is in the unit's row (the server's map specification); a unit without a row
+  // has the mode's missing class (no record in our data).
+  function classOf(st, code) {
+    var r = unitRow(st, code), mode = st.opts.mode;
+    return r && mode.classes[r[mode.id]] ? r[mode.id] : mode.missing;
   }
 
   function style(st, feature, drill) {
-    var pal = st.opts.palette, level = levelOf(st, feature.id);
-    var fill = level ? (pal.levels[level] || pal.neutral) : pal.neutral;
+    var c = st.opts.mode.classes[classOf(st, feature.id)];
     return { renderer: st.renderer, weight: drill ? 0.8 : 0.25, color: drill ? "#444444" : "#9a9a9a",
-             opacity: 1, fillColor: fill, fillOpacity: level ? 0.9 : 0.55 };
+             opacity: 1, fillColor: c.fill, fillOpacity: c.opacity === undefined ? 0.9 : c.opacity };
   }
 
   function names(st, feature) {
@@ -45,12 +46,12 @@
 
   function tooltip(st, layer) {
     var f = layer.feature, L_ = st.opts.labels, n = names(st, f);
-    var r = unitRow(st, f.id), level = r ? r[0] : null;
+    var r = unitRow(st, f.id), cls = classOf(st, f.id), label = cls;
+    st.opts.legend.forEach(function (row) { if (row.key === cls) { label = row.label; } });
     var lines = ["<b>" + esc(f.properties.n) + "</b>",
                  esc(n.district) + ", " + esc(n.province),
-                 esc(L_.level) + " (" + esc(st.opts.year) + "): " +
-                   (level ? esc(L_.levels[level] || level) : esc(L_.no_record))];
-    if (r && r[1]) { lines.push(esc(L_.provenance) + ": " + esc(L_.provenances[r[1]] || r[1])); }
+                 esc(L_.level) + " (" + esc(st.opts.year) + "): " + esc(label)];
+    if (r && r.provenance) { lines.push(esc(L_.provenance) + ": " + esc(L_.provenances[r.provenance] || r.provenance)); }
     lines.push("<span class='ntm-n-code'>" + esc(L_.code) + ": " + esc(f.id) + "</span>");
     return "<div class='ntm-tip ntm-national-tip'>" + lines.join("<br>") + "</div>";
   }
@@ -151,12 +152,11 @@
       st.legend = new Legend({ position: "bottomleft" }).addTo(map);
     }
     var rows = ["<b>" + esc(L_.title) + "</b>", esc(L_.year) + ": " + esc(o.year)];
-    o.legend_levels.forEach(function (k) {
-      rows.push("<span style='display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;border:1px solid #666;background:" +
-                esc(o.palette.levels[k]) + "'></span>" + esc(L_.levels[k] || k));
+    o.legend.forEach(function (r) {   // the layer mode's classes, in legend order
+      rows.push("<span style='display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;border:1px solid #666;" +
+                (r.opacity !== undefined && r.opacity < 0.9 ? "opacity:" + esc(r.opacity) + ";" : "") +
+                "background:" + esc(r.fill) + "'></span>" + esc(r.label));
     });
-    rows.push("<span style='display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;border:1px solid #666;opacity:.55;background:" +
-              esc(o.palette.neutral) + "'></span>" + esc(L_.no_record));
     rows.push("<span style='color:#555'>" + esc(L_.hint) + "</span>");
     st.legend.getContainer().innerHTML = rows.join("<br>");
   }
@@ -179,7 +179,10 @@
     st.opts = opts;
     timing.show = timing.show || performance.now();
     Promise.all([fetchJson(opts.geo), fetchJson(opts.status)]).then(function (res) {
-      st.status = res[1];
+      if (st.statusUrl !== opts.status) {   // expanded once per status file
+        st.status = { years: res[1].years, units: expand(res[1].units, res[1].years) };
+        st.statusUrl = opts.status;
+      }
       timing.fetched = timing.fetched || performance.now();
       if (!st.national) {
         build(map, res[0]);           // styled for these opts already

@@ -24,5 +24,20 @@
       .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   }
 
-  window.NtmCommon = { fetchJson: fetchJson, esc: esc };
+  // A status table as sent (ui/maps/base.py compact_table: field names once, distinct rows
+  // once, a row index per unit and year) expanded to code -> year -> {field: value}.
+  function expandTable(table, years) {
+    var out = {}, rows = table.rows.map(function (r) {
+      var o = {};
+      table.fields.forEach(function (f, i) { o[f] = r[i]; });
+      return o;
+    });
+    table.codes.forEach(function (code, i) {
+      var per = out[code] = {};
+      table.grid[i].forEach(function (k, j) { if (k >= 0) { per[String(years[j])] = rows[k]; } });
+    });
+    return out;
+  }
+
+  window.NtmCommon = { fetchJson: fetchJson, esc: esc, expandTable: expandTable };
 })();

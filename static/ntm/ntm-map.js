@@ -12,13 +12,13 @@
   "use strict";
   if (window.NtmAtlas) { return; }
 
-  var fetchJson = NtmCommon.fetchJson, esc = NtmCommon.esc;
+  var fetchJson = NtmCommon.fetchJson, esc = NtmCommon.esc, expand = NtmCommon.expandTable;
   var cache = {};   // expanded status tables, per URL
 
-  function ensureHatch(map) {
-    // An SVG pattern for "unknown" (white with grey hatching), added to every
-    // SVG renderer of the map so fill="url(#ntm-hatch)" resolves.
-    var svgs = map.getContainer().querySelectorAll("svg");
+  function ensureHatch(map, hatch) {
+    // The SVG pattern of "no record" (palette.HATCH: white with grey diagonal lines), added
+    // to every SVG renderer of the map so fill="url(#ntm-hatch)" resolves.
+    var svgs = map.getContainer().querySelectorAll("svg"), h = hatch || { background: "#ffffff", line: "#8c8c8c", size: 6, width: 2 };
     svgs.forEach(function (svg) {
       if (svg.querySelector("#ntm-hatch")) { return; }
       var ns = "http://www.w3.org/2000/svg";
@@ -26,23 +26,17 @@
       var p = document.createElementNS(ns, "pattern");
       p.setAttribute("id", "ntm-hatch");
       p.setAttribute("patternUnits", "userSpaceOnUse");
-      p.setAttribute("width", "6");
-      p.setAttribute("height", "6");
+      p.setAttribute("width", String(h.size));
+      p.setAttribute("height", String(h.size));
       p.setAttribute("patternTransform", "rotate(45)");
       var bg = document.createElementNS(ns, "rect");
-      bg.setAttribute("width", "6"); bg.setAttribute("height", "6"); bg.setAttribute("fill", "#ffffff");
+      bg.setAttribute("width", String(h.size)); bg.setAttribute("height", String(h.size)); bg.setAttribute("fill", h.background);
       var line = document.createElementNS(ns, "line");
       line.setAttribute("x1", "0"); line.setAttribute("y1", "0");
-      line.setAttribute("x2", "0"); line.setAttribute("y2", "6");
-      line.setAttribute("stroke", "#8c8c8c"); line.setAttribute("stroke-width", "2");
+      line.setAttribute("x2", "0"); line.setAttribute("y2", String(h.size));
+      line.setAttribute("stroke", h.line); line.setAttribute("stroke-width", String(h.width));
       p.appendChild(bg); p.appendChild(line); defs.appendChild(p);
     });
-  }
-
-  function criteriaColour(met, total, colours, unknown) {
-    if (met === null || met === undefined || !total) { return unknown; }
-    var share = Math.min(Math.max(met / total, 0), 1);
-    return colours[Math.min(Math.floor(share * colours.length), colours.length - 1)];
   }
 
   // Ray casting over a polygon layer's rings (holes and multipolygons included).
@@ -103,24 +97,35 @@
 
   var PENDING = { weight: 0.7, color: "#444444", fillColor: "#ffffff", fillOpacity: 0.2 };
 
+  // The class a layer mode gives a unit is in its row (the server's map specification);
+  // the style of each class is in the style file. Nothing is derived here.
+  function classStyle(mode, r) {
+    var cls = r && r[mode.id] !== null && r[mode.id] !== undefined ? r[mode.id] : mode.missing;
+    return mode.classes[cls] || mode.classes[mode.missing];
+  }
+
+  function fill(style, c, ownOutline) {
+    style.fillColor = c.pattern ? "url(#ntm-" + c.pattern + ")" : c.fill;
+    style.fillOpacity = c.opacity === undefined ? 0.9 : c.opacity;
+    if (ownOutline) {              // a district layer keeps the district border as its outline
+      if (c.edge) { style.color = c.edge; }
+      if (c.dash) { style.dashArray = c.dash; }
+    }
+  }
+
+  function modeOf(view) { return view.opts.modes[view.opts.mode]; }
+
   function communeStyle(view, feature) {
     if (!view) { return PENDING; }
-    var p = feature.properties, o = view.opts, pal = o.palette;
+    var p = feature.properties, o = view.opts, pal = o.palette, mode = modeOf(view);
     var r = row(view, p.unit_code);
-    var level = p.eligible ? (r ? r[0] : "unknown") : "not_applicable";
-    var holdout = r && r[7] === 1;
     var style = { weight: 0.7, color: pal.outline, opacity: 0.9, fillOpacity: 0.9, dashArray: null };
-    if (o.mode === "criteria") {
-      style.fillColor = p.eligible ? criteriaColour(r ? r[1] : null, r ? r[2] : null, pal.criteria, "url(#ntm-hatch)") : pal.levels.not_applicable;
-      if (style.fillColor === "url(#ntm-hatch)") { style.dashArray = "3 2"; }
-    } else if (o.mode === "district") {
-      style.fillOpacity = 0; style.weight = 0.5;
-    } else if (level === "unknown") {
-      style.fillColor = "url(#ntm-hatch)"; style.dashArray = "3 2"; style.color = "#7a7a7a";
+    if (mode.units === "commune") {
+      fill(style, classStyle(mode, r), true);
+      if (r && r.holdout === 1) { style.color = pal.holdout; style.weight = 3; style.dashArray = null; }
     } else {
-      style.fillColor = pal.levels[level] || pal.levels.unknown;
+      style.fillOpacity = 0; style.weight = 0.5;
     }
-    if (holdout && o.mode !== "district") { style.color = pal.holdout; style.weight = 3; style.dashArray = null; }
     if (o.highlight && o.highlight === p.unit_code) { style.color = "#000000"; style.weight = 4; style.dashArray = null; }
     return style;
   }
@@ -129,32 +134,31 @@
     if (!view) { return ""; }
     var p = layer.feature.properties, L_ = view.opts.labels;
     var r = row(view, p.unit_code);
-    var level = p.eligible ? (r ? r[0] : "unknown") : "not_applicable";
+    var level = r ? r.level : (p.eligible ? "unknown" : "not_applicable");
     var lines = [
       "<b>" + esc(p.name) + "</b>",
       esc(L_.district) + ": " + esc(p.district_name),
-      esc(L_.level) + " (" + esc(view.year) + "): " + esc(L_.levels[level] || level) + (r && r[6] === 1 ? " (" + esc(L_.mixed) + ")" : "")
+      esc(L_.level) + " (" + esc(view.year) + "): " + esc(L_.levels[level] || level) + (r && r.mixed === 1 ? " (" + esc(L_.mixed) + ")" : "")
     ];
-    if (r && r[1] !== null && r[1] !== undefined) {
-      lines.push(esc(L_.criteria) + ": " + esc(r[1]) + (r[2] ? "/" + esc(r[2]) : ""));
+    if (r && r.criteria_met !== null && r.criteria_met !== undefined) {
+      lines.push(esc(L_.criteria) + ": " + esc(r.criteria_met) + (r.criteria_total ? "/" + esc(r.criteria_total) : ""));
     }
-    lines.push(esc(L_.decision) + ": " + (r && r[3] ? esc(r[3]) : "—"));
-    lines.push(esc(L_.provenance) + ": " + (r && r[4] ? esc(L_.provenances[r[4]] || r[4]) : "—"));
-    if (r && r[7] === 1) { lines.push("<span style='color:#b2182b'>" + esc(L_.holdout) + "</span>"); }
+    lines.push(esc(L_.decision) + ": " + (r && r.decision ? esc(r.decision) : "—"));
+    lines.push(esc(L_.provenance) + ": " + (r && r.provenance ? esc(L_.provenances[r.provenance] || r.provenance) : "—"));
+    if (r && r.holdout === 1) { lines.push("<span style='color:#b2182b'>" + esc(L_.holdout) + "</span>"); }
     return "<div class='ntm-tip'>" + lines.join("<br>") + "</div>";
   }
 
   function districtStyle(view, feature) {
     if (!view) { return { weight: 2.2, color: "#222222", fill: false }; }
-    var o = view.opts, pal = o.palette;
+    var pal = view.opts.palette, mode = modeOf(view);
     var style = { weight: 2.2, color: pal.district, opacity: 1, fill: false };
-    if (o.mode === "district") {
+    if (mode.units === "district") {
       var d = view.statusData && view.statusData.districts[feature.properties.unit_code];
       var r = d ? d[String(view.year)] : null;
-      var level = r ? r[0] : "unknown";
-      style.fill = true; style.fillOpacity = 0.9;
-      style.fillColor = level === "unknown" ? "url(#ntm-hatch)" : (pal.levels[level] || pal.levels.unknown);
-      if (r && r[2] === 1) { style.color = pal.holdout; style.weight = 3.5; }
+      style.fill = true;
+      fill(style, classStyle(mode, r), false);
+      if (r && r.holdout === 1) { style.color = pal.holdout; style.weight = 3.5; }
     }
     return style;
   }
@@ -162,10 +166,10 @@
   function restyle(map) {
     var st = map._ntm, view = st.view;
     if (!view || !st.communes) { return; }
-    ensureHatch(map);
+    ensureHatch(map, view.opts.palette.hatch);
     st.communes.setStyle(function (f) { return communeStyle(view, f); });
     if (st.districts) { st.districts.setStyle(function (f) { return districtStyle(view, f); }); }
-    ensureHatch(map);
+    ensureHatch(map, view.opts.palette.hatch);
     st.shown = { year: view.year, mode: view.opts.mode, n: st.communes.getLayers().length, highlight: view.opts.highlight || null };
     map.getContainer().setAttribute("data-ntm-year", String(view.year));
     map.getContainer().setAttribute("data-ntm-mode", view.opts.mode);
@@ -202,17 +206,6 @@
     }) };
     var outline = meta.outline ? topojson.mesh(topo, obj, function (a, b) { return a === b; }) : null;
     return [communes, districts, outline];
-  }
-
-  // Statuses as sent (distinct rows once, a row index per unit and year) expanded
-  // to code -> year -> row, the form the styles and tooltips read.
-  function expand(table, years) {
-    var out = {};
-    table.codes.forEach(function (code, i) {
-      var per = out[code] = {};
-      table.grid[i].forEach(function (k, j) { if (k >= 0) { per[String(years[j])] = table.rows[k]; } });
-    });
-    return out;
   }
 
   function fetchStatus(url) {
@@ -288,6 +281,7 @@
       if (seq !== st.seq) { return; }            // superseded by a newer call
       opts.labels = opts.labels || parts[2].labels;
       opts.palette = opts.palette || parts[2].palette;
+      opts.modes = opts.modes || parts[2].modes;
       st.view = { opts: opts, year: opts.year, statusData: parts[1] };
       restyle(map);
       if (opts.highlight && st.communes) {

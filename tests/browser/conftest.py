@@ -4,6 +4,9 @@
   waits for /_stcore/health and yields the base URL. Other browser test files
   (geometry, exports) reuse it. With `NTM_BASE_URL` set it starts nothing and
   yields that URL (`make test-deployed`: the same tests through nginx).
+- `examples_server` (session): the same for examples/app.py (one app per map feature).
+- `map_frame(page)`: the province map's iframe once its client shows a year;
+  `drawn_classes(frame, mode)`: the class of every polygon, read back from its fill.
 - `launch_chromium(playwright)` launches Debian's Chromium with the project flags;
   `guard_page(context)` blocks and records every request that is not to
   localhost, and records console errors. Never run `playwright install`.
@@ -47,15 +50,16 @@ def wait_healthy(url: str, timeout: float = 90.0) -> None:
     raise RuntimeError(f"Streamlit did not become healthy at {url} within {timeout:.0f} s")
 
 
-def start_server(extra_env: dict | None = None, port: int | None = None):
-    """Start the app; returns (process, base_url). The caller must stop it."""
+def start_server(extra_env: dict | None = None, port: int | None = None, script: str = "app.py"):
+    """Start the app (or another script of the checkout, e.g. examples/app.py); returns
+    (process, base_url). The caller must stop it."""
     port = port or free_port()
     env = {**os.environ, **(extra_env or {})}
     env.setdefault("NTM_LANG", "vi")
     env.pop("NTM_TILE_URL", None)
     log = open(REPO / "test-artifacts" / f"streamlit-{port}.log", "w") if (REPO / "test-artifacts").is_dir() else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -66,6 +70,14 @@ def start_server(extra_env: dict | None = None, port: int | None = None):
         proc.terminate()
         raise
     return proc, url
+
+
+def stop_server(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @pytest.fixture(scope="session")
@@ -83,11 +95,17 @@ def app_server():
     try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def examples_server():
+    """examples/app.py: one small app per map feature (the streamlit-folium habit)."""
+    proc, url = start_server(script="examples/app.py")
+    try:
+        yield url
+    finally:
+        stop_server(proc)
 
 
 def launch_chromium(playwright, **kwargs):
@@ -161,3 +179,72 @@ def is_streamlit_probe(url: str) -> bool:
     """Streamlit's frontend probes <page path>/_stcore/health and host-config on
     deep links before falling back to the root; those 404s are not app errors."""
     return url.endswith("/_stcore/health") or url.endswith("/_stcore/host-config")
+
+
+def map_frame(page):
+    """The streamlit-folium iframe's Frame once the NTM layer shows a year."""
+    deadline = time.time() + 45
+    while time.time() < deadline:
+        for f in page.frames:
+            if "streamlit_folium" in f.url:
+                try:
+                    if f.evaluate("() => !!(window.map && window.map._ntm && window.map._ntm.shown)"):
+                        return f
+                except Exception:   # frame still loading
+                    pass
+        page.wait_for_timeout(250)
+    raise AssertionError("the map never drew its commune layer")
+
+
+FILLS_JS = """(districts) => { const out = {}, st = window.map._ntm;
+  (districts ? st.districts : st.communes).eachLayer(l => {
+    out[l.feature.properties.unit_code] = districts ? l.options.fillColor : l._path.getAttribute('fill'); });
+  return [st.shown.year, st.shown.mode, out]; }"""
+
+
+def drawn_classes(frame, mode) -> tuple[int, str, dict]:
+    """(year shown, layer mode shown, {unit code: class}) of the province map in ``frame``, each
+    polygon's class read back from the fill the client drew (``mode``: a ui.maps.spec layer mode,
+    whose classes each have their own fill)."""
+    def fill(style):
+        return f"url(#ntm-{style.pattern})" if style.pattern else style.fill
+
+    by_fill = {fill(c.style): c.key for c in mode.classes}
+    assert len(by_fill) == len(mode.classes), "two classes share a fill"
+    year, shown, fills = frame.evaluate(FILLS_JS, mode.units == "district")
+    return year, shown, {code: by_fill.get(f, f) for code, f in fills.items()}
+
+
+def map_frames(page, n):
+    """The first n map iframes once each shows a year."""
+    deadline = time.time() + 45
+    while time.time() < deadline:
+        ready = []
+        for f in page.frames:
+            if "streamlit_folium" in f.url:
+                try:
+                    if f.evaluate("() => !!(window.map && window.map._ntm && window.map._ntm.shown)"):
+                        ready.append(f)
+                except Exception:
+                    pass
+        if len(ready) >= n:
+            return ready
+        page.wait_for_timeout(250)
+    raise AssertionError(f"fewer than {n} maps drew their layers")
+
+
+CANVAS_READY = "[data-ntm-national=ready]"   # the national map's mark once its layer is painted
+
+
+def national_frame(page, timeout_s: float = 120.0):
+    """The national map's iframe once its canvas layer is painted."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        for f in page.frames:
+            try:
+                if "streamlit_folium" in f.url and f.query_selector(CANVAS_READY):
+                    return f
+            except Exception:   # frame still loading
+                pass
+        page.wait_for_timeout(250)
+    raise AssertionError("the national layer never painted")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, guard_context, wait_for_app
+from conftest import REPO, guard_context, map_frame, map_frames, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -39,21 +39,6 @@ def expected(ds):
     from metrics.status import status_as_of
     st = status_as_of(ds, "42", YEAR)
     return {"status": st, "counts": level_counts(st).iloc[0]}
-
-
-def map_frame(page):
-    """The streamlit-folium iframe's Frame once the NTM layer shows a year."""
-    deadline = time.time() + 45
-    while time.time() < deadline:
-        for f in page.frames:
-            if "streamlit_folium" in f.url:
-                try:
-                    if f.evaluate("() => !!(window.map && window.map._ntm && window.map._ntm.shown)"):
-                        return f
-                except Exception:   # frame still loading
-                    pass
-        page.wait_for_timeout(250)
-    raise AssertionError("the map never drew its commune layer")
 
 
 FILLS_JS = """() => { const out = {};
@@ -110,7 +95,7 @@ def test_legend_counts_match_the_map(map_session, expected):
     fills = list(map_session["frame"].evaluate(FILLS_JS).values())
     row = expected["counts"]
     for level in ("model", "advanced", "standard", "none", "unknown", "not_applicable"):
-        shown = page.locator(f'tr[data-level="{level}"] td[data-count]').first.get_attribute("data-count")
+        shown = page.locator(f'tr[data-class="{level}"] td[data-count]').first.get_attribute("data-count")
         colour = "url(#ntm-hatch)" if level == "unknown" else LEVEL_COLOURS[level]
         assert int(shown) == int(row[level]) == fills.count(colour), level
 
@@ -246,24 +231,6 @@ def test_search_zooms_to_the_commune(map_session):
         return hit; }""", centre)
     assert inside == "Xã Hương Lâm"
     assert frame.evaluate("() => window.__ntm_marker") == "still here"   # zoom did not remount either
-
-
-def map_frames(page, n):
-    """The first n map iframes once each shows a year."""
-    deadline = time.time() + 45
-    while time.time() < deadline:
-        ready = []
-        for f in page.frames:
-            if "streamlit_folium" in f.url:
-                try:
-                    if f.evaluate("() => !!(window.map && window.map._ntm && window.map._ntm.shown)"):
-                        ready.append(f)
-                except Exception:
-                    pass
-        if len(ready) >= n:
-            return ready
-        page.wait_for_timeout(250)
-    raise AssertionError(f"fewer than {n} maps drew their layers")
 
 
 DISTRICT_FILLS_JS = """() => { const out = {};

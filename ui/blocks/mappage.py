@@ -17,16 +17,18 @@ from ui.blocks import detail, panels
 from ui.frame import layout, state
 from ui.frame.context import PageContext
 from ui.maps import search as ntm_search
+from ui.maps import spec
+from ui.maps import views as maps
 
 PLAY_STEP_S = 1.2                       # seconds per year when playing
 FOCUS = CLASSIC_LADDER.recognised        # the caption's "at least" focus levels
-LAYERS = ("commune", "district", "criteria")
+LAYERS = tuple(spec.layers())           # the province map's layers, from the layer-mode registry
 
 
-def mode_of(ctx: PageContext) -> str:
-    """The map's layer mode: the criteria layer (``level=criteria``), the district layer
-    (``layer=district``) or the commune levels."""
-    return "criteria" if ctx.level == "criteria" else ("district" if ctx.layer == "district" else "level")
+def layer_of(ctx: PageContext) -> str:
+    """The map layer shown: the criteria layer (``level=criteria``), the district layer
+    (``layer=district``) or the communes' levels (the layer modes are in ``ui.maps.spec``)."""
+    return "criteria" if ctx.level == "criteria" else ("district" if ctx.layer == "district" else "commune")
 
 
 def focus_level(ctx: PageContext) -> str:
@@ -97,7 +99,7 @@ def _search(ctx: PageContext) -> PageContext:
 def controls(ctx: PageContext) -> PageContext:
     c1, c2, c3 = st.columns([2, 2, 3])
     with c1:
-        st.session_state["ntm_w_layer"] = "criteria" if mode_of(ctx) == "criteria" else ctx.layer
+        st.session_state["ntm_w_layer"] = layer_of(ctx)
         st.radio(ctx.t("map.layer"), list(LAYERS), key="ntm_w_layer", horizontal=False,
                  format_func=lambda o: ctx.t(f"map.layer_{o}"), on_change=lambda: _set_layer(ctx))
     with c2:
@@ -105,7 +107,7 @@ def controls(ctx: PageContext) -> PageContext:
         ctx = _compare(ctx)
     with c3:
         ctx = _search(ctx)
-    if mode_of(ctx) == "level":
+    if layer_of(ctx) == "commune":
         st.session_state["ntm_w_focus"] = focus_level(ctx)
         st.segmented_control(ctx.t("map.focus"), list(FOCUS), key="ntm_w_focus",
                              format_func=lambda lv: ctx.t(f"levels.at_least_{lv}"),
@@ -148,14 +150,14 @@ def year_view(ctx: PageContext) -> None:
     st.select_slider(ctx.t("app.year"), options=list(ctx.years), key="ntm_w_year_map", on_change=_set_year)
     if ctx.national:
         from ui.maps.national import render_national
-        render_national(ctx.view)
+        render_national(ctx)
         return
     year_maps(ctx)
 
 
 def year_maps(ctx: PageContext) -> None:
-    mode = mode_of(ctx)
-    if mode == "level":
+    layer = layer_of(ctx)
+    if layer == "commune":
         panels.caption(ctx, level=focus_level(ctx))
     center = zoom = None
     if ctx.commune and ctx.commune != st.session_state.get("ntm_clicked"):
@@ -171,17 +173,17 @@ def year_maps(ctx: PageContext) -> None:
         with col:
             if ctx.compare is not None:
                 st.subheader(str(at.year))
-            clicked = panels.commune_map(at, key, mode, height=460 if ctx.compare else 600,
-                                         highlight=ctx.commune, center=center, zoom=zoom)
+            clicked = maps.commune_map(at, key, layer, height=460 if ctx.compare else 600,
+                                       highlight=ctx.commune, center=center, zoom=zoom)
             if ctx.compare is not None:
-                panels.map_legend(at, mode)
+                maps.map_legend(at, layer)
             if clicked and state.changed(f"click_{key}", clicked):
                 st.session_state["ntm_clicked"] = clicked
                 state.update(commune=clicked)
                 st.rerun()
     if ctx.compare is None:
         with right:
-            panels.map_legend(ctx, mode)
+            maps.map_legend(ctx, layer)
     st.caption(ctx.t("map.click_hint"))
     layout.illustrative_banner([ctx.status()], ctx.lang)
     if ctx.commune:

@@ -9,10 +9,10 @@ import streamlit as st
 
 from metrics.fmt import format_number, format_percent
 from ui.frame import data, layout, state
-from ui.frame.context import PageContext, holdout_codes
+from ui.frame.context import PageContext
 from ui.frame.i18n import t
-from ui.maps import legend, palette
-from ui.maps import province as ntm_map
+from ui.maps import palette
+from ui.maps import views as maps
 
 LEVELS = ("standard", "advanced", "model")
 
@@ -108,44 +108,9 @@ def kpi_tiles(ctx: PageContext) -> None:
                             palette.level_colour("completed"), testid="kpi-districts"))
 
 
-def map_inputs(ctx: PageContext, district: str | None = None) -> dict:
-    """Geometry + status URLs for the province (or one district) and the year's vintage."""
-    vintage = ctx.vintage()
-    return {"vintage": vintage, "communes": data.communes_geo(vintage), "districts": data.districts_geo(vintage),
-            "geo": _geo_urls(vintage, district),
-            "status": _status_url(ctx.province, vintage, ctx.cache_key, ctx.illustrative)}
-
-
-@st.cache_data(show_spinner=False)
-def _geo_urls(vintage: str, district: str | None) -> dict:
-    return ntm_map.geometry_urls(vintage, data.communes_geo(vintage), data.districts_geo(vintage), district)
-
-
-@st.cache_data(show_spinner=False)
-def _status_url(province: str, vintage: str, cache_key: str, illus: bool) -> str:
-    """Every year drawn on this vintage, in one file the browser fetches once."""
-    years = [y for y in layout.choices().years if data.vintage_for(province, y) == vintage]
-    per_year = {y: data.status(province, y, cache_key, illus) for y in years}
-    per_district = {y: data.district_status(province, y, cache_key, illus) for y in years}
-    held = {y: holdout_codes(data.holdouts(province, y, cache_key, illus)) for y in years}
-    return ntm_map.status_url(f"{province}-{vintage}-{'i' if illus else 'r'}",
-                              ntm_map.status_payload(per_year, per_district, held))
-
-
-def commune_map(ctx: PageContext, key: str, mode: str, height: int = 560, district: str | None = None,
-                highlight: str | None = None, center=None, zoom=None):
-    """The province (or one district's) map of ``ctx.year``; returns the clicked commune code."""
-    inp = map_inputs(ctx, district)
-    c = inp["communes"] if district is None else inp["communes"][inp["communes"]["district_code"].astype(str) == district]
-    m = ntm_map.base_map(ntm_map.bounds_center(c), zoom=9 if district is None else 11)
-    fg = ntm_map.view_group(inp["geo"], inp["status"], ctx.year, mode, ctx.lang, highlight=highlight)
-    return ntm_map.render(m, fg, key=f"{key}-{inp['vintage']}-{district or 'all'}", height=height,
-                          center=center, zoom=zoom)
-
-
 def small_map(ctx: PageContext, key: str) -> None:
     st.subheader(ctx.t("overview.small_map", year=ctx.year))
-    commune_map(ctx, key, "level", height=420)
+    maps.commune_map(ctx, key, "commune", height=420)
     st.page_link("pages/map.py", label=ctx.t("overview.open_map"), icon=":material/map:",
                  query_params=ctx.view.as_params())
 
@@ -186,23 +151,6 @@ def provenance_summary(ctx: PageContext) -> None:
     dates = pd.to_datetime(el["decision_date"], errors="coerce").dropna()
     if len(dates):
         st.caption(t("overview.as_of", lang, date=dates.max().strftime("%d/%m/%Y")))
-
-
-def map_legend(ctx: PageContext, mode: str, district: str | None = None) -> None:
-    """The legend of ``ctx.year``'s map beside it."""
-    lang, year = ctx.lang, ctx.year
-    if mode == "district":
-        st.html(legend.district_legend_html(ctx.district_status(), year, lang))
-        return
-    status = ctx.status()
-    if district:
-        status = status[status["district_code"].astype(str) == district]
-    if mode == "criteria":
-        st.html(legend.criteria_legend_html(status, year, lang))
-        return
-    counts = ctx.counts()
-    row = counts[counts["area_code"].astype(str) == district].iloc[0] if district else province_row(counts)
-    st.html(legend.level_legend_html(row, year, lang, holdouts=len(ctx.holdout_codes(admin_level="commune"))))
 
 
 def district_picker(ctx: PageContext) -> PageContext:

@@ -18,14 +18,14 @@ BRIEFING_FORMATS = ("pptx", "pdf")
 def render_view(view: MapView, *, dpi: int = 200, with_source: bool = True):
     from ui.export.mapimage import render_map
 
-    return render_map(view.communes, view.districts, mode=view.level, title=view.title,
+    return render_map(view.communes, view.districts, map_spec=view.spec, title=view.title,
                       subtitle=view.subtitle, source_line=view.source_line if with_source else "",
                       lang=view.lang, illustrative=view.illustrative, dpi=dpi)
 
 
 def build_map_image(ds, province: str, year: int, district: str | None = None, *,
                     level: str = "standard", lang: str = "vi", fmt: str = "png", dpi: int = 200,
-                    with_view: bool = False, with_source: bool = True):
+                    with_view: bool = False, with_source: bool = True, layer: str | None = None):
     """PNG or SVG bytes of the view's map (and the ``MapView`` if ``with_view``).
 
     ``with_source=False`` leaves the source line out of the image, for a caller
@@ -33,7 +33,7 @@ def build_map_image(ds, province: str, year: int, district: str | None = None, *
     """
     if fmt not in MAP_FORMATS:
         raise ExportError(f"map format must be png or svg, got {fmt!r}")
-    view = map_view(ds, province, year, district, level, lang)
+    view = map_view(ds, province, year, district, level, lang, layer=layer)
     figure = render_view(view, dpi=dpi, with_source=with_source)
     buf = io.BytesIO()
     figure.save(buf, fmt=fmt)

@@ -327,7 +327,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         lang=lang, province_code=province, district_code=district, year=int(year), scope_name=scope,
         title=title, headline=headline, generated_on=format_date(dt.date.today(), lang),
         kpis=_kpis(view, summary, districts, lang),
-        map_title=f"{t('map_title', lang)}, {year}", map_subtitle=view.subtitle, map_mode="standard",
+        map_title=f"{t('map_title', lang)}, {year}", map_subtitle=view.subtitle, map_spec=view.spec,
         communes=view.communes, districts=view.districts,
         holdouts=holdouts_table, holdouts_title=t("holdouts_title", lang),
         progress=progress, progress_title=t("progress_title", lang), progress_notes=notes,

@@ -1,9 +1,10 @@
 """Static commune maps drawn server-side with matplotlib.
 
-The same geometry and colours as the dashboard (``ui/palette.py``): levels in
-their palette colour, "unknown" white with a grey hatch, "not applicable" grey
-with a hatch, district outlines on top, holdouts outlined in red. Used for the
-PNG/SVG download and, drawn straight into a page, for the briefing pack.
+The classes, legend rows and styles are the map specification's (``ui.maps.spec``), as on the
+dashboard: each class in its palette colour, "no record" white with the grey hatch of the web
+map, district outlines on top, holdouts outlined in red. A district layer mode fills the
+district polygons. Used for the PNG/SVG download and, drawn straight into a page, for the
+briefing pack.
 """
 
 from __future__ import annotations
@@ -17,20 +18,17 @@ import matplotlib
 matplotlib.use("Agg")  # server-side only; never opens a window
 
 import geopandas as gpd  # noqa: E402
-import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from ui.maps import palette  # noqa: E402
+from domain.text import t as t_store  # noqa: E402
 from ui.export import fonts  # noqa: E402
-from ui.export.strings import level_label, t  # noqa: E402
+from ui.export.strings import t  # noqa: E402
+from ui.maps import palette, spec  # noqa: E402
 
-MODES = ("standard", "advanced", "model", "criteria")
-LADDER_CLASSES = ("model", "advanced", "standard", "none")
-OTHER_CLASSES = ("mixed", "completed", "unknown", "not_applicable")
-HATCHES = {"unknown": "////", "not_applicable": "...."}
-HATCH_COLOUR = "#8c8c8c"
+# matplotlib's hatch for a style pattern ("hatch": the "/" lines of palette.HATCH).
+HATCHES = {"hatch": "////"}
+HATCH_COLOUR = palette.HATCH["line"]
 
 
 @dataclass
@@ -48,6 +46,7 @@ class MapFigure:
     fig: Figure
     ax: object
     entries: list[LegendEntry] = field(default_factory=list)
+    classes: dict = field(default_factory=dict)   # unit code -> class key drawn
 
     def to_pixel(self, lon: float, lat: float) -> tuple[int, int]:
         """Pixel (column, row) of a point in the image written by ``save`` as PNG."""
@@ -60,75 +59,36 @@ class MapFigure:
         self.fig.savefig(out, format=fmt, dpi=self.fig.dpi, facecolor="white")
 
 
-def map_class(row, mode: str) -> str:
-    """Colour class of one commune row: a level, or a criteria bin 'c0'…'c8'."""
-    level = row.get("level") if hasattr(row, "get") else row["level"]
-    if level == "not_applicable" or (row.get("eligible") is False and level != "completed"):
-        return "not_applicable"
-    if mode == "criteria":
-        colour = palette.criteria_colour(row.get("criteria_met"), row.get("criteria_total"))
-        if colour == palette.LEVEL_COLOURS["unknown"]:
-            return "unknown"
-        return f"c{palette.CRITERIA_COLOURS.index(colour)}"
-    if level in palette.LEVEL_COLOURS:
-        return level
-    return "unknown"
+def legend_entries(map_spec: spec.MapSpec, lang: str) -> list[LegendEntry]:
+    """The specification's legend rows, as the image's legend draws them."""
+    return [LegendEntry(r.key, r.text(lang), r.style.fill, r.count, HATCHES.get(r.style.pattern),
+                        r.style.edge or palette.OUTLINE_COLOUR) for r in map_spec.legend]
 
 
-def classify(communes: pd.DataFrame, mode: str) -> pd.Series:
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    return communes.apply(lambda r: map_class(r, mode), axis=1)
+def draw_map(ax, communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None,
+             map_spec: spec.MapSpec, lang: str, *, line_scale: float = 1.0) -> list[LegendEntry]:
+    """Draw the specification's map into ``ax``; returns legend entries with counts.
 
-
-def _style(key: str) -> tuple[str, str | None]:
-    if key.startswith("c") and key[1:].isdigit():
-        return palette.CRITERIA_COLOURS[int(key[1:])], None
-    return palette.level_colour(key), HATCHES.get(key)
-
-
-def legend_entries(classes: pd.Series, mode: str, lang: str) -> list[LegendEntry]:
-    counts = classes.value_counts()
-    entries = []
-    if mode == "criteria":
-        n = len(palette.CRITERIA_COLOURS)
-        keys = [f"c{i}" for i in reversed(range(n))]
-        for key in keys:
-            i = int(key[1:])
-            lo, hi = round(100 * i / n), round(100 * (i + 1) / n)
-            label = f"{lo}–{hi} %" if i < n - 1 else f"≥ {lo} %"
-            entries.append(LegendEntry(key, label, *_style(key)[:1], int(counts.get(key, 0))))
-    else:
-        for key in LADDER_CLASSES:
-            colour, hatch = _style(key)
-            entries.append(LegendEntry(key, level_label(key, lang), colour, int(counts.get(key, 0)), hatch))
-    for key in OTHER_CLASSES:
-        if counts.get(key, 0):
-            colour, hatch = _style(key)
-            entries.append(LegendEntry(key, level_label(key, lang), colour, int(counts[key]), hatch))
-    return entries
-
-
-def draw_map(ax, communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, mode: str,
-             lang: str, *, line_scale: float = 1.0) -> list[LegendEntry]:
-    """Draw communes coloured by ``mode`` into ``ax``; returns legend entries with counts.
-
-    ``communes`` needs ``geometry`` and ``level`` (and ``criteria_met``,
-    ``criteria_total`` for the criteria mode); an optional boolean ``holdout``
-    column outlines those units in red.
+    ``communes`` (and ``districts``) need ``unit_code`` and ``geometry``; the classes, the
+    holdout outlines and the legend come from ``map_spec``.
     """
-    classes = classify(communes, mode)
-    for key in classes.unique():
-        colour, hatch = _style(key)
-        part = communes[classes == key]
-        part.plot(ax=ax, facecolor=colour, edgecolor=palette.OUTLINE_COLOUR,
-                  linewidth=0.35 * line_scale, hatch=hatch, hatchcolor=HATCH_COLOUR)
+    layer = map_spec.layer
+    on_districts = layer.units == spec.DISTRICT and districts is not None
+    filled = districts if on_districts else communes
+    keys = filled["unit_code"].astype(str).map(map_spec.classes).fillna(layer.missing)
+    for key in keys.unique():
+        style = layer.cls(key).style
+        part = filled[keys == key]
+        part.plot(ax=ax, facecolor=style.fill, edgecolor=(style.edge or palette.OUTLINE_COLOUR),
+                  linewidth=0.35 * line_scale, hatch=HATCHES.get(style.pattern), hatchcolor=HATCH_COLOUR)
+    if on_districts:
+        communes.boundary.plot(ax=ax, color=palette.OUTLINE_COLOUR, linewidth=0.25 * line_scale)
     if districts is not None and len(districts):
         outlines = districts.geometry.apply(_drop_slivers).boundary
         outlines.plot(ax=ax, color=palette.DISTRICT_OUTLINE_COLOUR, linewidth=1.3 * line_scale)
-    entries = legend_entries(classes, mode, lang)
-    if "holdout" in communes.columns and communes["holdout"].fillna(False).astype(bool).any():
-        held = communes[communes["holdout"].fillna(False).astype(bool)]
+    entries = legend_entries(map_spec, lang)
+    if map_spec.outlines:
+        held = filled[filled["unit_code"].astype(str).isin(map_spec.outlines)]
         held.boundary.plot(ax=ax, color=palette.HOLDOUT_OUTLINE_COLOUR, linewidth=1.8 * line_scale)
         entries.append(LegendEntry("holdout", _holdout_label(lang), "#ffffff", len(held),
                                    edge=palette.HOLDOUT_OUTLINE_COLOUR))
@@ -139,6 +99,15 @@ def draw_map(ax, communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None,
     ax.set_xlim(minx - padx, maxx + padx)
     ax.set_ylim(miny - pady, maxy + pady)
     ax.set_axis_off()
+    return entries
+
+
+def draw_with_legend(ax, lax, communes, districts, map_spec: spec.MapSpec, lang: str, *,
+                     fontsize: float = 12) -> list[LegendEntry]:
+    """The map into ``ax`` and its legend into ``lax`` (titled with the mode's subtitle)."""
+    entries = draw_map(ax, communes, districts, map_spec, lang)
+    subtitle = map_spec.layer.subtitle
+    draw_legend(lax, entries, fontsize=fontsize, title=t_store(subtitle, lang) if subtitle else None)
     return entries
 
 
@@ -188,7 +157,7 @@ def _fit(text: str, size: float, width: float, bold: bool = False, smallest: flo
     return size
 
 
-def render_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, *, mode: str,
+def render_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, *, map_spec: spec.MapSpec,
                title: str, subtitle: str, source_line: str, lang: str,
                illustrative: bool = False, size=(12.0, 7.5), dpi: int = 200) -> MapFigure:
     """A complete map image: title, subtitle, map, legend with counts, source line."""
@@ -209,11 +178,9 @@ def render_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, *
     # No source line (the embed view prints it as text under the image): no footer band.
     bottom = (0.3 + 0.19 * (source.count("\n") + 1)) / h if source else 0.15 / h
     ax = fig.add_axes((0.01, bottom, 0.64, top - bottom - 0.05 / h))
-    entries = draw_map(ax, communes, districts, mode, lang)
     lax = fig.add_axes((0.67, bottom, 0.32, top - bottom - 0.05 / h))
-    legend_title = t("criteria_share", lang) if mode == "criteria" else None
-    draw_legend(lax, entries, fontsize=12, title=legend_title)
+    entries = draw_with_legend(ax, lax, communes, districts, map_spec, lang, fontsize=12)
     if source:
         fig.text(0.02, 0.12 / h, source, fontsize=9, va="bottom",
                  color="#333333", linespacing=1.3)
-    return MapFigure(fig, ax, entries)
+    return MapFigure(fig, ax, entries, dict(map_spec.classes))

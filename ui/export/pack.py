@@ -54,8 +54,8 @@ class Pack:
     kpis: list[Kpi]
     map_title: str
     map_subtitle: str
-    map_mode: str
-    communes: gpd.GeoDataFrame    # geometry + level (+ criteria, holdout)
+    map_spec: object              # ui.maps.spec.MapSpec: classes, legend rows, holdout outlines
+    communes: gpd.GeoDataFrame    # geometry + status columns of the scope's communes
     districts: gpd.GeoDataFrame
     holdouts: Table
     holdouts_title: str

@@ -162,10 +162,8 @@ def _map(pack: Pack, number: int) -> Page:
     y = top + used + 0.1
     h = H - 0.25 - 9 * 1.3 / 72 * lines - y
     ax = page.axes(MARGIN, y, (W - 2 * MARGIN) * 0.62, h)
-    entries = mapimage.draw_map(ax, pack.communes, pack.districts, pack.map_mode, pack.lang)
     lax = page.axes(MARGIN + (W - 2 * MARGIN) * 0.64, y + 0.1, (W - 2 * MARGIN) * 0.36, h - 0.1)
-    title = t("criteria_share", pack.lang) if pack.map_mode == "criteria" else None
-    mapimage.draw_legend(lax, entries, fontsize=15, title=title)
+    mapimage.draw_with_legend(ax, lax, pack.communes, pack.districts, pack.map_spec, pack.lang, fontsize=15)
     return page
 
 

@@ -159,10 +159,8 @@ def _map(prs, pack: Pack, number: int):
 
     fig = Figure(figsize=(img_w, img_h), dpi=200, facecolor="white")
     ax = fig.add_axes((0.0, 0.0, 0.62, 1.0))
-    entries = mapimage.draw_map(ax, pack.communes, pack.districts, pack.map_mode, pack.lang)
     lax = fig.add_axes((0.64, 0.02, 0.36, 0.96))
-    title = t("criteria_share", pack.lang) if pack.map_mode == "criteria" else None
-    mapimage.draw_legend(lax, entries, fontsize=15, title=title)
+    mapimage.draw_with_legend(ax, lax, pack.communes, pack.districts, pack.map_spec, pack.lang, fontsize=15)
     fig.savefig(buf, format="png", dpi=200, facecolor="white")
     buf.seek(0)
     slide.shapes.add_picture(buf, Inches(MARGIN), Inches(top + 0.55), Inches(img_w), Inches(img_h))

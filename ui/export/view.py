@@ -10,7 +10,12 @@ import geopandas as gpd
 import pandas as pd
 
 from ui.export import fonts
+from domain.levels import CLASSIC_LADDER
 from ui.export.strings import at_least, check_lang, level_label, provenance_text, t
+from ui.maps import spec
+
+CRITERIA = "criteria"
+LEVELS = CLASSIC_LADDER.recognised + (CRITERIA,)   # what an export's ``level`` may say
 
 
 class ExportError(ValueError):
@@ -40,6 +45,7 @@ class MapView:
     vintage: str
     communes: gpd.GeoDataFrame     # the scope's communes: geometry + status columns + holdout
     districts: gpd.GeoDataFrame
+    spec: object                   # ui.maps.spec.MapSpec of the map drawn (classes, legend, outlines)
     status: pd.DataFrame           # metrics.status_as_of rows of the scope
     counts: pd.Series              # metrics.counts.level_counts row of the scope
     scope_name: str
@@ -114,8 +120,10 @@ def _source_line(lang: str, short: list[str], attribution: str) -> str:
 
 def map_view(ds, province: str, year: int, district: str | None = None,
              level: str = "standard", lang: str = "vi", *, prep=None,
-             holdout_codes: set[str] | None = None) -> MapView:
-    """The view's communes with status and geometry, counts, titles and sources.
+             holdout_codes: set[str] | None = None, layer: str | None = None) -> MapView:
+    """The view's communes with status and geometry, counts, titles and sources, and the map
+    specification of its layer (``level=criteria``: the criteria layer, else the communes'
+    levels, unless ``layer`` names another layer of ``ui.maps.spec``).
 
     ``prep`` (``metrics.prepare.as_prepared``) and ``holdout_codes`` let a caller
     that already has them (the briefing pack) skip recomputing.
@@ -125,12 +133,13 @@ def map_view(ds, province: str, year: int, district: str | None = None,
     from metrics.fmt import format_number, format_percent
     from metrics.holdouts import holdouts as holdouts_of
     from metrics.prepare import as_prepared
-    from metrics.status import status_as_of
+    from metrics.status import district_status_as_of, status_as_of
 
     check_lang(lang)
     prep = prep if prep is not None else as_prepared(ds, province)
-    if level not in ("standard", "advanced", "model", "criteria"):
-        raise ExportError(f"level must be standard, advanced, model or criteria, got {level!r}")
+    if level not in LEVELS:
+        raise ExportError(f"level must be {', '.join(LEVELS[:-1])} or {LEVELS[-1]}, got {level!r}")
+    layer = layer or (CRITERIA if level == CRITERIA else spec.COMMUNE)
     status = status_as_of(prep, province, year)
     if status is None or status.empty:
         raise ExportError(f"no communes for province {province!r} in {year}")
@@ -152,6 +161,10 @@ def map_view(ds, province: str, year: int, district: str | None = None,
     districts = load_districts(vintage)
     if district is not None:
         districts = districts[districts["unit_code"].astype(str) == district]
+    mode = spec.mode_for(layer, year)
+    frames = spec.Frames(status=status, holdouts=frozenset(holdout_codes),
+                         districts=district_status_as_of(prep, province, year) if mode.units == spec.DISTRICT else None)
+    map_spec = spec.map_spec(mode.id, spec.Scope(province, district), year, frames)
 
     counts_all = level_counts(status)
     area = district or province
@@ -186,7 +199,7 @@ def map_view(ds, province: str, year: int, district: str | None = None,
         or bool((status.get("provenance", pd.Series(dtype=str)).astype(str) == "illustrative").any())
     return MapView(
         province=province, district=district, year=int(year), level=level, lang=lang, vintage=vintage,
-        communes=communes, districts=districts, status=status, counts=counts, scope_name=scope_name,
+        communes=communes, districts=districts, spec=map_spec, status=status, counts=counts, scope_name=scope_name,
         title=title, subtitle=subtitle, sources=sources,
         short_sources=short, source_line=_source_line(lang, short, attribution),
         attribution_vi=fonts.nfc(meta.get("attribution_vi", "")),

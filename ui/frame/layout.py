@@ -119,9 +119,10 @@ def illustrative_banner(frames, lang: str) -> bool:
     return shown
 
 
-def print_css() -> None:
-    """Browser print gives a clean page: no sidebar, toolbar or header chrome."""
-    st.html("""<style>
+def print_css(extra: str = "") -> None:
+    """Browser print gives a clean page: no sidebar, toolbar or header chrome. ``extra``: CSS of
+    other rooms (the legend's hatch, from the palette)."""
+    st.html("<style>" + extra + """
     @media print {
       [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
       [data-testid="stDecoration"], [data-testid="stSidebarNav"], .ntm-noprint { display: none !important; }
@@ -134,7 +135,6 @@ def print_css() -> None:
     .ntm-tile .sub { font-size: 0.95rem; color: #333; }
     .ntm-tile .tgt { font-size: 0.9rem; color: #444; margin-top: 4px; }
     .ntm-sw { display: inline-block; width: 16px; height: 16px; border: 1px solid #555; border-radius: 3px; flex: none; }
-    .ntm-hatch { background: repeating-linear-gradient(45deg, #fff 0 3px, #8c8c8c 3px 5px); }
     .ntm-legend { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
     .ntm-legend td { padding: 4px 6px; border-bottom: 1px solid #eee; vertical-align: middle; }
     .ntm-legend-foot { font-size: 0.88rem; color: #333; margin-top: 4px; }
@@ -148,12 +148,10 @@ def print_css() -> None:
     </style>""")
 
 
-def tile(label: str, big: str, sub: str, target: str, colour: str | None = None, hatch: bool = False,
-         testid: str = "") -> str:
+def tile(label: str, big: str, sub: str, target: str, colour: str | None = None, testid: str = "") -> str:
     sw = ""
     if colour:
-        cls = "ntm-sw ntm-hatch" if hatch else "ntm-sw"
-        sw = f'<span class="{cls}" style="background-color:{html.escape(colour)}"></span>'
+        sw = f'<span class="ntm-sw" style="background-color:{html.escape(colour)}"></span>'
     return (f'<div class="ntm-tile" data-testid="{html.escape(testid)}"><div class="lbl">{sw}{html.escape(label)}</div>'
             f'<div class="big">{html.escape(big)}</div><div class="sub">{html.escape(sub)}</div>'
             f'<div class="tgt">{html.escape(target)}</div></div>')

@@ -13,52 +13,31 @@ process (and reused by later processes).
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import threading
-from pathlib import Path
-
 import folium
 import pandas as pd
 import streamlit as st
-from branca.element import MacroElement
-from jinja2 import Template
 
+from domain.levels import PROVENANCE
 from loaders import geometry as G
 from loaders.paths import STATIC_DIR
-from ui.maps import palette
 from ui.frame.i18n import t
+from ui.maps import base, spec
 
 DATA_DIR = STATIC_DIR / "national" / "data"
 CENTER = (16.0, 106.0)
-LEGEND_LEVELS = ("none", "standard", "advanced", "model", "not_applicable")
+CLIENT = "NtmNational"
+MODE = "national"                  # the layer mode (ui.maps.spec) the map draws
+FIELDS = (MODE, "provenance")      # a unit's row in the status file: its class, its provenance
+static_url = base.static_url
+
 
 def text(key: str, lang: str) -> str:
     return t(f"national.{key}", lang)
 
 
-def static_url(rel: str) -> str:
-    base = ""
-    try:
-        from streamlit import config
-        base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    except Exception:  # outside a Streamlit runtime
-        base = ""
-    return f"{'/' + base if base else ''}/app/static/{rel}"
-
-
 def _write_once(stem: str, body: str) -> str:
     """static/national/data/<stem>-<hash>.json, written atomically once; returns its URL."""
-    digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:12]
-    name = f"{stem}-{digest}.json"
-    path = DATA_DIR / name
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")   # one per writer
-        tmp.write_text(body, encoding="utf-8")
-        os.replace(tmp, path)
-    return static_url(f"national/data/{name}")
+    return base.write_once(DATA_DIR, stem, body)
 
 
 # ---- geometry files ------------------------------------------------------------------
@@ -116,13 +95,14 @@ def _census_links(vintage: str) -> dict:
 
 
 def national_status(ds, years, provinces=None) -> dict:
-    """{"years": [...], "units": {national unit_code: {year: [level, provenance]}}}.
+    """{"years": [...], "units": compact table (``base.compact_table``) of [class, provenance]}.
 
     Each province with records is resolved by metrics.status.status_as_of on the
     vintage valid in that year; each unit of that vintage is then drawn on the 2009
     census communes it is made of (the boundary layers name them), so after the
     2020 mergers a 2009 commune shows the status of the unit it became part of.
-    Units with no record stay out of the payload (drawn neutral)."""
+    The class is the national layer mode's (``spec``); units without one (no record)
+    stay out of the file and are drawn as its missing class."""
     from metrics.status import status_as_of
 
     nat = G.raw_layer(G.NATIONAL)
@@ -130,6 +110,7 @@ def national_status(ds, years, provinces=None) -> dict:
     if provinces is None:
         units = ds.units
         provinces = sorted(set(units.loc[units["admin_level"].astype(str) == "province", "unit_code"].astype(str)))
+    mode = spec.mode(MODE)
     links: dict = {}
     out: dict = {}
     for p in provinces:
@@ -142,87 +123,48 @@ def national_status(ds, years, provinces=None) -> dict:
             if vintage not in links:
                 links[vintage] = _census_links(vintage)
             for r in frame.itertuples(index=False):
-                level = str(r.level)
-                if level in ("unknown", "nan", "None"):
+                cls = mode.classify({"level": str(r.level)})
+                if cls == mode.missing:
                     continue
                 prov = None if pd.isna(r.provenance) else str(r.provenance)
                 for cid in links[vintage].get(str(r.unit_code), []):
                     code = by_census.get(cid)
                     if code is not None:
-                        out.setdefault(code, {})[str(year)] = [level, prov]
-    return {"years": [int(y) for y in years], "units": out}
+                        out.setdefault(code, {})[int(year)] = [cls, prov]
+    years = [int(y) for y in years]
+    return {"years": years, "units": base.compact_table(out, years, list(FIELDS))}
 
 
 def status_url(ds, years) -> str:
-    payload = national_status(ds, years)
-    return _write_once("vn-2009-status", json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    return _write_once("vn-2009-status", base.compact_json(national_status(ds, years)))
 
 
 # ---- the folium map -------------------------------------------------------------------------
 
-class _Container(MacroElement):
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
-        NtmNational.attach({{ this._parent.get_name() }}, {{ this.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self):
-        super().__init__()
-        self._name = "NtmNationalContainer"
-
-
-class _Show(MacroElement):
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        NtmNational.show(window.map, {{ this.opts_json }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, opts: dict):
-        super().__init__()
-        self._name = "NtmNationalShow"
-        self.opts_json = json.dumps(opts, ensure_ascii=False).replace("</", "<\\/")
-
-
 def base_map() -> folium.Map:
     """Fixed map script (same for every year and language): canvas renderer, no
     basemap unless NTM_TILE_URL is set, local assets only."""
-    m = folium.Map(location=list(CENTER), zoom_start=5, tiles=None, prefer_canvas=True,
-                   control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
-    tile_url = (os.environ.get("NTM_TILE_URL") or "").strip()
-    if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=os.environ.get("NTM_TILE_ATTRIBUTION", "© map tiles"),
-                         name="basemap").add_to(m)
-    m.default_js = [("leaflet", static_url("leaflet/leaflet.js")),
-                    ("topojson_client", static_url("vendor/topojson-client.min.js")),
-                    ("ntm_common", static_url("ntm/ntm-common.js")),
-                    ("ntm_national", static_url("national/ntm-national.js"))]
-    m.default_css = [("leaflet_css", static_url("leaflet/leaflet.css"))]
-    _Container().add_to(m)
-    return m
+    return base.base_map(CENTER, 5, CLIENT, js=[("ntm_national", static_url("national/ntm-national.js"))],
+                         css=[], prefer_canvas=True)
+
+
+def legend_rows(lang: str) -> list[dict]:
+    """The national layer mode's classes, in legend order, with their label and style."""
+    return [{"key": c.key, "label": t(c.label, lang), **c.style.as_json()} for c in spec.mode(MODE).classes]
 
 
 def view_group(geo: dict, status: str, year: int, lang: str) -> folium.FeatureGroup:
-    labels = {k: text(k, lang) for k in ("title", "no_record", "code", "back", "hint")}
+    labels = {k: text(k, lang) for k in ("title", "code", "back", "hint")}
     labels.update({"level": t("map.tip.level", lang), "provenance": t("map.tip.provenance", lang),
                    "year": t("app.year", lang),
-                   "levels": {k: t(f"levels.{k}", lang) for k in palette.LEVEL_COLOURS},
-                   "provenances": {k: t(f"provenance.{k}", lang)
-                                   for k in ("official", "reported", "derived", "illustrative")}})
+                   "provenances": {k: t(f"provenance.{k}", lang) for k in PROVENANCE}})
     opts = {"geo": geo["national"], "provinces": geo["provinces"], "status": status, "year": int(year),
-            "lang": lang, "labels": labels, "legend_levels": list(LEGEND_LEVELS),
-            "palette": {"levels": dict(palette.LEVEL_COLOURS), "neutral": "#d9d9d9"}}
-    fg = folium.FeatureGroup(name="ntm-national-view")
-    _Show(opts).add_to(fg)
-    return fg
+            "lang": lang, "labels": labels, "mode": spec.client_modes([MODE])[MODE], "legend": legend_rows(lang)}
+    return base.view_group(CLIENT, opts)
 
 
 def render(lang: str, year: int, ds=None, years=None, key: str = "ntm_national", height: int = 640):
     """Draw the national map; returns the clicked unit code (national layer) or None."""
-    from streamlit_folium import st_folium
-
     with st.spinner(text("preparing", lang)):   # about a minute once per checkout, then cached
         geo = _geometry_urls()
     years = tuple(int(y) for y in (years or [year]))
@@ -233,10 +175,7 @@ def render(lang: str, year: int, ds=None, years=None, key: str = "ntm_national",
         token = str(id(ds))
     status = _status_url(token, years, ds)
     st.caption(text("caption", lang))
-    out = st_folium(base_map(), key=key, height=height, width=None,  # None: the container's width
-                    returned_objects=["last_active_drawing"],
-                    feature_group_to_add=view_group(geo, status, year, lang))
-    drawing = (out or {}).get("last_active_drawing") or {}
+    drawing = base.render(base_map(), view_group(geo, status, year, lang), key, height)
     code = drawing.get("id") or (drawing.get("properties") or {}).get("unit_code")
     return str(code) if code else None
 
@@ -251,9 +190,6 @@ def _status_url(token: str, years: tuple, _ds) -> str:
     return status_url(_ds, years)
 
 
-def render_national(view) -> str | None:
-    """Entry point for pages/map.py (`province=all`)."""
-    from ui.frame import layout
-    ch = layout.choices()
-    year = view.year or ch.default_year
-    return render(view.lang, year, years=ch.years)
+def render_national(ctx) -> str | None:
+    """Entry point of the map page on the national layer (``province=all``)."""
+    return render(ctx.lang, ctx.year, years=ctx.years)

@@ -7,8 +7,6 @@ is white with a grey hatch and "not applicable" (urban units) is mid grey, so
 neither can be mistaken for "none".
 """
 
-LEVEL_ORDER = ("none", "standard", "advanced", "model")
-
 LEVEL_COLOURS = {
     "none": "#f4a582",
     "standard": "#92c5de",
@@ -20,19 +18,14 @@ LEVEL_COLOURS = {
     "not_applicable": "#bdbdbd",
 }
 
-# Text colour that stays legible on each fill (labels drawn on polygons, KPI tiles).
-LEVEL_TEXT_COLOURS = {
-    "none": "#000000",
-    "standard": "#000000",
-    "advanced": "#ffffff",
-    "model": "#ffffff",
-    "completed": "#ffffff",
-    "mixed": "#000000",
-    "unknown": "#000000",
-    "not_applicable": "#000000",
-}
-
-HATCHED_LEVELS = ("unknown", "not_applicable")
+# "No record": white with grey diagonal lines ("/", 6 px apart, 2 px wide) and a dashed lighter
+# outline — drawn the same by the web map (an SVG pattern), the legend swatch (CSS) and the image.
+HATCH = {"background": "#ffffff", "line": "#8c8c8c", "size": 6, "width": 2}
+HATCH_EDGE = "#7a7a7a"
+HATCH_DASH = "3 2"
+# The national layer's units our records do not reach.
+NEUTRAL = "#d9d9d9"
+NEUTRAL_OPACITY = 0.55
 OUTLINE_COLOUR = "#444444"
 HOLDOUT_OUTLINE_COLOUR = "#d7191c"
 DISTRICT_OUTLINE_COLOUR = "#222222"
@@ -47,18 +40,6 @@ CRITERIA_COLOURS = (
 def level_colour(level: str) -> str:
     """Fill colour for a level; unrecognised values fall back to "unknown"."""
     return LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"])
-
-
-def criteria_colour(criteria_met, criteria_total) -> str:
-    """Fill colour for a share of criteria met; missing values are "unknown"."""
-    try:
-        share = float(criteria_met) / float(criteria_total)
-    except (TypeError, ValueError, ZeroDivisionError):
-        return LEVEL_COLOURS["unknown"]
-    if share != share:  # NaN
-        return LEVEL_COLOURS["unknown"]
-    share = min(max(share, 0.0), 1.0)
-    return CRITERIA_COLOURS[min(int(share * len(CRITERIA_COLOURS)), len(CRITERIA_COLOURS) - 1)]
 
 
 # Leadership index (0…100) in five fixed classes: a sequential green scale (distinct from the

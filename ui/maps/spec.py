@@ -1,0 +1,334 @@
+"""The map specification: for a layer mode, a scope and a year, each unit's class and the legend.
+
+Every map reads it and none derives a class itself: the Leaflet client (class keys per unit and
+year in the status payload, ``ui.maps.province``), the national canvas client
+(``ui.maps.national``), the map image (``ui.export.mapimage``) and the legend
+(``ui.maps.legend``). Pure: no Streamlit, no I/O; it takes the metrics' frames.
+
+A layer mode is ONE entry in ``MODES`` (``register``): which polygons it fills (``units``), the
+map layer it answers (``layer``: the page's choice) and the years it draws (``applies``; per
+layer, the first registered mode that applies to a year draws it), its classes in legend order
+(key, label key, style from the palette, a legend row even at zero?, in the denominator?) and
+``classify(row) -> class key``. ``ladder_mode`` builds the mode of a level ladder, so a new
+ladder (the 2026–2030 one, a legacy level) is one call.
+
+    spec = map_spec("commune", Scope("42"), 2024, Frames(status=..., holdouts=...))
+    spec.classes["18499"]   # "standard"
+    spec.legend[0]          # LegendRow(key="model", label="levels.model", count=12, den=182, …)
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+import pandas as pd
+
+from domain.levels import (CLASSIC_LADDER, COMPLETED, DISTRICT_LADDER, NOT_APPLICABLE, UNKNOWN, Ladder,
+                           criteria_set_for_year)
+from domain.text import t
+from ui.maps import palette
+
+COMMUNE, DISTRICT, NATIONAL = "commune", "district", "national"   # the polygons a mode fills
+NO_DATA = "no_data"          # national layer: a unit our records do not reach
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a class is drawn, by every renderer. ``pattern`` "hatch" is "no record": white with
+    grey diagonal lines (palette.HATCH), the same on the web map, in the legend and in the
+    image. ``edge``/``dash``: the unit's own outline (None: the map's default)."""
+    fill: str
+    pattern: str | None = None
+    edge: str | None = None
+    dash: str | None = None
+    opacity: float = 0.9
+
+    def as_json(self) -> dict:
+        """The style as the browser clients read it (unset values and the default opacity left out)."""
+        return {k: v for k, v in (("fill", self.fill), ("pattern", self.pattern), ("edge", self.edge),
+                                  ("dash", self.dash), ("opacity", None if self.opacity == 0.9 else self.opacity))
+                if v is not None}
+
+
+NO_RECORD_STYLE = Style(palette.HATCH["background"], "hatch", palette.HATCH_EDGE, palette.HATCH_DASH)
+
+
+@dataclass(frozen=True)
+class MapClass:
+    key: str
+    label: str                       # string-store key
+    style: Style
+    always: bool = True              # a legend row even when no unit is in it
+    in_denominator: bool = True      # counted in the legend's denominator
+    params: tuple = ()               # (name, value) pairs for the label (criteria bins: lo, hi)
+
+
+@dataclass(frozen=True)
+class LayerMode:
+    id: str
+    units: str                                   # COMMUNE | DISTRICT | NATIONAL
+    classes: tuple[MapClass, ...]
+    classify: Callable[[Mapping], str]
+    layer: str = ""                              # the map layer it answers (default: its id)
+    source: str = ""                             # the rows it reads (default: by its units)
+    applies: Callable[[int], bool] = lambda year: True
+    missing: str = UNKNOWN                       # the class of a unit without a row
+    shares: bool = True                          # the legend shows denominators and shares
+    subtitle: str | None = None                  # legend subtitle key
+    note: str | None = None                      # legend footnote key ({den})
+
+    def __post_init__(self):
+        keys = [c.key for c in self.classes]
+        if len(set(keys)) != len(keys) or self.missing not in keys:
+            raise ValueError(f"layer mode {self.id!r}: class keys must be unique and include {self.missing!r}")
+
+    @property
+    def layer_name(self) -> str:
+        return self.layer or self.id
+
+    @property
+    def source_name(self) -> str:
+        """"status" (commune rows), "districts" (district rows), "national", or a key of
+        ``Frames.other`` (a mode drawn from other rows, e.g. an index per locality)."""
+        return self.source or {COMMUNE: "status", DISTRICT: "districts", NATIONAL: "national"}[self.units]
+
+    def cls(self, key: str) -> MapClass:
+        return next(c for c in self.classes if c.key == key)
+
+    def class_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.classes)
+
+
+MODES: dict[str, LayerMode] = {}
+
+
+def register(mode: LayerMode) -> LayerMode:
+    """Add a layer mode (one entry: the payload, the clients, the legend and the image follow)."""
+    if mode.id in MODES:
+        raise ValueError(f"layer mode {mode.id!r} is registered already")
+    MODES[mode.id] = mode
+    return mode
+
+
+def mode(mode_id: str) -> LayerMode:
+    if mode_id not in MODES:
+        raise KeyError(f"unknown layer mode {mode_id!r}; known: {', '.join(MODES)}")
+    return MODES[mode_id]
+
+
+def modes(units: Iterable[str] | None = None) -> list[LayerMode]:
+    wanted = set(units) if units is not None else None
+    return [m for m in MODES.values() if wanted is None or m.units in wanted]
+
+
+def layers(sources: Iterable[str] = ("status", "districts")) -> list[str]:
+    """The map layers of the registered modes that read ``sources``, in registration order
+    (the province map's layer choice)."""
+    return list(dict.fromkeys(m.layer_name for m in MODES.values() if m.source_name in sources))
+
+
+def mode_for(layer: str, year: int) -> LayerMode:
+    """The mode that draws ``layer`` in ``year``: the first registered one that applies, else
+    the first registered for the layer."""
+    of_layer = [m for m in MODES.values() if m.layer_name == layer]
+    if not of_layer:
+        raise KeyError(f"no layer mode draws layer {layer!r}")
+    return next((m for m in of_layer if m.applies(int(year))), of_layer[0])
+
+
+# ---- the registered modes -------------------------------------------------------------------
+
+def _get(row, key, default=None):
+    return row.get(key, default) if hasattr(row, "get") else getattr(row, key, default)
+
+
+def _eligible(row) -> bool:
+    """Assessed on the commune ladder: the status row's ``eligible`` (xã), not "not applicable"."""
+    e = _get(row, "eligible", True)
+    return (e is None or pd.isna(e) or bool(e)) and _get(row, "level") != NOT_APPLICABLE
+
+
+def level_classes(levels: Iterable[str]) -> tuple[MapClass, ...]:
+    """Ladder levels (highest first) as classes with their palette colour."""
+    return tuple(MapClass(lv, f"levels.{lv}", Style(palette.level_colour(lv))) for lv in levels)
+
+
+def ladder_mode(mode_id: str, ladder: Ladder, *, layer: str = COMMUNE,
+                applies: Callable[[int], bool] = lambda year: True,
+                note: str | None = "map.legend_den") -> LayerMode:
+    """The commune map of a level ladder: its levels (highest first), then "no record" and
+    "not applicable" (urban units, outside the denominator)."""
+    levels = tuple(reversed(ladder.levels))
+
+    def classify(row) -> str:
+        if not _eligible(row):
+            return NOT_APPLICABLE
+        lv = _get(row, "level")
+        return lv if lv in levels else UNKNOWN
+
+    classes = level_classes(levels) + (
+        MapClass(UNKNOWN, f"levels.{UNKNOWN}", NO_RECORD_STYLE),
+        MapClass(NOT_APPLICABLE, f"levels.{NOT_APPLICABLE}", Style(palette.level_colour(NOT_APPLICABLE)),
+                 in_denominator=False))
+    return LayerMode(mode_id, COMMUNE, classes, classify, layer=layer, applies=applies, note=note)
+
+
+def _classic_year(year: int) -> bool:
+    return criteria_set_for_year(year).ladder is CLASSIC_LADDER
+
+
+def criteria_bin(row, n: int = len(palette.CRITERIA_COLOURS)) -> str:
+    """The class of a commune's share of criteria met: "c0" … "c8", or no record."""
+    if not _eligible(row):
+        return NOT_APPLICABLE
+    try:
+        share = float(_get(row, "criteria_met")) / float(_get(row, "criteria_total"))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return UNKNOWN
+    if math.isnan(share):
+        return UNKNOWN
+    return f"c{min(int(min(max(share, 0.0), 1.0) * n), n - 1)}"
+
+
+def _criteria_classes() -> tuple[MapClass, ...]:
+    n = len(palette.CRITERIA_COLOURS)
+    bins = tuple(MapClass(f"c{i}", "map.legend_bin", Style(palette.CRITERIA_COLOURS[i]),
+                          params=(("lo", i / n), ("hi", (i + 1) / n))) for i in reversed(range(n)))
+    return bins + (MapClass(UNKNOWN, f"levels.{UNKNOWN}", NO_RECORD_STYLE),
+                   MapClass(NOT_APPLICABLE, f"levels.{NOT_APPLICABLE}", Style(palette.level_colour(NOT_APPLICABLE)),
+                            always=False, in_denominator=False))
+
+
+def _district_class(row) -> str:
+    lv = _get(row, "level")
+    return lv if lv in DISTRICT_CLASSES else UNKNOWN
+
+
+DISTRICT_CLASSES = tuple(reversed(DISTRICT_LADDER.recognised)) + (COMPLETED, DISTRICT_LADDER.levels[0])
+
+
+def _national_class(row) -> str:
+    lv = _get(row, "level")
+    return lv if lv in NATIONAL_CLASSES else NO_DATA
+
+
+NATIONAL_CLASSES = CLASSIC_LADDER.levels + (NOT_APPLICABLE,)
+
+register(ladder_mode("commune", CLASSIC_LADDER, applies=_classic_year))
+register(LayerMode("district", DISTRICT, level_classes(DISTRICT_CLASSES) + (
+    MapClass(UNKNOWN, f"levels.{UNKNOWN}", NO_RECORD_STYLE),), _district_class))
+register(LayerMode("criteria", COMMUNE, _criteria_classes(), criteria_bin, shares=False,
+                   subtitle="map.legend_criteria"))
+register(LayerMode("national", NATIONAL, level_classes(NATIONAL_CLASSES) + (
+    MapClass(NO_DATA, "national.no_record", Style(palette.NEUTRAL, opacity=palette.NEUTRAL_OPACITY)),),
+    _national_class, missing=NO_DATA, shares=False))
+
+
+# ---- the specification ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scope:
+    """What a map covers: a province, one of its districts, or the national layer."""
+    province: str
+    district: str | None = None
+
+    @property
+    def national(self) -> bool:
+        return self.province == "all"
+
+
+NATIONAL_SCOPE = Scope("all")
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The metrics' answers a map is drawn from (whatever the mode needs)."""
+    status: pd.DataFrame | None = None      # metrics.status.status_as_of rows (communes)
+    districts: pd.DataFrame | None = None   # metrics.status.district_status_as_of rows
+    holdouts: frozenset = frozenset()       # unit codes the holdout rules list (any level)
+    national: Mapping | None = None         # national layer: unit code -> {"level", "provenance"}
+    units: tuple = ()                       # national layer (or another source): every unit code drawn
+    other: Mapping = field(default_factory=dict)   # source name -> {unit code: row} (other modes)
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    key: str
+    label: str                   # string-store key
+    params: tuple
+    count: int
+    den: int | None
+    share: float | None
+    style: Style
+
+    def text(self, lang: str) -> str:
+        """The row's label; a criteria bin's bounds as percentages."""
+        from metrics.fmt import format_percent
+        return t(self.label, lang, **{k: format_percent(v, lang) for k, v in self.params})
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    mode: str
+    scope: Scope
+    year: int
+    classes: dict                # unit code -> class key (every unit the mode fills)
+    legend: tuple                # LegendRow, in legend order
+    den: int | None              # the legend's denominator (None: no shares)
+    outlines: frozenset = field(default_factory=frozenset)   # holdouts among the units
+
+    @property
+    def layer(self) -> LayerMode:
+        return mode(self.mode)
+
+    def count(self, key: str) -> int:
+        return next((r.count for r in self.legend if r.key == key), 0)
+
+
+def _rows(m: LayerMode, scope: Scope, frames: Frames) -> list[tuple[str, object]]:
+    source = m.source_name
+    if source not in ("status", "districts"):
+        have = (frames.national if source == "national" else frames.other.get(source)) or {}
+        codes = frames.units or tuple(have)
+        return [(str(c), have.get(str(c))) for c in codes]
+    frame = frames.status if source == "status" else frames.districts
+    if frame is None or not len(frame):
+        return []
+    if scope.district is not None:
+        col = "district_code" if m.units == COMMUNE else "unit_code"
+        frame = frame[frame[col].astype(str) == str(scope.district)]
+    return [(str(r["unit_code"]), r) for r in frame.to_dict("records")]
+
+
+def unit_classes(mode_id: str, scope: Scope, frames: Frames) -> dict[str, str]:
+    """unit code -> class key for every unit the mode fills in the scope."""
+    m = mode(mode_id)
+    return {code: (m.classify(row) if row is not None else m.missing) for code, row in _rows(m, scope, frames)}
+
+
+def map_spec(mode_id: str, scope: Scope, year: int, frames: Frames) -> MapSpec:
+    """Each unit's class and the legend rows of one map."""
+    m = mode(mode_id)
+    classes = unit_classes(mode_id, scope, frames)
+    counts = Counter(classes.values())
+    den = sum(counts[c.key] for c in m.classes if c.in_denominator) if m.shares else None
+    legend = []
+    for c in m.classes:
+        n = counts.get(c.key, 0)
+        if not (c.always or n):
+            continue
+        row_den = den if c.in_denominator else None
+        share = (n / row_den) if row_den else None
+        legend.append(LegendRow(c.key, c.label, c.params, n, row_den, share, c.style))
+    outlines = frozenset(str(h) for h in frames.holdouts) & frozenset(classes)
+    return MapSpec(mode_id, scope, int(year), classes, tuple(legend), den, outlines)
+
+
+def client_modes(ids: Iterable[str] | None = None) -> dict:
+    """The modes (default: all) as the browser clients read them: the polygons each fills, its
+    missing class and each class's style (no class is derived in the browser)."""
+    chosen = [mode(i) for i in ids] if ids is not None else list(MODES.values())
+    return {m.id: {"id": m.id, "units": m.units, "missing": m.missing,
+                   "classes": {c.key: c.style.as_json() for c in m.classes}} for m in chosen}

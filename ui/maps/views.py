@@ -1,0 +1,60 @@
+"""The maps a page shows, from its context (``ui.frame.context``): the map specification of
+the view (``spec_of``), the province map with its files (``commune_map``) and its legend
+(``map_legend``). The files are written once per vintage and dataset version and cached."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.frame import data, layout
+from ui.frame.context import PageContext, holdout_codes
+from ui.maps import legend, spec
+from ui.maps import province as ntm_map
+
+
+def frames(ctx: PageContext) -> spec.Frames:
+    """The metrics' answers for ``ctx.year`` that the map specification reads."""
+    return spec.Frames(status=ctx.status(), districts=ctx.district_status(),
+                       holdouts=frozenset(ctx.holdout_codes()))
+
+
+def spec_of(ctx: PageContext, layer: str, district: str | None = None) -> spec.MapSpec:
+    """The specification of the ``layer`` map of ``ctx.year`` (the province, or one district)."""
+    mode = spec.mode_for(layer, ctx.year)
+    return spec.map_spec(mode.id, spec.Scope(ctx.province, district), ctx.year, frames(ctx))
+
+
+@st.cache_data(show_spinner=False)
+def _geo_urls(vintage: str, district: str | None) -> dict:
+    return ntm_map.geometry_urls(vintage, data.communes_geo(vintage), data.districts_geo(vintage), district)
+
+
+@st.cache_data(show_spinner=False)
+def _status_url(province: str, vintage: str, cache_key: str, illus: bool) -> str:
+    """Every year drawn on this vintage, in one file the browser fetches once."""
+    years = [y for y in layout.choices().years if data.vintage_for(province, y) == vintage]
+    per_year = {y: data.status(province, y, cache_key, illus) for y in years}
+    per_district = {y: data.district_status(province, y, cache_key, illus) for y in years}
+    held = {y: holdout_codes(data.holdouts(province, y, cache_key, illus)) for y in years}
+    return ntm_map.status_url(f"{province}-{vintage}-{'i' if illus else 'r'}",
+                              ntm_map.status_payload(per_year, per_district, held, province))
+
+
+def commune_map(ctx: PageContext, key: str, layer: str, height: int = 560, district: str | None = None,
+                highlight: str | None = None, center=None, zoom=None):
+    """The ``layer`` map (commune, district, criteria) of the province or one district in
+    ``ctx.year``; returns the clicked commune code."""
+    vintage = ctx.vintage()
+    communes = data.communes_geo(vintage)
+    if district is not None:
+        communes = communes[communes["district_code"].astype(str) == district]
+    m = ntm_map.base_map(ntm_map.bounds_center(communes), zoom=9 if district is None else 11)
+    fg = ntm_map.view_group(_geo_urls(vintage, district),
+                            _status_url(ctx.province, vintage, ctx.cache_key, ctx.illustrative),
+                            ctx.year, spec.mode_for(layer, ctx.year).id, ctx.lang, highlight=highlight)
+    return ntm_map.render(m, fg, key=f"{key}-{vintage}-{district or 'all'}", height=height,
+                          center=center, zoom=zoom)
+
+
+def map_legend(ctx: PageContext, layer: str, district: str | None = None) -> None:
+    """The legend of the ``layer`` map of ``ctx.year``, beside it."""
+    st.html(legend.legend_html(spec_of(ctx, layer, district), ctx.lang))
