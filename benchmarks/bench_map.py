@@ -16,10 +16,10 @@ Figures
 - memory: server RSS growth divided by N concurrent sessions (Playwright contexts
   each holding the page open), after one warm-up session.
 
-Pages: ours = the dashboard's province map rendered alone (benchmarks/ours_province_app.py,
+Pages: ours = the dashboard's province map rendered alone (examples/province_map.py,
 so page chrome does not count) and the /map page of the app itself for the
 year change; national = ui/maps/national.py (`/map?province=all`, or the harness
-benchmarks/ours_national_app.py while the page does not call it).
+examples/national_map.py while the page does not call it).
 `main(short=True)` (CI): one repetition, memory with 1 and 5 sessions, the
 national baseline with a 60 s paint timeout.
 """
@@ -339,7 +339,7 @@ def server_build(repeat: int) -> dict:
 
     def ours_province():
         m = ntm_map.base_map(center)
-        fg = ntm_map.view_group(geo_p, "/app/static/generated/status.json", YEAR, "level", "vi")
+        fg = ntm_map.view_group(geo_p, "/app/static/generated/status.json", YEAR, "commune", "vi")
         return _get_map_string(m) + _get_feature_group_string(fg, m)
 
     geo_n = national_map.geometry_urls()
@@ -399,11 +399,11 @@ def main(short: bool = False) -> dict:
 
     servers = {}
     try:
-        nat_script = "app.py" if _national_page_wired() else "benchmarks/ours_national_app.py"
-        spawned = {"app": spawn_server("app.py"), "prov": spawn_server("benchmarks/ours_province_app.py"),
+        nat_script = "app.py" if _national_page_wired() else "examples/national_map.py"
+        spawned = {"app": spawn_server("app.py"), "prov": spawn_server("examples/province_map.py"),
                    "base": spawn_server("benchmarks/baseline_app.py")}
         if not short:
-            spawned["natmap"] = spawn_server("benchmarks/ours_national_app.py")
+            spawned["natmap"] = spawn_server("examples/national_map.py")
         if nat_script != "app.py":
             spawned["nat"] = spawn_server(nat_script)
         for k, v in spawned.items():   # started together, then waited for
@@ -448,7 +448,7 @@ def main(short: bool = False) -> dict:
                       f"{speed} (budget ≤ {budget:.0f} s{', ≥ 3x' if layer == 'national' else ''}: {'OK' if ok else 'MISS'})")
             if fr["nat_alone"]:
                 na = fr["nat_alone"]["paint_s"]
-                print(f"first paint national, map alone (benchmarks/ours_national_app.py, no dashboard around it): "
+                print(f"first paint national, map alone (examples/national_map.py, no dashboard around it): "
                       f"{'n/a' if na is None else f'{na:.2f} s'}")
             print(f"  (baseline map HTML built server-side: province {_mb(sb['province']['base_html_bytes'])}, "
                   f"national {_mb(sb['national']['base_html_bytes'])})")

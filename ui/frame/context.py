@@ -169,6 +169,15 @@ def context() -> PageContext:
     return PageContext(state.current(), layout.choices(), illus, data.token(illus))
 
 
+def from_url() -> PageContext:
+    """The context of a page outside the app frame (``examples/``, an embedding app): the view
+    parsed from this run's URL, written back to it and to the session (``state.read_state``)."""
+    ch = layout.choices()
+    view, _ = state.read_state(ch)
+    illus = layout.show_illustrative()
+    return PageContext(view, ch, illus, data.token(illus))
+
+
 def page(title_key: str | None = None, *, caption: str = "year", national: str = "stop") -> PageContext:
     """The preamble of every page in one call; returns its context.
 
