@@ -167,7 +167,7 @@ body = "x" * 400_000
 errors = []
 def go(i):
     try:
-        P._write_text_once(f"race-{i % 3}", body)
+        P._write_once(f"race-{i % 3}", body)
         N._write_once(f"nrace-{i % 3}", body)
     except Exception as e:
         errors.append(repr(e))

@@ -22,8 +22,6 @@ from branca.element import MacroElement
 from folium.template import Template as FoliumTemplate  # has the tojavascript filter
 from jinja2 import Template
 
-from loaders.paths import STATIC_DIR
-
 
 def static_url(rel: str) -> str:
     """URL of a file under static/, honouring server.baseUrlPath."""
@@ -36,10 +34,10 @@ def static_url(rel: str) -> str:
     return f"{'/' + base if base else ''}/app/static/{rel}"
 
 
-def write_once(folder: Path, stem: str, text: str) -> str:
+def write_once(folder: Path, url_dir: str, stem: str, text: str) -> str:
     """Write ``text`` to <folder>/<stem>-<hash>.json once (atomically, through a temporary file of
     this process and thread: a concurrent writer of the same content writes the same bytes) and
-    return its URL."""
+    return its URL (``url_dir``: the folder's path under static/)."""
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
     name = f"{stem}-{digest}.json"
     path = folder / name
@@ -49,7 +47,7 @@ def write_once(folder: Path, stem: str, text: str) -> str:
         tmp = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-    return static_url(path.relative_to(STATIC_DIR).as_posix())
+    return static_url(f"{url_dir}/{name}")
 
 
 def compact_json(payload) -> str:

@@ -37,7 +37,7 @@ def text(key: str, lang: str) -> str:
 
 def _write_once(stem: str, body: str) -> str:
     """static/national/data/<stem>-<hash>.json, written atomically once; returns its URL."""
-    return base.write_once(DATA_DIR, stem, body)
+    return base.write_once(DATA_DIR, "national/data", stem, body)
 
 
 # ---- geometry files ------------------------------------------------------------------

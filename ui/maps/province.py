@@ -32,7 +32,8 @@ DISTRICT_FIELDS = ("holdout",)
 
 
 def _write_once(stem: str, payload) -> str:
-    return base.write_once(GENERATED, stem, payload if isinstance(payload, str) else base.compact_json(payload))
+    return base.write_once(GENERATED, "generated", stem,
+                           payload if isinstance(payload, str) else base.compact_json(payload))
 
 
 def _rounded(geoms) -> list:
