@@ -3,7 +3,6 @@ and tables must equal what metrics computes; widget changes and bad query
 parameters behave. Expected values come from metrics calls, never literals."""
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 from pathlib import Path
@@ -12,32 +11,26 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.dataset import load_dataset
 from metrics.counts import level_counts
 from metrics.fmt import format_number, format_percent
 from metrics.holdouts import holdouts
 from metrics.status import status_as_of
 from metrics.summary import build_summary
+from testing import LEGEND_LEVELS, RECOGNISED, dataset
 from ui.frame.i18n import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
 
 
-def without_illustrative(full):
-    """The app's default view: illustrative rows only behind the toggle."""
-    keep = full.status["provenance"].astype(str) != "illustrative"
-    return dataclasses.replace(full, status=full.status[keep].copy())
-
-
 @pytest.fixture(scope="module")
 def full_ds():
-    return load_dataset()
+    return dataset(illustrative=True)
 
 
 @pytest.fixture(scope="module")
-def ds(full_ds):
-    return without_illustrative(full_ds)
+def ds():
+    return dataset()
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +82,7 @@ def test_overview_caption_and_kpis_equal_metrics(ds, latest):
     assert caption_of(at) == expected_caption(ds, latest)
     row = level_counts(status_as_of(ds, "42", latest)).iloc[0]
     assert row["admin_level"] == "province"
-    for level in ("standard", "advanced", "model"):
+    for level in RECOGNISED:
         text = tile_text(at, f"kpi-{level}")
         n = int(row[f"atleast_{level}"])
         assert t("overview.kpi_of", "vi", count=format_number(n, "vi"),
@@ -146,7 +139,7 @@ def test_map_legend_counts_equal_metrics(ds):
     at = run("pages/map.py", year=year)
     legend = next(b for b in html_bodies(at) if "ntm-legend" in b)
     row = level_counts(status_as_of(ds, "42", year)).iloc[0]
-    for level in ("model", "advanced", "standard", "none", "unknown", "not_applicable"):
+    for level in LEGEND_LEVELS:
         m = re.search(rf'<tr data-class="{level}">.*?data-count="(\d+)"', legend, re.S)
         assert m and int(m.group(1)) == int(row[level]), level
 

@@ -23,7 +23,6 @@ from loaders.store import get_engine, init_db
 from pg_fixture import _free_port
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 
 def fingerprint(url: str) -> dict:

@@ -4,14 +4,14 @@ errors), and the database left byte-identical — on SQLite and on PostgreSQL.""
 from __future__ import annotations
 
 import hashlib
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
-from make_corpus import build  # noqa: E402
+from testing import fixture_module
+
+build = fixture_module("make_corpus").build
 
 from loaders.importer import cli  # noqa: E402
 from loaders.importer.pipeline import import_file  # noqa: E402

@@ -3,13 +3,12 @@
 the status records, compliance (on time at 23:59 on the 20th, late after, missing), localities
 before and after the two-level reform, and the assembled index object."""
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-import leadership_fixture  # noqa: E402
+from testing import fixture_module
+
+leadership_fixture = fixture_module("leadership_fixture")
 
 from domain import obligations as obl  # noqa: E402
 from metrics.common import MetricsInputError  # noqa: E402

@@ -2,13 +2,12 @@
 (ui/frame/state.py): weights and period in the link, index classes, the ranked table, the
 reporting calendar (escaped, readable without colour) — on the hand-made province 99."""
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-import leadership_fixture  # noqa: E402
+from testing import fixture_module
+
+leadership_fixture = fixture_module("leadership_fixture")
 
 from metrics.indicators import Context  # noqa: E402
 from metrics.leadership import build_index  # noqa: E402

@@ -10,14 +10,14 @@ xã standard by 2022, 50 % advanced by 2025.
 """
 import copy
 import json
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from metrics_fixture_loader import add_status, load_fixture, lv  # noqa: E402
+from testing import fixture_module
+
+_fixture = fixture_module("metrics_fixture_loader")
+add_status, load_fixture, lv = _fixture.add_status, _fixture.load_fixture, _fixture.lv
 
 from metrics.common import MetricsInputError  # noqa: E402
 from metrics.counts import level_counts  # noqa: E402

@@ -3,14 +3,14 @@
 "not yet assessed" from 2026, one ladder per criteria set, partial parts, a province that changed
 code. Golden values are worked out by hand from the fixture's rows."""
 import copy
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from metrics_fixture_loader import add_status, load_fixture, lv  # noqa: E402
+from testing import fixture_module
+
+_fixture = fixture_module("metrics_fixture_loader")
+add_status, load_fixture, lv = _fixture.add_status, _fixture.load_fixture, _fixture.lv
 
 from metrics.common import MetricsInputError  # noqa: E402
 from metrics.counts import level_counts  # noqa: E402

@@ -9,7 +9,7 @@
 - ``fixture_module(name)``: a helper module of ``tests/fixtures/`` or ``tests/bad_inputs/``
   (imported by path, so no ``sys.path`` edit).
 - Level helpers from the domain vocabulary: ``LADDER`` (none < standard < advanced < model),
-  ``RECOGNISED``, ``at_least(level, floor)``.
+  ``RECOGNISED``, ``LEGEND_LEVELS`` (the commune legend's rows), ``at_least(level, floor)``.
 - ``expected_class(layer, row)``: the class a unit has on a map layer, stated from its metrics
   row (the oracle of the map agreement tests, written apart from ``ui.maps.spec``).
 - ``REPO``, ``EXAMPLES``: the checkout and its ``examples/`` apps.
@@ -29,6 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 LADDER = CLASSIC_LADDER.levels
 RECOGNISED = CLASSIC_LADDER.recognised
+# The commune map's legend rows: the ladder highest first, "no record", "not applicable".
+LEGEND_LEVELS = tuple(reversed(LADDER)) + (UNKNOWN, NOT_APPLICABLE)
 
 
 def at_least(level, floor: str) -> bool:

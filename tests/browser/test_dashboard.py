@@ -9,7 +9,6 @@ test-artifacts/screenshots/.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, guard_context, map_frame, map_frames, wait_for_app
+from testing import LEGEND_LEVELS, dataset
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +27,7 @@ YEAR = 2022
 
 @pytest.fixture(scope="module")
 def ds():
-    from loaders.dataset import load_dataset
-    full = load_dataset()
-    keep = full.status["provenance"].astype(str) != "illustrative"
-    return dataclasses.replace(full, status=full.status[keep].copy())
+    return dataset()
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +91,7 @@ def test_legend_counts_match_the_map(map_session, expected):
     page = map_session["page"]
     fills = list(map_session["frame"].evaluate(FILLS_JS).values())
     row = expected["counts"]
-    for level in ("model", "advanced", "standard", "none", "unknown", "not_applicable"):
+    for level in LEGEND_LEVELS:
         shown = page.locator(f'tr[data-class="{level}"] td[data-count]').first.get_attribute("data-count")
         colour = "url(#ntm-hatch)" if level == "unknown" else LEVEL_COLOURS[level]
         assert int(shown) == int(row[level]) == fills.count(colour), level

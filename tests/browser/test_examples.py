@@ -20,9 +20,9 @@ def open_page(browser, examples_server):
     ctx, guard = guard_context(browser, viewport={"width": 1400, "height": 1000})
     page = guard.watch(ctx.new_page())
 
-    def go(path):
+    def go(path, timeout=60_000):
         page.goto(f"{examples_server}/{path}")
-        wait_for_app(page)
+        wait_for_app(page, timeout=timeout)
         return page
     yield go
     assert guard.blocked == [] and guard.console_errors == []
@@ -73,6 +73,7 @@ def test_compare_example_shows_two_years(open_page):
 
 
 def test_national_example_paints_the_census_layer(open_page):
-    frame = national_frame(open_page("national_map?year=2024"), 240)
+    # a fresh server prepares the national layer and its statuses first (as the app's test allows)
+    frame = national_frame(open_page("national_map?year=2024", timeout=240_000), 240)
     assert frame.get_attribute(CANVAS_READY, "data-ntm-features") == "11163"
     assert frame.get_attribute("[data-ntm-year]", "data-ntm-year") == "2024"
