@@ -48,6 +48,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks.bench_map import CHROMIUM, CHROMIUM_ARGS, SVG_POLY, rss_mb  # noqa: E402
+from domain.levels import RECOGNISED  # noqa: E402
 from benchmarks.st_client import LightSession, Run, http_get  # noqa: E402
 
 STACK_DIR = REPO / "var" / "bench-deploy"
@@ -554,7 +555,7 @@ def choose_import_row(db_url: str):
     st_ = status_as_of(ds, PROVINCE, year)
     units = ds.units[(ds.units["admin_level"] == "commune") & (ds.units["unit_type"] == "xã")]
     cand = st_[st_["unit_code"].astype(str).isin(set(units["unit_code"].astype(str)))
-               & st_["level"].astype(str).isin(["standard", "advanced"])]
+               & st_["level"].astype(str).isin(RECOGNISED[:2])]
     code = str(sorted(cand["unit_code"].astype(str))[0])
     from loaders.importer.samples import status_csv
     body = status_csv([{"unit_code": code, "year": year, "level": "model", "decision_no": "999/QĐ-UBND-BENCH",
@@ -843,7 +844,7 @@ def big_import_file(db_url: str) -> bytes:
     for year in range(2020, 2025):
         st_ = status_as_of(ds, PROVINCE, year)
         for r in st_.itertuples(index=False):
-            if str(r.level) in ("standard", "advanced", "model") and str(getattr(r, "unit_type", "xã")) == "xã":
+            if str(r.level) in RECOGNISED and str(getattr(r, "unit_type", "xã")) == "xã":
                 rows.append({"unit_code": str(r.unit_code), "year": year, "level": str(r.level),
                              "decision_no": f"{year}/BENCH-KILL", "decision_date": f"{year}-12-31",
                              "provenance": "official", "source": "benchmark killed import"})

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from domain.levels import RECOGNISED  # noqa: E402
 from metrics.counts import level_counts  # noqa: E402
 from metrics.prepare import prepare  # noqa: E402
 from metrics.status import status_as_of  # noqa: E402
@@ -88,7 +89,7 @@ def national_dataset(seed: int = 20091) -> SimpleNamespace:
     # each xã climbs the ladder one step per record, in increasing label years
     step = np.concatenate([np.arange(k) for k in n_rec])
     years = 2011 + step * 4 + rng.integers(0, 4, size=len(codes))
-    levels = np.array(["standard", "advanced", "model"])[np.minimum(step, 2)]
+    levels = np.array(RECOGNISED)[np.minimum(step, len(RECOGNISED) - 1)]
     none_first = rng.random(len(codes)) < 0.15
     levels = np.where(none_first & (step == 0), "none", levels)
     prov = rng.choice(["official", "reported", "derived", "illustrative"], size=len(codes), p=[0.5, 0.3, 0.15, 0.05])

@@ -104,6 +104,8 @@ RECOGNISED_LEVELS = tuple(dict.fromkeys(lv for s in CRITERIA_SETS for lv in s.la
 DISTRICT_LADDER = CLASSIC_LADDER
 DISTRICT_LEVELS = DISTRICT_LADDER.levels + (COMPLETED,)
 DISTRICT_RANK = {**{lv: i for i, lv in enumerate(DISTRICT_LADDER.levels)}, COMPLETED: 1}
+# District-level units that reached at least "standard" or completed the task (the "done" count).
+DISTRICT_DONE = DISTRICT_LADDER.recognised + (COMPLETED,)
 
 # ---- provenance ---------------------------------------------------------------------------
 OFFICIAL, REPORTED, DERIVED, ILLUSTRATIVE = "official", "reported", "derived", "illustrative"

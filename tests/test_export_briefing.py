@@ -16,6 +16,7 @@ from pptx.util import Emu
 from pypdf import PdfReader
 
 from ui.export.build import build_briefing, dataset_for
+from testing import RECOGNISED
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts" / "briefing"
@@ -99,7 +100,7 @@ def test_pptx_figures_equal_metrics(packs, name):
     pack = packs[name]
     lang, counts = pack["lang"], pack["summary"]["counts"]
     kpi = _flat(_slides_text(pack["pptx"])[1])
-    for lv in ("standard", "advanced", "model"):
+    for lv in RECOGNISED:
         assert f"{counts[f'atleast_{lv}']}/{counts['eligible']}" in kpi, lv
         assert _pct(counts[f"share_{lv}"], lang) in kpi, lv
     map_slide = _flat(_slides_text(pack["pptx"])[2])
@@ -171,7 +172,7 @@ def test_pdf_pages_text_and_numbers(packs, name):
     headline = pack["summary"]["captions"][pack["lang"]]
     assert _flat(headline) in _flat(pages[0])
     counts = pack["summary"]["counts"]
-    for lv in ("standard", "advanced", "model"):
+    for lv in RECOGNISED:
         assert f"{counts[f'atleast_{lv}']}/{counts['eligible']}" in _flat(pages[1]), lv
     assert "censusVN2009" in pages[-1]
     from loaders.boundaries import load_meta

@@ -12,6 +12,8 @@ from PIL import Image
 
 from ui.maps import palette
 from ui.export.build import build_map_image, dataset_for, map_view, render_view
+from domain.levels import NOT_APPLICABLE, UNKNOWN
+from testing import LADDER
 
 REPO = Path(__file__).resolve().parents[1]
 DPI = 100
@@ -51,7 +53,7 @@ def test_legend_counts_equal_metrics_level_counts(ds, rendered):
     view, fig, _ = rendered
     counts = level_counts(status_as_of(ds, "42", 2023)).iloc[0]   # the province row
     shown = {e.key: e.count for e in fig.entries}
-    for level in ("none", "standard", "advanced", "model"):
+    for level in LADDER:
         assert shown[level] == counts[level], level
     assert shown.get("unknown", 0) == counts["unknown"]
     assert shown.get("not_applicable", 0) == counts["not_applicable"]
@@ -85,7 +87,7 @@ def test_pixel_colours_match_palette_for_each_level(rendered):
     checked = {}
     for row, (px, py) in _interior_pixels(view, fig):
         level = row["level"]
-        if row["holdout"] or level in ("unknown", "not_applicable"):
+        if row["holdout"] or level in (UNKNOWN, NOT_APPLICABLE):
             continue
         patch = img[py - 1:py + 2, px - 1:px + 2].reshape(-1, 3)
         colour = np.median(patch, axis=0)
@@ -102,7 +104,7 @@ def test_no_record_is_hatched_and_not_applicable_plain_grey(rendered):
     seen = set()
     for row, (px, py) in _interior_pixels(view, fig, margin_px=6):
         level = row["level"]
-        if level not in ("unknown", "not_applicable") or row["holdout"]:
+        if level not in (UNKNOWN, NOT_APPLICABLE) or row["holdout"]:
             continue
         win = img[py - 5:py + 6, px - 5:px + 6].reshape(-1, 3).astype(int)
         fill = _rgb(palette.level_colour(level))

@@ -6,13 +6,15 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.levels import LEVEL_RANK, PROV_RANK
+from domain.levels import LEVEL_RANK, PROV_RANK, PROVENANCE
 from metrics.counts import level_counts
 from metrics.prepare import prepare
 from metrics.status import reexpress, status_as_of
 
-LEVELS = ["none", "standard", "advanced", "model"]
-PROVS = ["official", "reported", "derived", "illustrative"]
+from testing import LADDER  # the 2010-2025 ladder
+
+LEVELS = list(LADDER)
+PROVS = list(PROVENANCE)
 TYPES = ["xã", "xã", "xã", "phường", "thị trấn"]
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -14,6 +14,7 @@ import shapely
 
 from loaders import geometry as G
 from tests.browser.conftest import LOCAL_HOSTS, wait_for_app
+from testing import RECOGNISED
 from ui.frame.i18n import t
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,7 @@ def expected():
 
     nat = G.prepared_layer(G.NATIONAL, "national")
     st = status_as_of(load_dataset(), "42", YEAR)
-    known = st[st["level"].isin(["standard", "advanced", "model"]) & st["eligible"]]
+    known = st[st["level"].isin(RECOGNISED) & st["eligible"]]
     ht = G.raw_layer("42-2020")
     whole = set(ht.loc[~ht["merged"].astype(bool), "unit_code"].astype(str))
     area = dict(zip(nat["unit_code"].astype(str), shapely.area(nat.geometry.values)))

@@ -7,11 +7,13 @@ import plotly.graph_objects as go
 
 import streamlit as st
 
+from domain.levels import CLASSIC_LADDER
+
 from ui.blocks import tables
 from ui.frame.i18n import t
 from ui.maps import palette
 
-LEVELS = ("standard", "advanced", "model")
+LEVELS = CLASSIC_LADDER.recognised      # the lines of the count and share charts
 
 
 def area_name(ctx, code: str) -> str:

@@ -7,6 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
+from domain.levels import CLASSIC_LADDER, COMPLETED, DISTRICT_DONE
 from metrics.fmt import format_number, format_percent
 from ui.frame import data, layout, state
 from ui.frame.context import PageContext
@@ -14,7 +15,7 @@ from ui.frame.i18n import t
 from ui.maps import palette
 from ui.maps import views as maps
 
-LEVELS = ("standard", "advanced", "model")
+LEVELS = CLASSIC_LADDER.recognised      # the KPI tiles' "at least" levels
 
 
 def caption_text(summary: dict, lang: str, level: str = "standard") -> str | None:
@@ -38,8 +39,7 @@ def province_row(counts: pd.DataFrame) -> pd.Series:
 
 
 def _at_least(row: pd.Series, level: str) -> int:
-    ladder = ("standard", "advanced", "model")
-    return int(sum(int(row.get(lv, 0) or 0) for lv in ladder[ladder.index(level):]))
+    return int(sum(int(row.get(lv, 0) or 0) for lv in LEVELS[LEVELS.index(level):]))
 
 
 def pick_target(targets: list, level: str, year: int, scope: str = "province"):
@@ -99,13 +99,13 @@ def kpi_tiles(ctx: PageContext) -> None:
     with cols[3]:
         lad = (summary or {}).get("district_ladder") or {}
         dst = ctx.district_status()
-        done = int(dst["level"].astype(str).isin(["standard", "advanced", "model", "completed"]).sum())
+        done = int(dst["level"].astype(str).isin(DISTRICT_DONE).sum())
         st.html(layout.tile(t("overview.districts", lang), format_number(done, lang),
                             t("overview.districts_value", lang, count=format_number(done, lang),
                               den=format_number(len(dst), lang)),
                             t("overview.districts_unknown", lang,
                               n=format_number(int(lad.get("huyen_unknown", 0)) + int(lad.get("towns_cities_unknown", 0)), lang)),
-                            palette.level_colour("completed"), testid="kpi-districts"))
+                            palette.level_colour(COMPLETED), testid="kpi-districts"))
 
 
 def small_map(ctx: PageContext, key: str) -> None:

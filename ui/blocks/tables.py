@@ -6,11 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from domain.levels import (CLASSIC_LADDER, COMPUTED_STATES, MIXED, PROVENANCE, RECOGNISED_LEVELS, STORED_LEVELS,
+                           UNKNOWN)
 from ui.frame.i18n import t
 from ui.frame.safe import safe_frame
 
-_LEVELS = {"none", "standard", "advanced", "model", "completed", "mixed", "unknown", "not_applicable"}
-_PROVS = {"official", "reported", "derived", "illustrative"}
+_LEVELS = set(STORED_LEVELS) | set(COMPUTED_STATES)
+_PROVS = set(PROVENANCE)
 
 
 def _lv(v, lang):
@@ -60,7 +62,7 @@ def communes_table(status: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
                                            if _num(getattr(r, "criteria_met", None)) is not None else ""),
             t("cols.missing", lang): criteria_names(ds, getattr(r, "criteria_set", None), getattr(r, "missing_criteria", None), lang),
             t("cols.target", lang): "; ".join(f"{_lv(lv, lang)} {y or ''}".strip() for lv, y in tg),
-            t("cols.year_recognised", lang): _num(getattr(r, "record_year", None)) if str(r.level) in ("standard", "advanced", "model") else None,
+            t("cols.year_recognised", lang): _num(getattr(r, "record_year", None)) if str(r.level) in RECOGNISED_LEVELS else None,
             t("cols.decision", lang): _txt(getattr(r, "decision_no", None)),
             t("cols.source", lang): _txt(getattr(r, "source_id", None)),
             t("cols.provenance", lang): _pv(getattr(r, "provenance", None), lang),
@@ -111,7 +113,7 @@ def holdouts_table(h: pd.DataFrame, lang: str) -> pd.DataFrame:
     return safe_frame(out.rename(columns=rename))
 
 
-ORDER = ["none", "standard", "advanced", "model", "mixed", "unknown"]
+ORDER = list(CLASSIC_LADDER.levels) + [MIXED, UNKNOWN]   # rows and columns of the transitions matrix
 
 
 def transitions_matrix(tr: pd.DataFrame, lang: str, ya, yb) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ui.export.build import BRIEFING_FORMATS, MAP_FORMATS, ExportError
+from ui.export.view import LEVELS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", required=True, help="output file, FILE.pptx or FILE.pdf")
     m = sub.add_parser("map", help="map image with legend, title, year and source line")
     common(m)
-    m.add_argument("--level", choices=("standard", "advanced", "model", "criteria"),
+    m.add_argument("--level", choices=LEVELS,
                    default="standard", help="map colouring (default standard)")
     m.add_argument("--dpi", type=int, default=200, help="PNG resolution (default 200)")
     m.add_argument("--out", required=True, help="output file, FILE.png or FILE.svg")

@@ -16,10 +16,10 @@ from ui.export import fonts
 from ui.export.view import MapView, _s, map_view, short_sources, source_labels
 from ui.export.leadership import leadership_slide
 from ui.export.pack import Kpi, Pack, Table
-from domain.levels import PROVENANCE
+from domain.levels import CLASSIC_LADDER, DISTRICT_DONE, DISTRICT_LEVELS, PROVENANCE, UNKNOWN
 from ui.export.strings import at_least, level_label, provenance_text, t
 
-LEVELS = ("standard", "advanced", "model")
+LEVELS = CLASSIC_LADDER.recognised     # the KPI tiles' and progress chart's "at least" levels
 MAX_TABLE_ROWS = 12           # rows that stay legible (≥ 14 pt) on one 16:9 slide
 FIRST_PROGRESS_YEAR = 2010    # the programme's first year (491/QĐ-TTg, 2009)
 PROGRESS_SPAN = 10            # years on the progress chart (each year is a full status pass)
@@ -100,7 +100,7 @@ def _kpis(view: MapView, summary: dict, districts: pd.DataFrame, lang: str) -> l
             target=target_text, gap=gap, level=lv, provenance=_s(c.get("weakest_provenance"))))
     # District-level units: huyện on the district ladder, thị xã/thành phố "completed".
     d = districts if view.district is None else districts[districts["unit_code"].astype(str) == view.district]
-    done = d["level"].isin(["standard", "advanced", "model", "completed"])
+    done = d["level"].isin(DISTRICT_DONE)
     if view.district is None:
         kpis.append(Kpi(t("districts_done", lang), f"{num(int(done.sum()), lang)}/{num(len(d), lang)}",
                         t("district_units", lang), "", level="completed"))
@@ -108,7 +108,7 @@ def _kpis(view: MapView, summary: dict, districts: pd.DataFrame, lang: str) -> l
         lv = str(d["level"].iloc[0]) if len(d) else "unknown"
         kpis.append(Kpi(t("district_level", lang),
                         level_label(lv, lang), fonts.nfc(d["name"].iloc[0]) if len(d) else "", "",
-                        level=lv if lv in ("none", "standard", "advanced", "model", "completed") else "unknown"))
+                        level=lv if lv in DISTRICT_LEVELS else UNKNOWN))
     unknown = int(c["unknown"])
     kpis.append(Kpi(level_label("unknown", lang), num(unknown, lang),
                     t("share_of", lang, count=num(unknown, lang), total=num(eligible, lang)),
