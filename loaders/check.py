@@ -168,8 +168,6 @@ def _dup_rows(rep, rel, df, cols, what):
 
 def check_boundaries(rep: Report) -> dict:
     """Returns {vintage: {"meta": dict, "communes": df, "districts": df}} for the later checks."""
-    import geopandas as gpd
-
     bdir = rep.root / "boundaries"
     out: dict = {}
     if not bdir.is_dir():
@@ -177,115 +175,136 @@ def check_boundaries(rep: Report) -> dict:
         return out
     for vdir in sorted(p for p in bdir.iterdir() if p.is_dir()):
         v = vdir.name
-        rel_meta = f"boundaries/{v}/meta.json"
-        rep.files_checked.append(rel_meta)
-        meta = {}
-        try:
-            meta = json.loads((vdir / "meta.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            rep.error(rel_meta, None, None, None, "meta.json missing — every vintage folder needs one "
-                                                  "(see geodata/README.md)")
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            rep.error(rel_meta, None, None, None, f"invalid JSON ({e})")
-        for k in META_KEYS:
-            if k not in meta:
-                rep.error(rel_meta, None, k, None, "required key missing — add it (see geodata/README.md)")
-        if meta.get("vintage") not in (None, v):
-            rep.error(rel_meta, None, "vintage", meta.get("vintage"), f"must equal the folder name {v!r}")
-        if "crs" in meta and meta.get("crs") != "EPSG:4326":
-            rep.error(rel_meta, None, "crs", meta.get("crs"), "must be 'EPSG:4326' (reproject the layers)")
-        for k in ("valid_from", "valid_to"):
-            val = meta.get(k)
-            if val is not None and not (isinstance(val, str) and ISO_DATE.match(val)):
-                rep.error(rel_meta, None, k, val, "must be an ISO date YYYY-MM-DD or null (open)")
-        if (isinstance(meta.get("valid_from"), str) and isinstance(meta.get("valid_to"), str)
-                and meta["valid_from"] > meta["valid_to"]):
-            rep.error(rel_meta, None, "valid_from", meta["valid_from"], "is after valid_to")
-        for k in ("attribution_vi", "attribution_en", "illustrative_note_vi", "illustrative_note_en",
-                  "source", "licence"):
-            if k in meta and _blank(meta.get(k)):
-                rep.error(rel_meta, None, k, None, "must not be empty")
+        meta = _check_meta(rep, bdir, v)
         two_level = meta.get("n_districts") == 0
-        if "district_level" in meta and meta["district_level"] is not (not two_level):
-            rep.error(rel_meta, None, "district_level", meta["district_level"],
-                      f"disagrees with n_districts {meta.get('n_districts')} (a two-level vintage has "
-                      f"district_level false and n_districts 0)")
-        preds = meta.get("predecessor_vintages", [])
-        if not isinstance(preds, list) or not all(isinstance(p, str) for p in preds):
-            rep.error(rel_meta, None, "predecessor_vintages", preds, "must be a list of vintage ids")
-        else:
-            for p in preds:
-                if not (bdir / p / "meta.json").is_file():
-                    rep.error(rel_meta, None, "predecessor_vintages", p, "no such vintage folder in boundaries/")
         layers = {}
         for kind, cols, count_key in [("communes", COMMUNE_COLS, "n_communes"),
                                       ("districts", DISTRICT_COLS, "n_districts")]:
-            rel = f"boundaries/{v}/{kind}.parquet"
             path = vdir / f"{kind}.parquet"
             if kind == "districts" and two_level and not path.is_file():
                 continue   # a two-level vintage has no district layer (documented in geodata/README.md)
-            rep.files_checked.append(rel)
-            if not path.is_file():
-                rep.error(rel, None, None, None, "file missing — write the layer as GeoParquet")
+            g = _check_layer(rep, v, kind, cols, meta)
+            if g is None:
                 continue
-            try:
-                g = gpd.read_parquet(path)
-            except Exception as e:  # noqa: BLE001 - any read failure is reported, not raised
-                rep.error(rel, None, None, None, f"unreadable GeoParquet ({type(e).__name__}: {e})")
-                continue
-            missing = [c for c in cols if c not in g.columns]
-            for c in missing:
-                rep.error(rel, None, c, None, f"required column missing; expected: {', '.join(cols)}")
-            if missing:
-                continue
-            if g.crs is None or g.crs.to_epsg() != 4326:
-                rep.error(rel, None, "geometry", str(g.crs.to_string() if g.crs else None),
-                          "CRS must be EPSG:4326 — reproject with GeoDataFrame.to_crs(4326)")
-            for i, r in enumerate(g.itertuples(index=False)):
-                row = f"feature {i + 1}"
-                code = r.unit_code
-                if _blank(code) or not isinstance(code, str):
-                    rep.error(rel, row, "unit_code", code, "code must be a non-empty string (keep leading zeros)")
-                if r.vintage != v:
-                    rep.error(rel, row, "vintage", r.vintage, f"must equal the folder name {v!r}")
-                for col in cols[:-1]:
-                    if _not_nfc(getattr(r, col)):
-                        rep.error(rel, row, col, getattr(r, col), "text is not Unicode NFC")
-                types = COMMUNE_TYPES if kind == "communes" else DISTRICT_TYPES
-                if r.unit_type not in types:
-                    rep.error(rel, row, "unit_type", r.unit_type, f"must be one of {sorted(types)}")
-                if meta.get("province_code") and r.province_code != meta["province_code"]:
-                    rep.error(rel, row, "province_code", r.province_code,
-                              f"differs from meta.json province_code {meta['province_code']!r}")
-            _check_geometries(rep, rel, g.geometry, g["unit_code"])
-            dup = g["unit_code"][g["unit_code"].duplicated(keep=False)]
-            for code in sorted(set(dup.dropna())):
-                rows = [i + 1 for i in g.index[g["unit_code"] == code]]
-                rep.error(rel, f"features {rows}", "unit_code", code,
-                          "duplicate code in this vintage — codes must be unique per vintage")
             if count_key in meta and meta[count_key] != len(g):
-                rep.error(rel_meta, None, count_key, meta[count_key],
+                rep.error(f"boundaries/{v}/meta.json", None, count_key, meta[count_key],
                           f"{kind}.parquet has {len(g)} features — update meta.json or the layer")
             layers[kind] = g
-        if "communes" in layers and two_level:
-            for i, (dc, code) in enumerate(zip(layers["communes"]["district_code"],
-                                               layers["communes"]["unit_code"])):
-                if not _blank(dc):
-                    rep.error(f"boundaries/{v}/communes.parquet", f"feature {i + 1}", "district_code", dc,
-                              f"a two-level vintage has no district level: leave district_code empty "
-                              f"(commune {code})")
-        elif "communes" in layers and "districts" in layers:
-            dcodes = set(layers["districts"]["unit_code"])
-            for i, (dc, code) in enumerate(zip(layers["communes"]["district_code"],
-                                               layers["communes"]["unit_code"])):
-                if dc not in dcodes:
-                    rep.error(f"boundaries/{v}/communes.parquet", f"feature {i + 1}", "district_code", dc,
-                              f"no such district in districts.parquet (commune {code})")
+        if "communes" in layers:
+            _check_district_links(rep, v, layers["communes"], layers.get("districts"), two_level)
         out[v] = {"meta": meta, **layers}
     if not out:
         rep.error("boundaries/", None, None, None, "no vintage folder found")
     _check_vintage_overlaps(rep, out)
     return out
+
+
+def _check_meta(rep: Report, bdir: Path, v: str) -> dict:
+    rel_meta = f"boundaries/{v}/meta.json"
+    rep.files_checked.append(rel_meta)
+    meta = {}
+    try:
+        meta = json.loads((bdir / v / "meta.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        rep.error(rel_meta, None, None, None, "meta.json missing — every vintage folder needs one "
+                                              "(see geodata/README.md)")
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        rep.error(rel_meta, None, None, None, f"invalid JSON ({e})")
+    for k in META_KEYS:
+        if k not in meta:
+            rep.error(rel_meta, None, k, None, "required key missing — add it (see geodata/README.md)")
+    if meta.get("vintage") not in (None, v):
+        rep.error(rel_meta, None, "vintage", meta.get("vintage"), f"must equal the folder name {v!r}")
+    if "crs" in meta and meta.get("crs") != "EPSG:4326":
+        rep.error(rel_meta, None, "crs", meta.get("crs"), "must be 'EPSG:4326' (reproject the layers)")
+    for k in ("valid_from", "valid_to"):
+        val = meta.get(k)
+        if val is not None and not (isinstance(val, str) and ISO_DATE.match(val)):
+            rep.error(rel_meta, None, k, val, "must be an ISO date YYYY-MM-DD or null (open)")
+    if (isinstance(meta.get("valid_from"), str) and isinstance(meta.get("valid_to"), str)
+            and meta["valid_from"] > meta["valid_to"]):
+        rep.error(rel_meta, None, "valid_from", meta["valid_from"], "is after valid_to")
+    for k in ("attribution_vi", "attribution_en", "illustrative_note_vi", "illustrative_note_en",
+              "source", "licence"):
+        if k in meta and _blank(meta.get(k)):
+            rep.error(rel_meta, None, k, None, "must not be empty")
+    two_level = meta.get("n_districts") == 0
+    if "district_level" in meta and meta["district_level"] is not (not two_level):
+        rep.error(rel_meta, None, "district_level", meta["district_level"],
+                  f"disagrees with n_districts {meta.get('n_districts')} (a two-level vintage has "
+                  f"district_level false and n_districts 0)")
+    preds = meta.get("predecessor_vintages", [])
+    if not isinstance(preds, list) or not all(isinstance(p, str) for p in preds):
+        rep.error(rel_meta, None, "predecessor_vintages", preds, "must be a list of vintage ids")
+    else:
+        for p in preds:
+            if not (bdir / p / "meta.json").is_file():
+                rep.error(rel_meta, None, "predecessor_vintages", p, "no such vintage folder in boundaries/")
+    return meta
+
+
+def _check_layer(rep: Report, v: str, kind: str, cols: list, meta: dict):
+    """One GeoParquet layer of a vintage: columns, CRS, each feature, geometry, unique codes."""
+    import geopandas as gpd
+
+    rel = f"boundaries/{v}/{kind}.parquet"
+    path = rep.root / rel
+    rep.files_checked.append(rel)
+    if not path.is_file():
+        rep.error(rel, None, None, None, "file missing — write the layer as GeoParquet")
+        return None
+    try:
+        g = gpd.read_parquet(path)
+    except Exception as e:  # noqa: BLE001 - any read failure is reported, not raised
+        rep.error(rel, None, None, None, f"unreadable GeoParquet ({type(e).__name__}: {e})")
+        return None
+    missing = [c for c in cols if c not in g.columns]
+    for c in missing:
+        rep.error(rel, None, c, None, f"required column missing; expected: {', '.join(cols)}")
+    if missing:
+        return None
+    if g.crs is None or g.crs.to_epsg() != 4326:
+        rep.error(rel, None, "geometry", str(g.crs.to_string() if g.crs else None),
+                  "CRS must be EPSG:4326 — reproject with GeoDataFrame.to_crs(4326)")
+    types = COMMUNE_TYPES if kind == "communes" else DISTRICT_TYPES
+    for i, r in enumerate(g.itertuples(index=False)):
+        row = f"feature {i + 1}"
+        code = r.unit_code
+        if _blank(code) or not isinstance(code, str):
+            rep.error(rel, row, "unit_code", code, "code must be a non-empty string (keep leading zeros)")
+        if r.vintage != v:
+            rep.error(rel, row, "vintage", r.vintage, f"must equal the folder name {v!r}")
+        for col in cols[:-1]:
+            if _not_nfc(getattr(r, col)):
+                rep.error(rel, row, col, getattr(r, col), "text is not Unicode NFC")
+        if r.unit_type not in types:
+            rep.error(rel, row, "unit_type", r.unit_type, f"must be one of {sorted(types)}")
+        if meta.get("province_code") and r.province_code != meta["province_code"]:
+            rep.error(rel, row, "province_code", r.province_code,
+                      f"differs from meta.json province_code {meta['province_code']!r}")
+    _check_geometries(rep, rel, g.geometry, g["unit_code"])
+    dup = g["unit_code"][g["unit_code"].duplicated(keep=False)]
+    for code in sorted(set(dup.dropna())):
+        rows = [i + 1 for i in g.index[g["unit_code"] == code]]
+        rep.error(rel, f"features {rows}", "unit_code", code,
+                  "duplicate code in this vintage — codes must be unique per vintage")
+    return g
+
+
+def _check_district_links(rep: Report, v: str, communes, districts, two_level: bool) -> None:
+    """Two-level vintage: no commune names a district; otherwise each names one of its vintage."""
+    rel = f"boundaries/{v}/communes.parquet"
+    if not two_level and districts is None:
+        return
+    dcodes = set() if districts is None else set(districts["unit_code"])
+    for i, (dc, code) in enumerate(zip(communes["district_code"], communes["unit_code"])):
+        if two_level and not _blank(dc):
+            rep.error(rel, f"feature {i + 1}", "district_code", dc,
+                      f"a two-level vintage has no district level: leave district_code empty "
+                      f"(commune {code})")
+        elif not two_level and dc not in dcodes:
+            rep.error(rel, f"feature {i + 1}", "district_code", dc,
+                      f"no such district in districts.parquet (commune {code})")
 
 
 def _check_geometries(rep: Report, rel: str, geoms, codes) -> None:
@@ -637,18 +656,7 @@ def check_records(rep: Report, vint: dict, units: pd.DataFrame | None, crit: pd.
         rep.warn("records/", None, None, None, "no records folder yet — status/targets not checked")
         return
     src = _read_csv(rep, rdir / "sources.csv", "sources", "records/sources.csv")
-    source_ids: set = set()
-    if src is not None:
-        _dup_rows(rep, "records/sources.csv", src, ["source_id"], "source_id")
-        source_ids = set(src.source_id)
-        for i, r in enumerate(src.itertuples(index=False)):
-            if r.kind not in SOURCE_KINDS:
-                rep.error("records/sources.csv", i + 2, "kind", r.kind, f"must be one of {sorted(SOURCE_KINDS)}")
-            for col in ("doc_date", "published"):
-                val = getattr(r, col)
-                if not _blank(val) and not FUZZY_DATE.match(val):
-                    rep.error("records/sources.csv", i + 2, col, val,
-                              "must be a date YYYY-MM-DD (or YYYY-MM, YYYY, ~ for approximate) or empty")
+    source_ids = _check_sources(rep, src)
     unit_info = {} if units is None else {
         (v, c): (lvl, t) for v, c, lvl, t in zip(units.vintage, units.unit_code, units.admin_level,
                                                   units.unit_type)}
@@ -665,134 +673,182 @@ def check_records(rep: Report, vint: dict, units: pd.DataFrame | None, crit: pd.
         df = _read_csv(rep, p, "status", rel)
         if df is not None:
             status.append((rel, df))
-    record_ids = {rid for _, df in status for rid in df.record_id}
-    agg_ids = set() if agg is None else set(agg.aggregate_id)
+    # a derived record may point at any status record or aggregate
+    derivable = {rid for _, df in status for rid in df.record_id} | (
+        set() if agg is None else set(agg.aggregate_id))
+    known = _Known(vint, unit_info, sets, source_ids, derivable)
 
     for rel, df in status:
         _dup_rows(rep, rel, df, ["record_id"], "record_id")
-        illustrative_file = "illustrative" in rel
         for i, r in enumerate(df.itertuples(index=False)):
-            row = i + 2
-            _check_unit_ref(rep, rel, row, r.vintage, r.unit_code, r.admin_level, unit_info, vint)
-            year = _check_year(rep, rel, row, "year", r.year, required=True)
-            if year is not None and r.vintage in vint:
-                _check_vintage_for_year(rep, rel, row, r, year, vint)
-            if r.level not in LEVELS:
-                rep.error(rel, row, "level", r.level, f"must be one of {sorted(LEVELS)}")
-            _check_provenance(rep, rel, row, r.provenance, illustrative_file)
-            info = unit_info.get((r.vintage, r.unit_code))
-            if info and r.level == "completed" and info[1] not in ("thị xã", "thành phố"):
-                rep.error(rel, row, "level", r.level, f"'completed' applies to thị xã/thành phố, not {info[1]}")
-            if info and info[0] == "commune" and info[1] != "xã" and r.level != "none":
-                rep.warn(rel, row, "level", r.level, f"{info[1]} is not assessed on the commune NTM ladder")
-            if not _blank(r.criteria_set) and sets and r.criteria_set not in sets:
-                rep.error(rel, row, "criteria_set", r.criteria_set, f"unknown set; one of {sorted(sets)}")
-            met, tot = _int_col(rep, rel, row, "criteria_met", r.criteria_met), \
-                _int_col(rep, rel, row, "criteria_total", r.criteria_total)
-            if met is not None and tot is not None and met > tot:
-                rep.error(rel, row, "criteria_met", r.criteria_met, f"exceeds criteria_total {tot}")
-            if not _blank(r.missing_criteria) and r.criteria_set in sets:
-                for cid in r.missing_criteria.split(";"):
-                    base = cid.strip().split(".")[0]
-                    if base not in sets[r.criteria_set]:
-                        rep.error(rel, row, "missing_criteria", cid, f"no criterion {base} in set {r.criteria_set}")
-            _check_commune_group(rep, rel, row, r, year)
-            if not _blank(r.decision_date) and not ISO_DATE.match(r.decision_date):
-                rep.error(rel, row, "decision_date", r.decision_date, "must be YYYY-MM-DD or empty")
-            _check_source(rep, rel, row, r.source_id, source_ids, required=not illustrative_file)
-            if r.provenance == "derived":
-                if _blank(r.derived_from):
-                    rep.error(rel, row, "derived_from", "", "a derived record must name the record_id or "
-                                                            "aggregate_id it is derived from")
-                elif r.derived_from not in record_ids | agg_ids:
-                    rep.error(rel, row, "derived_from", r.derived_from,
-                              "points at no record_id of status.csv nor aggregate_id of aggregates.csv")
-            if r.provenance == "official" and _blank(r.decision_no):
-                rep.error(rel, row, "decision_no", "", "an official record needs its decision number "
-                                                       "(else use provenance 'reported')")
-
+            _check_status_row(rep, rel, i + 2, r, known, illustrative_file="illustrative" in rel)
     if (rdir / "targets.csv").is_file():
-        rel = "records/targets.csv"
-        t = _read_csv(rep, rdir / "targets.csv", "targets", rel)
+        t = _read_csv(rep, rdir / "targets.csv", "targets", "records/targets.csv")
         if t is not None:
-            _dup_rows(rep, rel, t, ["target_id"], "target_id")
-            for i, r in enumerate(t.itertuples(index=False)):
-                row = i + 2
-                if r.scope not in TARGET_SCOPES:
-                    rep.error(rel, row, "scope", r.scope, f"must be one of {sorted(TARGET_SCOPES)}")
-                if r.scope == "national":   # a national comparison target: area VN, no vintage
-                    if r.unit_code != "VN" or not _blank(r.vintage) or r.admin_level != "national":
-                        rep.error(rel, row, "unit_code", r.unit_code, "a national target has unit_code VN, "
-                                                                      "admin_level national and no vintage")
-                elif not _blank(r.unit_code) or not _blank(r.vintage):
-                    _check_unit_ref(rep, rel, row, r.vintage, r.unit_code, r.admin_level, unit_info, vint)
-                if not _blank(r.level) and r.level not in LEVELS:
-                    rep.error(rel, row, "level", r.level, f"must be one of {sorted(LEVELS)} or empty")
-                ty = _check_year(rep, rel, row, "target_year", r.target_year, required=True)
-                if ty is not None and r.vintage in vint:
-                    _check_vintage_for_year(rep, rel, row, r, ty, vint, any_day=True)
-                if not _blank(r.target_share):
-                    try:
-                        share = float(r.target_share)
-                        if not 0 <= share <= 1:
-                            raise ValueError
-                    except ValueError:
-                        rep.error(rel, row, "target_share", r.target_share, "must be a number in [0, 1]")
-                cnt = _int_col(rep, rel, row, "target_count", r.target_count)
-                if cnt is not None and cnt < 0:
-                    rep.error(rel, row, "target_count", r.target_count, "must not be negative")
-                _check_provenance(rep, rel, row, r.provenance, False)
-                _check_source(rep, rel, row, r.source_id, source_ids, required=True)
-
+            _check_targets(rep, t, known)
     if agg is not None:
-        rel = "records/aggregates.csv"
-        _dup_rows(rep, rel, agg, ["aggregate_id"], "aggregate_id")
-        area_codes = {} if units is None else {}
-        if units is not None:
-            for c, lvl in zip(units.unit_code, units.admin_level):
-                area_codes.setdefault(c, set()).add(lvl)
-        for i, r in enumerate(agg.itertuples(index=False)):
-            row = i + 2
-            if r.admin_level not in ADMIN_LEVELS | {"national"}:
-                rep.error(rel, row, "admin_level", r.admin_level, "must be national, province, district or commune")
-            elif r.admin_level == "national":
-                if r.area_code != "VN":
-                    rep.error(rel, row, "area_code", r.area_code, "national figures use area_code VN")
-            elif units is not None and r.admin_level not in area_codes.get(r.area_code, set()):
-                rep.error(rel, row, "area_code", r.area_code,
-                          f"no {r.admin_level} with this code in registers/units.csv")
-            av = getattr(r, "vintage", "")      # optional: the unit set the figure counts
-            if not _blank(av):
-                if r.admin_level == "national" or av not in vint:
-                    rep.error(rel, row, "vintage", av, "a national figure has no vintage; otherwise one of "
-                                                       f"{sorted(vint)}")
-                elif units is not None and (av, r.area_code) not in unit_info:
-                    rep.error(rel, row, "vintage", av, f"{r.area_code} is not a unit of {av}")
-            if r.metric == "share_standard" and not _blank(r.value):
-                try:
-                    if not 0 <= float(r.value) <= 1:
-                        rep.error(rel, row, "value", r.value, "a share is a fraction in [0, 1] (0.62, not 62)")
-                except ValueError:
-                    pass
-            if r.metric not in METRICS:
-                rep.error(rel, row, "metric", r.metric, f"must be one of {sorted(METRICS)}")
-            _check_year(rep, rel, row, "year", r.year, required=False)
-            for col in ("value", "denominator"):
-                val = getattr(r, col)
-                if not _blank(val):
-                    try:
-                        float(val)
-                    except ValueError:
-                        rep.error(rel, row, col, val, "must be a number")
-            if _blank(r.value):
-                rep.error(rel, row, "value", "", "must not be empty")
-            _check_provenance(rep, rel, row, r.provenance, False)
-            _check_source(rep, rel, row, r.source_id, source_ids, required=True)
+        _check_aggregates(rep, agg, units, known)
 
     from loaders import check_indicators as leadership   # indicators, obligations, receipts
     leadership.check_indicators(rep, vint, units, src)
     leadership.check_obligations(rep, vint, src)
     leadership.check_receipts(rep, vint, units)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What a record row is checked against: vintages, units, criteria sets, sources, record ids."""
+    vint: dict
+    unit_info: dict          # (vintage, code) -> (admin_level, unit_type)
+    sets: dict               # criteria_set -> criterion ids
+    source_ids: set
+    derivable: set           # record_id and aggregate_id a derived record may name
+
+
+def _check_sources(rep: Report, src: pd.DataFrame | None) -> set:
+    if src is None:
+        return set()
+    _dup_rows(rep, "records/sources.csv", src, ["source_id"], "source_id")
+    for i, r in enumerate(src.itertuples(index=False)):
+        if r.kind not in SOURCE_KINDS:
+            rep.error("records/sources.csv", i + 2, "kind", r.kind, f"must be one of {sorted(SOURCE_KINDS)}")
+        for col in ("doc_date", "published"):
+            val = getattr(r, col)
+            if not _blank(val) and not FUZZY_DATE.match(val):
+                rep.error("records/sources.csv", i + 2, col, val,
+                          "must be a date YYYY-MM-DD (or YYYY-MM, YYYY, ~ for approximate) or empty")
+    return set(src.source_id)
+
+
+def _check_status_row(rep: Report, rel: str, row: int, r, known: _Known, illustrative_file: bool) -> None:
+    _check_unit_ref(rep, rel, row, r.vintage, r.unit_code, r.admin_level, known.unit_info, known.vint)
+    year = _check_year(rep, rel, row, "year", r.year, required=True)
+    if year is not None and r.vintage in known.vint:
+        _check_vintage_for_year(rep, rel, row, r, year, known.vint)
+    if r.level not in LEVELS:
+        rep.error(rel, row, "level", r.level, f"must be one of {sorted(LEVELS)}")
+    _check_provenance(rep, rel, row, r.provenance, illustrative_file)
+    _check_level_fits_unit(rep, rel, row, r, known.unit_info.get((r.vintage, r.unit_code)))
+    _check_criteria_counts(rep, rel, row, r, known.sets)
+    _check_commune_group(rep, rel, row, r, year)
+    if not _blank(r.decision_date) and not ISO_DATE.match(r.decision_date):
+        rep.error(rel, row, "decision_date", r.decision_date, "must be YYYY-MM-DD or empty")
+    _check_source(rep, rel, row, r.source_id, known.source_ids, required=not illustrative_file)
+    if r.provenance == "derived":
+        if _blank(r.derived_from):
+            rep.error(rel, row, "derived_from", "", "a derived record must name the record_id or "
+                                                    "aggregate_id it is derived from")
+        elif r.derived_from not in known.derivable:
+            rep.error(rel, row, "derived_from", r.derived_from,
+                      "points at no record_id of status.csv nor aggregate_id of aggregates.csv")
+    if r.provenance == "official" and _blank(r.decision_no):
+        rep.error(rel, row, "decision_no", "", "an official record needs its decision number "
+                                               "(else use provenance 'reported')")
+
+
+def _check_level_fits_unit(rep, rel, row, r, info) -> None:
+    if not info:
+        return
+    if r.level == "completed" and info[1] not in ("thị xã", "thành phố"):
+        rep.error(rel, row, "level", r.level, f"'completed' applies to thị xã/thành phố, not {info[1]}")
+    if info[0] == "commune" and info[1] != "xã" and r.level != "none":
+        rep.warn(rel, row, "level", r.level, f"{info[1]} is not assessed on the commune NTM ladder")
+
+
+def _check_criteria_counts(rep, rel, row, r, sets) -> None:
+    if not _blank(r.criteria_set) and sets and r.criteria_set not in sets:
+        rep.error(rel, row, "criteria_set", r.criteria_set, f"unknown set; one of {sorted(sets)}")
+    met = _int_col(rep, rel, row, "criteria_met", r.criteria_met)
+    tot = _int_col(rep, rel, row, "criteria_total", r.criteria_total)
+    if met is not None and tot is not None and met > tot:
+        rep.error(rel, row, "criteria_met", r.criteria_met, f"exceeds criteria_total {tot}")
+    if not _blank(r.missing_criteria) and r.criteria_set in sets:
+        for cid in r.missing_criteria.split(";"):
+            base = cid.strip().split(".")[0]
+            if base not in sets[r.criteria_set]:
+                rep.error(rel, row, "missing_criteria", cid, f"no criterion {base} in set {r.criteria_set}")
+
+
+def _check_targets(rep: Report, t: pd.DataFrame, known: _Known) -> None:
+    rel = "records/targets.csv"
+    _dup_rows(rep, rel, t, ["target_id"], "target_id")
+    for i, r in enumerate(t.itertuples(index=False)):
+        row = i + 2
+        if r.scope not in TARGET_SCOPES:
+            rep.error(rel, row, "scope", r.scope, f"must be one of {sorted(TARGET_SCOPES)}")
+        if r.scope == "national":   # a national comparison target: area VN, no vintage
+            if r.unit_code != "VN" or not _blank(r.vintage) or r.admin_level != "national":
+                rep.error(rel, row, "unit_code", r.unit_code, "a national target has unit_code VN, "
+                                                              "admin_level national and no vintage")
+        elif not _blank(r.unit_code) or not _blank(r.vintage):
+            _check_unit_ref(rep, rel, row, r.vintage, r.unit_code, r.admin_level, known.unit_info, known.vint)
+        if not _blank(r.level) and r.level not in LEVELS:
+            rep.error(rel, row, "level", r.level, f"must be one of {sorted(LEVELS)} or empty")
+        ty = _check_year(rep, rel, row, "target_year", r.target_year, required=True)
+        if ty is not None and r.vintage in known.vint:
+            _check_vintage_for_year(rep, rel, row, r, ty, known.vint, any_day=True)
+        if not _blank(r.target_share):
+            try:
+                share = float(r.target_share)
+                if not 0 <= share <= 1:
+                    raise ValueError
+            except ValueError:
+                rep.error(rel, row, "target_share", r.target_share, "must be a number in [0, 1]")
+        cnt = _int_col(rep, rel, row, "target_count", r.target_count)
+        if cnt is not None and cnt < 0:
+            rep.error(rel, row, "target_count", r.target_count, "must not be negative")
+        _check_provenance(rep, rel, row, r.provenance, False)
+        _check_source(rep, rel, row, r.source_id, known.source_ids, required=True)
+
+
+def _check_aggregates(rep: Report, agg: pd.DataFrame, units: pd.DataFrame | None, known: _Known) -> None:
+    rel = "records/aggregates.csv"
+    _dup_rows(rep, rel, agg, ["aggregate_id"], "aggregate_id")
+    area_levels: dict = {}
+    if units is not None:
+        for c, lvl in zip(units.unit_code, units.admin_level):
+            area_levels.setdefault(c, set()).add(lvl)
+    for i, r in enumerate(agg.itertuples(index=False)):
+        row = i + 2
+        if r.admin_level not in ADMIN_LEVELS | {"national"}:
+            rep.error(rel, row, "admin_level", r.admin_level, "must be national, province, district or commune")
+        elif r.admin_level == "national":
+            if r.area_code != "VN":
+                rep.error(rel, row, "area_code", r.area_code, "national figures use area_code VN")
+        elif units is not None and r.admin_level not in area_levels.get(r.area_code, set()):
+            rep.error(rel, row, "area_code", r.area_code,
+                      f"no {r.admin_level} with this code in registers/units.csv")
+        av = getattr(r, "vintage", "")      # optional: the unit set the figure counts
+        if not _blank(av):
+            if r.admin_level == "national" or av not in known.vint:
+                rep.error(rel, row, "vintage", av, "a national figure has no vintage; otherwise one of "
+                                                   f"{sorted(known.vint)}")
+            elif units is not None and (av, r.area_code) not in known.unit_info:
+                rep.error(rel, row, "vintage", av, f"{r.area_code} is not a unit of {av}")
+        _check_aggregate_values(rep, rel, row, r)
+        _check_provenance(rep, rel, row, r.provenance, False)
+        _check_source(rep, rel, row, r.source_id, known.source_ids, required=True)
+
+
+def _check_aggregate_values(rep, rel, row, r) -> None:
+    if r.metric == "share_standard" and not _blank(r.value):
+        try:
+            if not 0 <= float(r.value) <= 1:
+                rep.error(rel, row, "value", r.value, "a share is a fraction in [0, 1] (0.62, not 62)")
+        except ValueError:
+            pass
+    if r.metric not in METRICS:
+        rep.error(rel, row, "metric", r.metric, f"must be one of {sorted(METRICS)}")
+    _check_year(rep, rel, row, "year", r.year, required=False)
+    for col in ("value", "denominator"):
+        val = getattr(r, col)
+        if not _blank(val):
+            try:
+                float(val)
+            except ValueError:
+                rep.error(rel, row, col, val, "must be a number")
+    if _blank(r.value):
+        rep.error(rel, row, "value", "", "must not be empty")
 
 
 def _int_col(rep, rel, row, col, val):
