@@ -111,3 +111,16 @@ def test_card_figure_splits_the_line_at_a_definition_change():
     lines = [tr for tr in fig.data if tr.mode == "lines+markers"]
     assert [list(tr.x) for tr in lines] == [["2020", "2021"], ["2022", "2023"]]     # two segments, no join
     assert any("đổi định nghĩa" in a.text for a in fig.layout.annotations)
+
+
+def test_card_figure_without_a_value_is_no_chart_and_counts_start_at_zero():
+    import pandas as pd
+    empty = pd.DataFrame([{"period": p, "indicator": "new_models", "value": None, "definition": None}
+                          for p in ("2024-04", "2024-05")])
+    assert lb.card_figure(empty, "new_models", "vi") is None          # "no record", never an empty axis
+    tg = [{"indicator": "new_models", "period": "2024-05", "value": 3, "qualifier": "exact"}]
+    assert lb.card_figure(empty, "new_models", "vi", tg) is not None   # a target alone is still a point
+    s = pd.DataFrame([{"period": "2018", "indicator": "model_gardens", "value": 2300.0, "definition": "2016-2020"},
+                      {"period": "2025-09", "indicator": "model_gardens", "value": 1753.0,
+                       "definition": "2021-2025"}])
+    assert lb.card_figure(s, "model_gardens", "en").layout.yaxis.rangemode == "tozero"

@@ -227,7 +227,9 @@ def counts_line(states: list[dict], lang: str) -> str:
 # ---------------------------------------------------------------- the locality card
 def card_figure(series: pd.DataFrame, key: str, lang: str, targets: list | None = None):
     """One component of a locality over time; the line is split where the definition changes
-    (a break, never a trend) and the break is marked."""
+    (a break, never a trend) and the break is marked. None when there is nothing to draw (no
+    value and no target in the span): the caller says "no record" instead of an empty axis.
+    Every component is a count or a share, so the axis starts at zero."""
     import plotly.graph_objects as go
     from metrics.indicators import breaks
 
@@ -236,6 +238,9 @@ def card_figure(series: pd.DataFrame, key: str, lang: str, targets: list | None 
     for r in rows:
         r["value"] = None if is_missing(r["value"]) else float(r["value"])
         r["definition"] = None if is_missing(r.get("definition")) else str(r["definition"])
+    aims = [tg for tg in targets or [] if tg["indicator"] == key and tg["value"] is not None]
+    if not aims and all(r["value"] is None for r in rows):
+        return None
     cut = breaks(rows)
     fig = go.Figure()
     segments, start = [], 0
@@ -255,9 +260,7 @@ def card_figure(series: pd.DataFrame, key: str, lang: str, targets: list | None 
         fig.add_vline(x=rows[b]["period"], line={"dash": "dot", "color": "#444"})
         fig.add_annotation(x=rows[b]["period"], y=1, yref="paper", showarrow=False, yanchor="bottom",
                            text=t("leadership.break", lang), font={"size": 12})
-    for tg in targets or []:
-        if tg["indicator"] != key or tg["value"] is None:
-            continue
+    for tg in aims:
         label = t("leadership.target_point" if tg["qualifier"] != "increase" else "leadership.increase_point",
                   lang, value=format_number(tg["value"], lang))
         fig.add_trace(go.Scatter(x=[tg["period"]], y=[tg["value"]], mode="markers", name=label,
@@ -265,6 +268,7 @@ def card_figure(series: pd.DataFrame, key: str, lang: str, targets: list | None 
     fig.update_layout(height=260, margin={"l": 40, "r": 10, "t": 30, "b": 30}, font={"size": 13},
                       title={"text": t(f"indicators.names.{key}", lang), "font": {"size": 15}},
                       xaxis={"type": "category", "tickangle": -45, "automargin": True},
+                      yaxis={"rangemode": "tozero"},
                       legend={"orientation": "h", "y": -0.35})
     return fig
 

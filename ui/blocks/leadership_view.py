@@ -30,7 +30,7 @@ def css() -> None:
     .ntm-cal-wrap { overflow-x: auto; max-width: 100%; }
     .ntm-cal { border-collapse: collapse; font-size: 0.9rem; }
     .ntm-cal th, .ntm-cal td { border: 1px solid #fff; padding: 3px 6px; text-align: center; white-space: nowrap; }
-    .ntm-cal th[scope=row] { text-align: left; font-weight: 600; background: #f6f8fa; }
+    .ntm-cal th[scope=row] { text-align: left; font-weight: 600; background: #f6f8fa; position: sticky; left: 0; }
     .ntm-cal td { min-width: 26px; font-weight: 700; }
     .ntm-cal-none { background: repeating-linear-gradient(45deg, #fff 0 3px, #ddd 3px 5px); }
     .ntm-cal-legend { font-size: 0.9rem; margin-top: 4px; }
@@ -221,11 +221,15 @@ def card(ctx, L, result: dict) -> None:
     st.markdown(ctx.t("leadership.card_head", name=html.escape(names[chosen]), rank=rank,
                       index="—" if row["index"] is None else format_number(row["index"], ctx.lang, 1)))
     targets = L.targets(loc)
-    cols = st.columns(2)
-    for i, k in enumerate(INDICATORS):
-        with cols[i % 2]:
-            st.plotly_chart(lb.card_figure(s, k, ctx.lang, targets), width="stretch",
-                            key=f"ntm_lead_card_{k}", config={"displaylogo": False})
+    figs = {k: lb.card_figure(s, k, ctx.lang, targets) for k in INDICATORS}
+    drawn = [k for k in INDICATORS if figs[k] is not None]
+    for i in range(0, len(drawn), 2):      # a row per pair: a phone stacks them in the same order
+        for col, k in zip(st.columns(2), drawn[i:i + 2]):
+            with col:
+                st.plotly_chart(figs[k], width="stretch", key=f"ntm_lead_card_{k}", config={"displaylogo": False})
+    if len(drawn) < len(INDICATORS):
+        st.caption(ctx.t("leadership.card_no_values", n=len(periods),
+                         names=", ".join(ctx.t(f"indicators.names.{k}") for k in INDICATORS if k not in drawn)))
     if targets:
         st.caption(ctx.t("leadership.targets_note"))
     hist = [x for x in _history(L, loc, p) if x["unit_code"] == chosen]
