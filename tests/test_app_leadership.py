@@ -59,6 +59,8 @@ def test_page_in_both_languages_without_the_fill(lang):
     assert (names, ranks) == expected(ds)
     # the sourced data alone give no complete locality for 5/2024: nobody ranked, said so
     assert set(ranks) == {"—"}
+    # the index map is drawn all the same: every locality hatched as incomplete, never as a low index
+    assert t("leadership.map_title", lang) in [h.value for h in at.subheader] and len(at.get("image")) == 1
     assert any(w.value == t("leadership.none_ranked", lang, period=PERIOD) for w in at.warning)
     assert at.query_params["period"] == [PERIOD] or at.query_params["period"] == PERIOD
 

@@ -44,9 +44,28 @@ def test_default_weights_leave_no_parameter():
 
 
 def test_index_classes_and_incomplete():
-    assert [lb.index_class(v) for v in (0, 19.99, 20, 59, 80, 100, None)] == ["i0", "i0", "i1", "i2", "i4", "i4",
-                                                                              "incomplete"]
-    assert lb.class_label("i1", "vi") == "20–40" and lb.class_label("incomplete", "en") == "Incomplete"
+    from ui.maps import spec
+    got = [spec.index_class({"index": v}) for v in (0, 19.99, 20, 59, 80, 100, None, float("nan"))]
+    assert got == ["i0", "i0", "i1", "i2", "i4", "i4", "incomplete", "incomplete"]
+    assert spec.index_class({"index": None, "eligible": False}) == "not_applicable"     # a phường: no locality
+
+
+def test_index_map_spec_fills_every_locality_and_names_the_incomplete():
+    from ui.maps import spec
+    result = {"level": "district", "localities": [
+        {"unit_code": "901", "index": 85.0, "complete": True}, {"unit_code": "902", "index": None, "complete": False},
+        {"unit_code": "903", "index": 20.0, "complete": True}]}
+    sp = lb.index_map_spec(result, "99", 2024, ["901", "902", "903"])
+    assert sp.mode == "index_district" and sp.classes == {"901": "i4", "902": "incomplete", "903": "i1"}
+    rows = {r.key: r for r in sp.legend}
+    assert (rows["i4"].count, rows["i1"].count, rows["incomplete"].count, rows["i0"].count) == (1, 1, 1, 0)
+    assert rows["i1"].text("vi") == "20–40" and rows["incomplete"].text("en") == "Incomplete"
+    assert sp.den is None                                      # no shares: an index is not a count
+    # after 7/2025 the localities are the xã: a phường of the layer is drawn as not applicable
+    two = {"level": "commune", "localities": [{"unit_code": "90101", "index": 50.0, "complete": True}]}
+    sp2 = lb.index_map_spec(two, "99", 2025, ["90101", "90102"])
+    assert sp2.mode == "index_commune" and sp2.classes == {"90101": "i2", "90102": "not_applicable"}
+    assert "not_applicable" not in {r.key for r in sp.legend}
 
 
 def test_default_period_is_the_latest_month_not_in_the_future():
@@ -124,3 +143,20 @@ def test_card_figure_without_a_value_is_no_chart_and_counts_start_at_zero():
                       {"period": "2025-09", "indicator": "model_gardens", "value": 1753.0,
                        "definition": "2021-2025"}])
     assert lb.card_figure(s, "model_gardens", "en").layout.yaxis.rangemode == "tozero"
+
+
+def test_index_map_of_the_real_districts_draws_every_locality():
+    from loaders.dataset import load_dataset
+    from metrics.indicators import Context
+    from metrics.leadership import build_index
+    from ui.frame import data
+    from ui.maps import spec
+    r = build_index(Context(load_dataset().with_illustrative(True), "42"), "2024-05", {"criteria_met": 0})
+    districts, communes = data.districts_geo(r["vintage"]), data.communes_geo(r["vintage"])
+    sp = lb.index_map_spec(r, "42", 2024, districts["unit_code"].astype(str))
+    assert set(sp.classes) == {x["unit_code"] for x in r["localities"]} == set(districts["unit_code"].astype(str))
+    for x in r["localities"]:
+        assert sp.classes[x["unit_code"]] == spec.index_class({"index": x["index"]})
+    assert sum(row.count for row in sp.legend) == len(r["localities"])
+    png = lb.index_map_png(sp, communes, districts, lang="vi", illustrative=True)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

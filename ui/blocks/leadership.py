@@ -16,12 +16,7 @@ from metrics.common import is_missing
 from metrics.fmt import format_number, format_percent
 from metrics.index import DEFAULT_WEIGHTS, WeightsError, parse_weights, weights_text, weights_with
 from ui.frame.i18n import t
-from ui.maps import palette
-
-# Index classes on the 0–100 scale (fixed bins, so a class means the same in every period).
-INDEX_BINS = (20, 40, 60, 80)
-INCOMPLETE = "incomplete"
-
+from ui.maps import palette, spec
 
 # ---------------------------------------------------------------- URL values
 def weights_from_param(text: str | None) -> tuple[dict, bool]:
@@ -74,28 +69,42 @@ def fmt_change(change: dict, lang: str) -> str:
     return "="
 
 
-def index_class(index) -> str:
-    """``i0``…``i4`` by the fixed bins, ``incomplete`` without an index."""
-    if index is None:
-        return INCOMPLETE
-    for i, edge in enumerate(INDEX_BINS):
-        if index < edge:
-            return f"i{i}"
-    return f"i{len(INDEX_BINS)}"
+def index_map_spec(result: dict, province: str, year: int, unit_codes) -> spec.MapSpec:
+    """The index map of a result (``metrics.leadership.build_index``): every unit of the layer
+    drawn (``unit_codes``: districts before 7/2025, communes after), each locality in its index
+    class, a unit that is no locality (a phường) not applicable."""
+    mode_id = f"index_{spec.DISTRICT if result['level'] == 'district' else spec.COMMUNE}"
+    rows = {str(c): {"eligible": False} for c in unit_codes}
+    rows.update({str(x["unit_code"]): {"index": x["index"], "eligible": True} for x in result["localities"]})
+    frames = spec.Frames(units=tuple(rows), other={"index": rows})
+    return spec.map_spec(mode_id, spec.Scope(province), year, frames)
 
 
-def index_classes(result: dict) -> dict:
-    """{unit_code: class key} for the index map layer."""
-    return {loc["unit_code"]: index_class(loc["index"]) for loc in result["localities"]}
+def index_map_png(map_spec: spec.MapSpec, communes, districts, *, lang: str, illustrative: bool) -> bytes:
+    """The index map as a PNG, drawn like the exported map images from the same specification
+    (classes, hatch for incomplete, legend with counts), the legend under the map in two columns
+    so that it stays legible on a phone; the page prints the title, rule and attribution as text."""
+    import io
 
+    from matplotlib.figure import Figure
 
-def class_label(key: str, lang: str) -> str:
-    if key == INCOMPLETE:
-        return t("leadership.incomplete", lang)
-    i = int(key[1:])
-    lo = 0 if i == 0 else INDEX_BINS[i - 1]
-    hi = 100 if i == len(INDEX_BINS) else INDEX_BINS[i]
-    return f"{lo}–{hi}"
+    from ui.export import fonts
+    from ui.export.mapimage import draw_legend, draw_map
+
+    fonts.setup_matplotlib()
+    fig = Figure(figsize=(6.4, 7.0), dpi=110, facecolor="white")
+    top = 0.995
+    if illustrative:
+        fig.text(0.02, top, t("export.illustrative_label", lang), fontsize=13, fontweight="bold", va="top",
+                 color=palette.HOLDOUT_OUTLINE_COLOUR)
+        top -= 0.04
+    ax = fig.add_axes((0.01, 0.29, 0.98, top - 0.30))
+    lax = fig.add_axes((0.03, 0.01, 0.94, 0.25))
+    entries = draw_map(ax, communes, districts, map_spec, lang)
+    draw_legend(lax, entries, fontsize=15, title=t("leadership.legend_title", lang), ncol=2)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, facecolor="white")
+    return buf.getvalue()
 
 
 # ---------------------------------------------------------------- tables

@@ -116,12 +116,12 @@ def choose_weights(ctx) -> dict:
     changed = any(weights[k] != DEFAULT_WEIGHTS[k] for k in INDICATORS)
     with st.expander(ctx.t("leadership.weights") + (" ✱" if changed else ""), expanded=changed):
         st.caption(ctx.t("leadership.weights_help"))
-        cols = st.columns(4)
-        for i, k in enumerate(INDICATORS):
-            key = f"ntm_w_lead_weight_{k}"
-            st.session_state[key] = float(weights[k])
-            cols[i % 4].number_input(ctx.t(f"indicators.names.{k}"), min_value=0.0, max_value=WEIGHT_MAX,
-                                     step=WEIGHT_STEP, key=key, on_change=_set_weights)
+        for i in range(0, len(INDICATORS), 4):      # rows of four: a phone stacks them in order
+            for col, k in zip(st.columns(4), INDICATORS[i:i + 4]):
+                key = f"ntm_w_lead_weight_{k}"
+                st.session_state[key] = float(weights[k])
+                col.number_input(ctx.t(f"indicators.names.{k}"), min_value=0.0, max_value=WEIGHT_MAX,
+                                 step=WEIGHT_STEP, key=key, on_change=_set_weights)
         if changed and st.button(ctx.t("leadership.reset_weights"), key="ntm_w_lead_reset"):
             state.update(weights=None)
             st.rerun()
@@ -153,8 +153,29 @@ def banner(ctx, result: dict) -> None:
 
 
 def index_map(ctx, L, result: dict) -> None:
-    """The index map (one layer mode of the map specification, once it is there)."""
-    return None
+    """The index map: the localities of the period (districts before 7/2025, xã after) in their
+    index class; incomplete ones hatched as no record, never as a low index."""
+    if not result["localities"]:
+        return
+    rows = tuple((str(x["unit_code"]), x["index"]) for x in result["localities"])
+    illus = any(x.get("provenance") == "illustrative" for x in result["localities"])
+    png = _index_png(ctx.province, result["vintage"], result["level"], parse(result["period"]).end.year, rows,
+                     ctx.lang, illus)
+    st.subheader(ctx.t("leadership.map_title"))
+    left, right = st.columns([3, 2])
+    left.image(png, width="stretch", alt=ctx.t("leadership.map_alt", period=result["period"]))
+    right.caption(ctx.t("leadership.map_subtitle", period=result["period"], vintage=result["vintage"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _index_png(province: str, vintage: str, level: str, year: int, rows: tuple, lang: str,
+               illustrative: bool) -> bytes:
+    communes = data.communes_geo(vintage)
+    districts = data.districts_geo(vintage) if level == "district" else None
+    layer = districts if districts is not None else communes
+    result = {"level": level, "localities": [{"unit_code": c, "index": v} for c, v in rows]}
+    sp = lb.index_map_spec(result, province, year, layer["unit_code"].astype(str))
+    return lb.index_map_png(sp, communes, districts, lang=lang, illustrative=illustrative)
 
 
 def ranking(ctx, result: dict) -> None:
