@@ -67,6 +67,25 @@ def test_realistic_summary_sheet_dry_runs_with_every_xa_matched(engine):
     assert implied["params"]["n"] == 4            # Phú Gia, Phúc Trạch, Hương Trà, Hương Trạch
 
 
+def test_province_sheet_with_a_subtotal_per_district_dry_runs_with_every_xa_matched(engine):
+    """The whole province's sheet: the total above the districts, a roman-numeral subtotal row per
+    district, names without "Xã", the header in NFD and repeated after a page break, a share row
+    ("Tỷ lệ (%)") and a numbered footnote at the foot. Before the fix the share row was an unknown
+    commune and each footnote line a row without a name."""
+    rep = import_file(str(SHEETS / "bth_ha_tinh_2023_toan_tinh.xlsx"), engine, dry_run=True, today=TODAY)
+    assert rep.ok and rep.errors == [], rep.errors[:3]
+    assert (rep.kind, rep.province, rep.report_date) == ("summary_sheet", "42", "2023-12-31")
+    # 19 xã + a ward and a town (skipped, said): no total, subtotal, share, footnote or signature row
+    assert rep.rows_read == 21 and rep.rows_valid == 21
+    assert {u["unit_code"] for u in rep.matched_units} == (
+        set(register_xa("441")) | set(register_xa("436")) | set(register_xa("449")))
+    implied = next(w for w in rep.warnings if w["code"] == "ladder_implied")
+    assert implied["params"]["n"] == 9
+    assert sum(w["code"] == "urban_skipped" for w in rep.warnings) == 2
+    after = {d["unit_code"]: d["level_after"] for d in rep.diff if d["year"] == 2023}
+    assert (after["18100"], after["18103"], after["18316"], after["18319"]) == ("model", "standard", "advanced", "none")
+
+
 def test_ladder_implied_years_write_no_invented_year(engine):
     rep = import_file(str(SHEETS / "bth_huong_khe_2023.xlsx"), engine, today=TODAY)
     assert rep.ok, rep.errors[:3]

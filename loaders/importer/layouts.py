@@ -30,7 +30,8 @@ ALIASES = {"district_name": "district", "huyện": "district", "source_id": "sou
 
 ROMAN_RE = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 DISTRICT_RE = re.compile(r"^(huyện|thị xã|thành phố|tp\.?|tx\.?|h\.)\s", re.I)
-TOTAL_RE = re.compile(r"^(toàn tỉnh|toàn huyện|tổng cộng|tổng số|tổng|cộng|total|trong đó)\b", re.I)
+# Totals, subtotals and share rows ("Tỷ lệ (%)", "Tỉ lệ đạt") between and under the data rows.
+TOTAL_RE = re.compile(r"^(toàn tỉnh|toàn huyện|tổng cộng|tổng số|tổng|cộng|total|trong đó|t[ỷỉ]\s*lệ)\b", re.I)
 # The foot of a sheet: who prepared and signed it, the place-and-date line, the distribution list.
 FOOTER_RE = re.compile(
     r"^(người\s+(lập|tổng hợp|kiểm tra|duyệt)|thủ\s+trưởng|nơi\s+nhận|xác\s+nhận|"
@@ -39,6 +40,8 @@ FOOTER_RE = re.compile(
     r"\(\s*ký|ký\s*(tên|,\s*ghi|và\s+ghi|,\s*đóng)|đã\s+ký)", re.I)
 DATELINE_RE = re.compile(r"^[^\d,;:]{2,40},\s*ngày\b", re.I)       # "Hà Tĩnh, ngày … tháng … năm …"
 FOOTNOTE_RE = re.compile(r"^(ghi\s+chú|chú\s+thích|lưu\s+ý)\s*:", re.I)
+# A line of a footnote block: "- …", "* …", "1. …", "2) …", "a) …", "(*) …".
+NOTE_LINE_RE = re.compile(r"^([-*•+–]|\(\*+\)|(\d{1,2}|[a-zđ])\s*[.)]\s)", re.I)
 MET = {"x", "đ", "đạt", "1", "✓", "v"}
 NOT_MET = {"", "cđ", "chưa đạt", "0", "-", "k", "không đạt"}
 
@@ -128,7 +131,7 @@ class _Foot:
         if not numbered and FOOTNOTE_RE.match(first):
             self.in_note = True
             return True
-        if self.in_note and not numbered and first[:1] in "-*•+–":
+        if self.in_note and NOTE_LINE_RE.match(first):
             return True
         self.in_note = False
         return False
