@@ -51,6 +51,20 @@ def test_the_old_name_is_refused_the_same_way(engine):
     assert any(w["code"] == "district_ignored" for w in rep.warnings)       # no district level any more
 
 
+def test_an_old_name_without_diacritics_suggests_the_unit_it_became_part_of(engine):
+    """Issue 14 item 5 on today's units: "Dien My" in 2026 is no unit of 42-2025 and no exact old
+    name either; the "did you mean" names the former commune and the new unit to write instead
+    (before: no suggestion at all). The suggestions offered are names of the year's register."""
+    rep = imp(engine, [row(unit_name="Dien My", province="42"), row(unit_name="Xã Điiền Mỹ", province="42")],
+              dry_run=True, province="42")
+    assert [e["code"] for e in rep.errors] == ["unknown_name", "unknown_name"]
+    for e in rep.errors:
+        assert "Xã Điền Mỹ → 18502 Xã Hà Linh" in e["message_en"] and "ceased on 1/7/2025" in e["message_en"]
+        assert "Xã Điền Mỹ → 18502 Xã Hà Linh" in e["message_vi"] and "không còn từ ngày 1/7/2025" in e["message_vi"]
+    assert ["Xã Hà Linh" in u["suggestions"] for u in rep.unmatched_units] == [True, True]
+    assert rep.rows_written == 0
+
+
 def test_a_divided_unit_names_every_part(engine):
     rep = imp(engine, [row(unit_code="18082")], dry_run=True)               # Phường Đại Nài, divided
     msg = rep.errors[0]["message_en"]

@@ -193,6 +193,12 @@ class Register:
     def validity_of(self, vintage: str) -> Vintage | None:
         return next((v for v in self.validity if v.vintage == vintage), None)
 
+    def start_day(self, vintage: str) -> str:
+        """The first day of a register as messages write it ("1/7/2025"), else the vintage."""
+        start = self.validity_of(vintage)
+        return (f"{start.valid_from.day}/{start.valid_from.month}/{start.valid_from.year}"
+                if start and start.valid_from else vintage)
+
     def successors(self, old_vintage: str, code: str, target: str, hops: int = 3) -> list[tuple[Unit, str]]:
         """The units of ``target`` an old unit became (part of), following the crosswalk chain
         (2019 → 2020 → 1/7/2025): [(unit, part)], part "partial" when any link is partial."""
@@ -215,8 +221,7 @@ class Register:
         new = self.successors(old.vintage, old.unit_code, vintage)
         if not new:
             return None
-        start = self.validity_of(vintage)
-        day = f"{start.valid_from.day}/{start.valid_from.month}/{start.valid_from.year}" if start and start.valid_from else vintage
+        day = self.start_day(vintage)
         into = [f"{u.unit_code} {u.name}" + (" *" if p == "partial" else "") for u, p in new]
         return err("ceased", code=old.unit_code, name=bare_name(old.name), day=day, into=into,
                    partial=part("partial_note") if any(p == "partial" for _, p in new) else part("nothing"))
@@ -247,10 +252,7 @@ class Register:
                 if m is not None:
                     return m
                 if self.ceased_to.get((old.vintage, old.unit_code)) == vintage:   # a district: no level any more
-                    start = self.validity_of(vintage)
-                    day = (f"{start.valid_from.day}/{start.valid_from.month}/{start.valid_from.year}"
-                           if start and start.valid_from else vintage)
-                    return err("level_ceased", code=code, name=old.name, day=day)
+                    return err("level_ceased", code=code, name=old.name, day=self.start_day(vintage))
         return err("unknown_code", code=code, vintage=vintage)
 
     def province_vintages(self, province_code):
@@ -289,10 +291,67 @@ class Register:
             return old
         # Unknown: suggest, never match.
         sugg = self.suggest(vintage, name, district) if suggest else None
+        q = fold(strip_prefix(name, COMMUNE_PREFIXES)[0])
+        exact = any(fold(strip_prefix(n, COMMUNE_PREFIXES)[0]) == q for n in sugg or [])
+        former, day = self.suggest_former(vintage, name) if suggest and not exact else ([], "")
+        # A close name of a unit that ceased (not one carried over under the same name): say what it
+        # became part of, and offer that unit.
+        former = [(old, into) for old, into in former if old.name not in (sugg or [])]
+        shown = list(sugg or [])
+        for _, into in former:
+            sugg = list(sugg or [])
+            sugg += [u.name for u in into if u.name not in sugg]
         return Match(None, suggestions=sugg, error=err(
             "unknown_name", name=nfc(name), vintage=vintage,
             where=part("in_district", district=district.name) if district else part("nothing"),
-            did_you_mean=part("did_you_mean", names=sugg) if sugg else part("nothing")))
+            did_you_mean=part("did_you_mean", names=shown) if shown else part("nothing"),
+            former=part("did_you_mean_former", day=day, names=[
+                f"{old.name} → " + " + ".join(f"{u.unit_code} {u.name}" for u in into) for old, into in former])
+            if former else part("nothing")))
+
+    def suggest_former(self, vintage: str, name, limit: int = 2) -> tuple[list[tuple[Unit, list[Unit]]], str]:
+        """On a two-level register: units of the province's earlier (district) registers whose name
+        is close to ``name`` (the same search as ``suggest``), each with the units of ``vintage`` it
+        became part of, and the day the register began. Empty on a register with districts."""
+        if self.has_districts(vintage):
+            return [], ""
+        key = ("former", vintage)
+        if key not in self._pools:
+            prov = self.vintage_province(vintage)
+            older = [v for v in self.vintages if v != vintage and self.has_districts(v)
+                     and prov in (self.vintage_province(v), self.province_successor_of(v))]
+            newest_first = sorted(older, key=lambda v: getattr(self.validity_of(v), "valid_from", None) or date.min,
+                                  reverse=True)
+            pool, seen = [], set()
+            for v in newest_first:
+                for (vv, _), u in self.by_code.items():
+                    if vv != v or u.admin_level != "commune":
+                        continue
+                    into = [n for n, _p in self.successors(v, u.unit_code, vintage)]
+                    sig = (u.name, tuple(n.unit_code for n in into))
+                    if into and sig not in seen:
+                        seen.add(sig)
+                        pool.append((u, into))
+            self._pools[key] = (pool, [{"name": u.name, "district_name": "", "i": i} for i, (u, _) in enumerate(pool)],
+                                {i: fold(strip_prefix(u.name, COMMUNE_PREFIXES)[0]) for i, (u, _) in enumerate(pool)})
+        pool, rows, folded = self._pools[key]
+        if not pool:
+            return [], ""
+        picked = [r["i"] for r in search(nfc(name), rows, limit=limit)]
+        query = fold(strip_prefix(name, COMMUNE_PREFIXES)[0])
+        for _choice, score, i in process.extract(query, folded, scorer=fuzz.ratio, limit=limit + len(picked)):
+            if score >= 85 and i not in picked:     # a typo of the whole name, not a shared word
+                picked.append(i)
+        return [pool[i] for i in picked[:limit]], self.start_day(vintage)
+
+    def province_successor_of(self, vintage: str) -> str | None:
+        """The province a vintage's province became part of (the crosswalk of the province's own
+        unit, 10-2009 "10" → 15-2025 "15"), or None."""
+        prov = self.vintage_province(vintage)
+        for to_v, to_c, _rel, _part in self.successor.get((vintage, prov), []):
+            if to_c != prov:
+                return to_c
+        return None
 
     def _pre_merger(self, vintage, key, district) -> Match | None:
         """A name of an older vintage of the province, followed through the crosswalk."""
