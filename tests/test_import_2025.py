@@ -128,3 +128,18 @@ def test_a_summary_sheet_of_2024_still_reads_the_2020_register(engine):
         {"name": "Xã Điền Mỹ", "marks": [X] * 19, "count": 19, "y_std": 2023}])], date(2024, 12, 31), n_criteria=19)
     rep = import_bytes(data, "bth_2024.xlsx", engine, dry_run=True, today=TODAY)
     assert rep.ok and rep.matched_units[0]["vintage"] == "42-2020" and rep.matched_units[0]["unit_code"] == "18499"
+
+
+def test_a_2026_recognition_decision_on_the_new_communes(engine):
+    """A decision of 2026 lists new communes by name alone (no district level any more): the
+    province is read from the names on the register of the decision's date, "NTM hiện đại" is the
+    2026–2030 ladder's modern level (before: "cannot tell which province"; hiện đại read as standard)."""
+    data = samples.decision_list_xlsx("50/QĐ-UBND", date(2026, 9, 1), 1, 2026, {
+        "Xã đạt chuẩn nông thôn mới": [("", "Xã Hà Linh", None), ("", "Xã Hương Đô", None)],
+        "Xã đạt chuẩn nông thôn mới hiện đại": [("", "Xã Hương Khê", None)]})
+    rep = import_bytes(data, "qd_50_2026.xlsx", engine, dry_run=True, today=TODAY)
+    assert rep.ok and rep.province == "42", rep.errors
+    got = {(d["unit_code"], d["vintage"], d["year"], d["level_after"], d["provenance_after"]) for d in rep.diff}
+    hk = next(u["unit_code"] for u in rep.matched_units if u["name"] == "Xã Hương Khê")
+    assert got == {("18502", "42-2025", 2026, "standard", "official"), ("18550", "42-2025", 2026, "standard", "official"),
+                   (hk, "42-2025", 2026, "modern", "official")}

@@ -336,6 +336,8 @@ def _level_heading(cells):
         return None
     if len(texts) > 2:
         return None
+    if "hiện đại" in t:          # the 2026–2030 pilot "xã NTM hiện đại" (51/2025/QĐ-TTg)
+        return "modern"
     if "kiểu mẫu" in t:
         return "model"
     if "nâng cao" in t:

@@ -208,10 +208,12 @@ class Validator:
             year = to_int(it.fields.get("year", (None,))[0])
         except ValueError:
             year = None
-        if not name or year is None:
+        # A table without a year column (a decision list) names units on the register of its date.
+        on = date(year, 12, 31) if year is not None else (self.p.meta.get("decision_date")
+                                                           or self.p.meta.get("report_date"))
+        if not name or not isinstance(on, date):
             return set()
         key, _ = name_key(name)
-        on = date(year, 12, 31)
         return {u.province_code for v in self.reg.validity if v.valid_on(on)
                 for u in self.reg.communes_any.get((v.vintage, key), [])}
 
