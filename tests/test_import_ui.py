@@ -184,6 +184,11 @@ def test_a_downgrade_is_confirmed_with_a_reason(eng):
     at.file_uploader[0].set_value(("ha.csv", down, "text/csv"))
     at.run()
     assert "Số dòng làm yếu dữ liệu đã có: 1" in texts(at)
+    # The figures add up: valid + to confirm = to write (before: "1 valid" beside "2 to write" for a
+    # file with one clean row and one to confirm, and the row to confirm in an errors table too).
+    figures = {m.label: m.value for m in at.metric}
+    assert (figures["Dòng hợp lệ"], figures["Cần xác nhận"], figures["Sẽ ghi"]) == ("0", "1", "1")
+    assert not any("Lỗi" in d.value.columns for d in at.dataframe)
     assert "Dòng 2: Dòng này làm yếu dữ liệu đã có" in texts(at).replace("\\", "")
     diff = frame(at, "Mã", "Cần xác nhận")
     assert list(diff["Cần xác nhận"]) == ["thấp hơn năm trước"]

@@ -158,11 +158,14 @@ def _one_file(lang, user, eng, name, data, mb):
 def _report(lang, rep):
     st.markdown(f"#### {_t(lang, 'dry_title')}")
     st.markdown(f"**{_t(lang, 'kind')}:** {_label(lang, 'import.kind', rep.kind)}")
-    c = st.columns(3)
+    flagged = sum(e["code"] == "needs_confirmation" for e in rep.errors)
+    real = [e for e in rep.errors if e["code"] != "needs_confirmation"]
+    c = st.columns(4 if flagged else 3)
     c[0].metric(_t(lang, "read"), rep.rows_read)
     c[1].metric(_t(lang, "valid"), rep.rows_valid)
-    writable = rep.ok or all(e["code"] == "needs_confirmation" for e in rep.errors)
-    c[2].metric(_t(lang, "to_write"), rep.rows_to_write if writable and not rep.already_imported else 0)
+    if flagged:                      # the rows to confirm, beside the valid ones
+        c[2].metric(_t(lang, "flags"), flagged)
+    c[-1].metric(_t(lang, "to_write"), rep.rows_to_write if not real and not rep.already_imported else 0)
     facts = [rep.file, f"SHA-256 {(rep.sha256 or '')[:16]}…"]
     if rep.province:
         facts.append(_t(lang, "province", code=rep.province))
@@ -171,11 +174,9 @@ def _report(lang, rep):
     if rep.encoding:
         facts.append(_t(lang, "encoding", e=rep.encoding))
     st.text(" · ".join(facts))   # st.text: file names are shown verbatim, never as markdown/HTML
-    if rep.errors:
-        real = [e for e in rep.errors if e["code"] != "needs_confirmation"]
-        if real:
-            st.error(_t(lang, "errors", n=len(real)))
-        _errors(lang, rep.errors)
+    if real:                         # the rows to confirm are listed in full below the diff
+        st.error(_t(lang, "errors", n=len(real)))
+        _errors(lang, real)
     m = f"message_{lang}"
     if rep.warnings:
         with st.expander(_t(lang, "warnings", n=len(rep.warnings))):
@@ -192,11 +193,13 @@ def _report(lang, rep):
                     for u in rep.matched_units], "ntm_import_matched")
     if rep.diff:
         st.markdown(f"**{_t(lang, 'diff', n=len(rep.diff))}**")
-        _table([{_t(lang, "row"): d["row"], _t(lang, "unit"): d["unit_code"], _t(lang, "name"): d["name"],
-                 _t(lang, "year"): d["year"], _t(lang, "before"): _label(lang, "levels", d["level_before"]),
+        # What changes comes first: a phone shows the first four or five columns without scrolling.
+        _table([{_t(lang, "name"): d["name"], _t(lang, "year"): d["year"],
+                 _t(lang, "before"): _label(lang, "levels", d["level_before"]),
                  _t(lang, "after"): _label(lang, "levels", d["level_after"]),
                  _t(lang, "change"): _label(lang, "import.change", d["change"]),
-                 _t(lang, "flags"): ", ".join(_label(lang, "import.flag", f) for f in d.get("flags") or [])}
+                 _t(lang, "flags"): ", ".join(_label(lang, "import.flag", f) for f in d.get("flags") or []),
+                 _t(lang, "row"): d["row"], _t(lang, "unit"): d["unit_code"]}
                 for d in rep.diff], "ntm_import_diff")
 
 
@@ -228,9 +231,10 @@ def _history(lang, user, eng):
     if not rows:
         st.text(_t(lang, "no_history"))
         return
-    _table([{"#": r["import_id"], _t(lang, "when"): local_time(r["created_at"]), _t(lang, "who"): r["username"],
-             _t(lang, "file"): r["file_name"], _t(lang, "kind"): _label(lang, "import.kind", r["kind"]),
-             _t(lang, "rows"): r["rows_written"], _t(lang, "state"): _label(lang, "import.state", r["state"]),
+    _table([{"#": r["import_id"], _t(lang, "state"): _label(lang, "import.state", r["state"]),
+             _t(lang, "when"): local_time(r["created_at"]), _t(lang, "file"): r["file_name"],
+             _t(lang, "rows"): r["rows_written"], _t(lang, "who"): r["username"],
+             _t(lang, "kind"): _label(lang, "import.kind", r["kind"]),
              _t(lang, "rolled_back_at"): local_time(r["rolled_back_at"]) if r["rolled_back_at"] else "",
              _t(lang, "confirmed"): r.get("confirmed_downgrades") or 0, _t(lang, "reason"): r.get("reason") or "",
              "SHA-256": r["sha256"][:16]} for r in rows], "ntm_import_history")
