@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-from domain.text import t
+from domain.text import has, level_label, provenance_label, t
 
 from .common import MetricsInputError
 from .fmt import format_number, format_percent
@@ -218,21 +218,26 @@ def _text(s: dict, lang: str) -> str:
 
 def _unit_text(u: dict, lang: str = "en") -> str:
     mixed = lambda flag: t("metrics.cli.unit_mixed", lang) if flag else ""  # noqa: E731
+    lvl = lambda v: level_label(v, lang) if v else "—"  # noqa: E731
+    prov = lambda v: provenance_label(v, lang) if v else "—"  # noqa: E731
+    part = lambda v: t(f"metrics.cli.part.{v}", lang) if has(f"metrics.cli.part.{v}") else (v or "—")  # noqa: E731
+    basis = lambda v: t(f"metrics.cli.basis.{v}", lang) if has(f"metrics.cli.basis.{v}") else (v or "—")  # noqa: E731
     note = f" ({u['vintage_note']})" if u["vintage_note"] else ""
     out = [t("metrics.cli.unit_head", lang, code=u["unit_code"], name=u["name"], type=u["unit_type"], year=u["year"],
              vintage=u["vintage"], note=note),
-           t("metrics.cli.unit_level", lang, level=u["level"], mixed=mixed(u["mixed"]), provenance=u["provenance"],
-             criteria_set=u["criteria_set"], basis=u["basis"])]
+           t("metrics.cli.unit_level", lang, level=lvl(u["level"]), mixed=mixed(u["mixed"]),
+             provenance=prov(u["provenance"]), criteria_set=u["criteria_set"] or "—", basis=basis(u["basis"]))]
     if u["legacy"] and u["legacy"]["year"] != u["year"]:
         lg = u["legacy"]
-        out.append(t("metrics.cli.unit_legacy", lang, year=lg["year"], level=lg["level"], provenance=lg["provenance"],
-                     mixed=mixed(lg["mixed"])))
+        out.append(t("metrics.cli.unit_legacy", lang, year=lg["year"], level=lvl(lg["level"]),
+                     provenance=prov(lg["provenance"]), mixed=mixed(lg["mixed"])))
     for f in u["former_units"]:
         out.append(t("metrics.cli.unit_former", lang, code=f["unit_code"], name=f["name"], type=f["unit_type"],
-                     part=f["part"], vintage=f["vintage"], level=f["level"], provenance=f["provenance"]))
+                     part=part(f["part"]), vintage=f["vintage"], level=lvl(f["level"]),
+                     provenance=prov(f["provenance"])))
     for s in u["successors"]:
         out.append(t("metrics.cli.unit_successor", lang, code=s["unit_code"], name=s["name"], vintage=s["vintage"],
-                     part=s["part"]))
+                     part=part(s["part"])))
     if u["note"]:
         out.append(t("metrics.cli.note", lang, text=u["note"]))
     return "\n".join(out)

@@ -105,3 +105,9 @@ def test_cli_unit_and_summary_on_today_s_units(metrics_cli):
                   for f in u["former_units"]) == [("18499", "Xã Điền Mỹ", "xã", "full", "standard", "official"),
                                                   ("18502", "Xã Hà Linh", "xã", "full", "standard", "official")]
     assert run("unit", "--province", "42", "--code", "18499", "--year", "2026").returncode == 2   # ceased 1/7/2025
+    # the text output says it in words, Vietnamese first: no raw code or Python None in it
+    vi = run("unit", "--province", "42", "--code", "18502", "--year", "2026").stdout
+    assert "Chưa được đánh giá" in vi and "Đạt chuẩn NTM" in vi and "Chính thức" in vi and "Suy ra" in vi
+    assert "None" not in vi and "not_assessed" not in vi and "[official]" not in vi and "full" not in vi
+    en = run("unit", "--province", "42", "--code", "18502", "--year", "2026", "--lang", "en").stdout
+    assert "Not yet assessed" in en and "whole" in en and "None" not in en
