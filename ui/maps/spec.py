@@ -216,33 +216,6 @@ def _national_class(row) -> str:
 
 NATIONAL_CLASSES = CLASSIC_LADDER.levels + (NOT_APPLICABLE,)
 
-# The leadership index (0–100) per locality, in fixed classes so a class means the same in every
-# period; a locality without an index (a component of non-zero weight missing) is "incomplete",
-# drawn as no record, never as a low index; a unit that is no locality (a phường after 7/2025) is
-# not applicable. Rows: Frames.other["index"] = {unit code: {"index", "eligible"}}.
-INDEX_BINS = (20, 40, 60, 80)
-INDEX_INCOMPLETE = "incomplete"
-
-
-def index_class(row) -> str:
-    """``i0``…``i4`` by the fixed bins, ``incomplete`` without an index, ``not_applicable`` for a
-    unit that is not a locality of the index."""
-    if _get(row, "eligible", True) is False:
-        return NOT_APPLICABLE
-    v = _get(row, "index")
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return INDEX_INCOMPLETE
-    return f"i{sum(1 for edge in INDEX_BINS if v >= edge)}"
-
-
-def _index_classes() -> tuple[MapClass, ...]:
-    bins = tuple(MapClass(f"i{i}", f"leadership.index_bins.i{i}", Style(palette.index_colour(f"i{i}")))
-                 for i in reversed(range(len(INDEX_BINS) + 1)))
-    return bins + (MapClass(INDEX_INCOMPLETE, "leadership.incomplete", NO_RECORD_STYLE),
-                   MapClass(NOT_APPLICABLE, f"levels.{NOT_APPLICABLE}", Style(palette.level_colour(NOT_APPLICABLE)),
-                            always=False, in_denominator=False))
-
-
 register(ladder_mode("commune", CLASSIC_LADDER, applies=_classic_year))
 register(LayerMode("district", DISTRICT, level_classes(DISTRICT_CLASSES) + (
     MapClass(UNKNOWN, f"levels.{UNKNOWN}", NO_RECORD_STYLE),), _district_class))
@@ -251,9 +224,6 @@ register(LayerMode("criteria", COMMUNE, _criteria_classes(), criteria_bin, share
 register(LayerMode("national", NATIONAL, level_classes(NATIONAL_CLASSES) + (
     MapClass(NO_DATA, "national.no_record", Style(palette.NEUTRAL, opacity=palette.NEUTRAL_OPACITY)),),
     _national_class, missing=NO_DATA, shares=False))
-for _units in (DISTRICT, COMMUNE):      # districts before 7/2025, the xã after
-    register(LayerMode(f"index_{_units}", _units, _index_classes(), index_class, source="index",
-                       missing=INDEX_INCOMPLETE, shares=False, subtitle="leadership.legend_title"))
 
 
 # ---- the specification ----------------------------------------------------------------------
@@ -362,3 +332,37 @@ def client_modes(ids: Iterable[str] | None = None) -> dict:
     chosen = [mode(i) for i in ids] if ids is not None else list(MODES.values())
     return {m.id: {"id": m.id, "units": m.units, "missing": m.missing,
                    "classes": {c.key: c.style.as_json() for c in m.classes}} for m in chosen}
+
+
+# ---- the leadership index ------------------------------------------------------------------
+
+# The leadership index (0–100) per locality, in fixed classes so a class means the same in every
+# period; a locality without an index (a component of non-zero weight missing) is "incomplete",
+# drawn as no record, never as a low index; a unit that is no locality (a phường after 7/2025) is
+# not applicable. Rows: Frames.other["index"] = {unit code: {"index", "eligible"}}.
+INDEX_BINS = (20, 40, 60, 80)
+INDEX_INCOMPLETE = "incomplete"
+
+
+def index_class(row) -> str:
+    """``i0``…``i4`` by the fixed bins, ``incomplete`` without an index, ``not_applicable`` for a
+    unit that is not a locality of the index."""
+    if _get(row, "eligible", True) is False:
+        return NOT_APPLICABLE
+    v = _get(row, "index")
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return INDEX_INCOMPLETE
+    return f"i{sum(1 for edge in INDEX_BINS if v >= edge)}"
+
+
+def _index_classes() -> tuple[MapClass, ...]:
+    bins = tuple(MapClass(f"i{i}", f"leadership.index_bins.i{i}", Style(palette.index_colour(f"i{i}")))
+                 for i in reversed(range(len(INDEX_BINS) + 1)))
+    return bins + (MapClass(INDEX_INCOMPLETE, "leadership.incomplete", NO_RECORD_STYLE),
+                   MapClass(NOT_APPLICABLE, f"levels.{NOT_APPLICABLE}", Style(palette.level_colour(NOT_APPLICABLE)),
+                            always=False, in_denominator=False))
+
+
+for _units in (DISTRICT, COMMUNE):      # districts before 7/2025, the xã after
+    register(LayerMode(f"index_{_units}", _units, _index_classes(), index_class, source="index",
+                       missing=INDEX_INCOMPLETE, shares=False, subtitle="leadership.legend_title"))
