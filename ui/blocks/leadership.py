@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import replace
 
 import pandas as pd
 
@@ -89,19 +90,22 @@ def index_map_png(map_spec: spec.MapSpec, communes, districts, *, lang: str, ill
     from matplotlib.figure import Figure
 
     from ui.export import fonts
-    from ui.export.mapimage import draw_legend, draw_map
+    from ui.export.mapimage import draw_legend, draw_map, wrap
 
     fonts.setup_matplotlib()
-    fig = Figure(figsize=(6.4, 7.0), dpi=110, facecolor="white")
+    fig = Figure(figsize=(6.4, 7.8), dpi=110, facecolor="white")
     top = 0.995
     if illustrative:
         fig.text(0.02, top, t("export.illustrative_label", lang), fontsize=13, fontweight="bold", va="top",
                  color=palette.HOLDOUT_OUTLINE_COLOUR)
-        top -= 0.04
-    ax = fig.add_axes((0.01, 0.29, 0.98, top - 0.30))
-    lax = fig.add_axes((0.03, 0.01, 0.94, 0.25))
+        top -= 0.035
+    ax = fig.add_axes((0.01, 0.33, 0.98, top - 0.34))
     entries = draw_map(ax, communes, districts, map_spec, lang)
-    draw_legend(lax, entries, fontsize=15, title=t("leadership.legend_title", lang), ncol=2)
+    fig.text(0.03, 0.315, t("leadership.legend_title", lang), fontsize=15, va="top")
+    entries = [replace(e, label=wrap(e.label, 20)) for e in entries]    # two columns under the map
+    half = (len(entries) + 1) // 2
+    for x, part in ((0.03, entries[:half]), (0.50, entries[half:])):
+        draw_legend(fig.add_axes((x, 0.01, 0.46, 0.265)), part, fontsize=14)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi, facecolor="white")
     return buf.getvalue()

@@ -127,10 +127,8 @@ def _holdout_label(lang: str) -> str:
     return t("holdout_legend", lang)
 
 
-def draw_legend(ax, entries: list[LegendEntry], *, fontsize: float = 12, title: str | None = None,
-                ncol: int = 1):
-    """Legend with one swatch per class and its count, in its own axes (never clipped);
-    ``ncol`` columns (a legend under a map)."""
+def draw_legend(ax, entries: list[LegendEntry], *, fontsize: float = 12, title: str | None = None):
+    """Legend with one swatch per class and its count, in its own axes (never clipped)."""
     handles = []
     for e in entries:
         if e.key == "holdout":
@@ -141,7 +139,7 @@ def draw_legend(ax, entries: list[LegendEntry], *, fontsize: float = 12, title: 
     labels = [f"{e.label}: {e.count}" for e in entries]
     ax.set_axis_off()
     leg = ax.legend(handles, labels, loc="upper left", frameon=False, fontsize=fontsize,
-                    title=title, title_fontsize=fontsize, alignment="left", ncol=ncol,
+                    title=title, title_fontsize=fontsize, alignment="left",
                     handlelength=2.0, handleheight=1.4, labelspacing=0.7, borderaxespad=0)
     for patch in leg.get_patches():
         patch.set_hatchcolor(HATCH_COLOUR) if hasattr(patch, "set_hatchcolor") else None
