@@ -45,6 +45,21 @@ def _date(as_of: str | None, lang: str) -> tuple[str | None, str, bool]:
     return "year", t("metrics.caption.date_year", lang, y=parts[0]), info["approx"]
 
 
+def date_text(as_of: str | None, lang: str) -> str:
+    """An as-of value as a reader sees it: "23/09/2019", "khoảng 01/2024", "cuối năm 2018",
+    "2013" (en: "2019-09-23", "about 2024-01", "end of 2018"); "" when it names no date."""
+    from .figures import as_of_info
+    if not isinstance(as_of, str) or not as_of.strip():
+        return ""
+    info = as_of_info(as_of)
+    precision, date, approx = _date(as_of, lang)
+    if precision is None:
+        return as_of.strip()
+    if info["precision"] == "year_end":
+        date = t("metrics.caption.date_year_end", lang, y=date)
+    return t("metrics.caption.date_approx", lang, date=date) if approx else date
+
+
 def when(as_of: str | None, lang: str) -> str:
     """' ngày 23/09/2019' / ' on 2019-09-23' (month or year precision as written; '~' → about)."""
     precision, date, approx = _date(as_of, lang)
@@ -167,6 +182,10 @@ def headline(fig: dict, below: list[tuple[str | None, str | None]], lang: str) -
                      decision=criteria_set(fig["criteria_set"]).decision)
         return t("metrics.caption.none_recorded", lang, lead=lead, area=area,
                  den=format_number(fig["denominator"], lang), tail=tail)
+    if fig["at_least"] and not fig["value"]:   # "at least 0": no record shows a xã at the level
+        level = t(f"metrics.caption.level.{fig['level']}", lang)
+        return f"{lead}{area}: {t('metrics.caption.count_none_known', lang, level=level)}" \
+            + _below(fig, below, lang) + _undecided(fig, lang) + tail
     q = qualifier(fig, lang)
     paren = ", ".join(x for x in (format_percent(fig["share"], lang) if fig["share"] is not None else "", q) if x)
     s = f"{lead}{area}: {_count(fig, lang)}" + (f" ({paren})" if paren else "")

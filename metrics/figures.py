@@ -29,7 +29,7 @@ import re
 from functools import lru_cache
 
 from domain.levels import CLASSIC_LADDER, PROV_RANK, ladder_of, weakest
-from domain.text import both
+from domain.text import LANGS, both, t
 
 from .common import MetricsInputError
 from .counts import count_rows
@@ -142,13 +142,20 @@ def _source_ids(prep, year: int, rows: list) -> dict:
 
 
 def _note(key: str, **values) -> dict:
+    """A note in both languages (built once per key and values); an ``as_of`` value is written as
+    each language writes dates (23/09/2019, 2019-09-23), ``values`` keeps it as recorded."""
     return dict(_note_of(key, tuple(sorted(values.items()))))
 
 
 @lru_cache(maxsize=512)
 def _note_of(key: str, items: tuple) -> tuple:
     values = dict(items)
-    return (("key", key), ("values", values), *both(f"metrics.figure.{key}", **values).items())
+    if "as_of" not in values:
+        return (("key", key), ("values", values), *both(f"metrics.figure.{key}", **values).items())
+    from .captions import date_text
+    return (("key", key), ("values", values),
+            *((lang, t(f"metrics.figure.{key}", lang, **{**values, "as_of": date_text(values["as_of"], lang)}))
+              for lang in LANGS))
 
 
 def figure(prep, year: int, level: str, area_code: str | None = None, *, rows=None, counts=None) -> dict:

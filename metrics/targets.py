@@ -426,3 +426,19 @@ def targets_and_gaps(prep, year: int, commune_status: pd.DataFrame, counts: pd.D
               "met_year", "evaluated_year"):
         out[c] = pd.array([None if pd.isna(v) else int(v) for v in out[c]], dtype="Int64")
     return out
+
+
+def headline_target(targets, area_code: str, level: str, year: int) -> dict | None:
+    """The target a headline place states beside THE figure of an area and level (from
+    ``summary["targets"]`` rows): a target on the area's xã at that level, due soonest at or after
+    ``year``, else the latest one already due (a target is kept after its year: met, met late or
+    missed). Share targets come before bare counts (a count may be of other units)."""
+    rows = [r for r in targets or () if str(r.get("area_code")) == str(area_code) and r.get("level") == level
+            and r.get("admin_level") == "commune" and r.get("target_year") is not None
+            and r.get("state") not in ("not_computed", "reference", "later_set")]
+    shares = [r for r in rows if r.get("target_share") is not None and r.get("target_count") is None]
+    rows = shares or rows
+    if not rows:
+        return None
+    ahead = sorted((r for r in rows if int(r["target_year"]) >= int(year)), key=lambda r: int(r["target_year"]))
+    return ahead[0] if ahead else max(rows, key=lambda r: int(r["target_year"]))

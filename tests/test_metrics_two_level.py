@@ -223,7 +223,8 @@ def test_a_figure_reported_on_the_old_structure_stays_what_it_is(ds):
     s = build_summary(ds, P, 2026)
     assert s["captions"]["vi"] == ("Năm 2026: ít nhất 1/5 xã đạt chuẩn NTM (20,0%); 1 xã chưa đạt; 3 xã chưa được "
                                    "đánh giá theo bộ tiêu chí 51/2025/QĐ-TTg (địa giới 99-2025).")
-    assert s["captions"]["levels"]["modern"]["en"].startswith("2026: at least 0/5 communes (xã) met the modern NTM")
+    # "at least 0" says nothing: the caption says no record shows a xã at the level
+    assert s["captions"]["levels"]["modern"]["en"].startswith("2026: no record shows a commune (xã) that met the modern NTM")
 
 
 def test_progress_notes_say_where_the_line_breaks(ds):

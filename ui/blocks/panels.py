@@ -7,9 +7,12 @@ import html
 import pandas as pd
 import streamlit as st
 
-from domain.levels import CLASSIC_LADDER, COMPLETED, DISTRICT_DONE
-from metrics.fmt import format_number, format_percent
-from ui.frame import data, layout, state
+from domain.levels import CLASSIC_LADDER, COMPLETED
+from metrics.captions import date_text
+from metrics.fmt import format_number
+from metrics.present import figure_parts, source_ref
+from metrics.targets import headline_target
+from ui.frame import data, figure, layout, state
 from ui.frame.context import PageContext
 from ui.frame.i18n import t
 from ui.maps import palette
@@ -38,74 +41,69 @@ def province_row(counts: pd.DataFrame) -> pd.Series:
     return prov.iloc[0] if len(prov) else counts.iloc[0]
 
 
-def _at_least(row: pd.Series, level: str) -> int:
-    return int(sum(int(row.get(lv, 0) or 0) for lv in LEVELS[LEVELS.index(level):]))
-
-
-def pick_target(targets: list, level: str, year: int, scope: str = "province"):
-    """From metrics' targets_and_gaps rows: the commune-share target of a level
-    nearest at or after the year, else the latest one before it."""
-    rows = [r for r in (targets or []) if r.get("level") == level and r.get("scope") == scope
-            and r.get("admin_level") == "commune" and r.get("target_year") is not None]
-    if not rows:
-        return None
-    ahead = sorted((r for r in rows if int(r["target_year"]) >= year), key=lambda r: int(r["target_year"]))
-    return ahead[0] if ahead else sorted(rows, key=lambda r: int(r["target_year"]))[-1]
-
-
-def target_text(tg: dict | None, lang: str) -> str:
-    if tg is None:
-        return t("overview.kpi_no_target", lang)
-    if tg.get("target_share") is not None:
-        goal = f"{format_percent(float(tg['target_share']), lang)} ({int(tg['target_year'])})"
-    elif tg.get("required") is not None:
-        goal = f"{format_number(int(tg['required']), lang)} ({int(tg['target_year'])})"
-    else:
-        goal = str(int(tg["target_year"]))
-    text = t("overview.kpi_target", lang, target=goal)
-    gap, unknown = tg.get("gap"), int(tg.get("unknown") or 0)
-    if gap is None:
-        return text
-    if float(gap) <= 0:
-        text += " · " + t("overview.kpi_met", lang)
-    elif tg.get("state") == "unverified":
-        # the whole gap lies in communes without a record: never call it "short"
-        text += " · " + t("overview.kpi_gap_unverified", lang, unknown=format_number(unknown, lang))
-    elif unknown:
-        low = int(tg.get("gap_min") if tg.get("gap_min") is not None else max(0, int(gap) - unknown))
-        text += " · " + t("overview.kpi_gap_range", lang, low=format_number(low, lang),
-                          high=format_number(int(gap), lang), unknown=format_number(unknown, lang))
-    else:
-        text += " · " + t("overview.kpi_gap", lang, gap=format_number(int(gap), lang))
-    return text
-
-
-def kpi_tiles(ctx: PageContext) -> None:
-    lang, summary = ctx.lang, ctx.summary()
-    row = province_row(ctx.counts())
-    eligible = int(row["eligible"])
-    targets = (summary or {}).get("targets") or []
-    cols = st.columns(4)
-    for col, level in zip(cols, LEVELS):
-        n = int(row["atleast_" + level]) if "atleast_" + level in row.index else _at_least(row, level)
-        share = row.get(f"share_{level}")
-        share = float(share) if pd.notna(share) else None
+def kpi_tiles(ctx: PageContext, summary: dict | None = None) -> None:
+    """One tile per level with THE figure of the scope (``summary["figures"]``: the reported one
+    with its source and date, else the count of records, "at least" when some are missing), its
+    target and gap on that figure; the notes every level shares once under the tiles (what the
+    map can draw, the register's count), then the comparison figures; the district-level units."""
+    lang = ctx.lang
+    summary = ctx.summary() if summary is None else summary
+    figs = (summary or {}).get("figures") or {}
+    if not figs:
+        return
+    area = (summary.get("scope") or {}).get("code") or ctx.province
+    common, own = figure.shared_notes(figs, lang)
+    cols = st.columns(len(figs) + 1)
+    for col, (level, fig) in zip(cols, figs.items()):
+        tg = headline_target(summary.get("targets"), area, level, ctx.year)
         with col:
-            st.html(layout.tile(t(f"levels.at_least_{level}", lang), format_number(n, lang),
-                                t("overview.kpi_of", lang, count=format_number(n, lang), den=format_number(eligible, lang))
-                                + " · " + format_percent(share, lang),
-                                target_text(pick_target(targets, level, ctx.year), lang),
-                                palette.level_colour(level), testid=f"kpi-{level}"))
-    with cols[3]:
-        lad = (summary or {}).get("district_ladder") or {}
-        dst = ctx.district_status()
-        done = int(dst["level"].astype(str).isin(DISTRICT_DONE).sum())
-        st.html(layout.tile(t("overview.districts", lang), format_number(done, lang),
-                            t("overview.districts_value", lang, count=format_number(done, lang),
-                              den=format_number(len(dst), lang)),
-                            t("overview.districts_unknown", lang,
-                              n=format_number(int(lad.get("huyen_unknown", 0)) + int(lad.get("towns_cities_unknown", 0)), lang)),
-                            palette.level_colour(COMPLETED), testid="kpi-districts"))
+            st.html(figure.tile(fig, lang, palette.level_colour(level), tg, testid=f"kpi-{level}", notes=own[level]))
+    with cols[-1]:
+        district_tile(ctx, summary)
+    first = next(iter(figs.values()))
+    lines = common + figure_parts(first, lang)["comparisons"]
+    if lines:
+        st.html('<div class="ntm-figure-notes" data-testid="kpi-notes">'
+                + "".join(f"<div>{html.escape(x)}</div>" for x in lines) + "</div>")
+
+
+def district_tile(ctx: PageContext, summary: dict) -> None:
+    """The district-level units: for a province, how many huyện reached the district standard
+    (and thị xã/thành phố completed), from their records; for a district, its own level and the
+    record it rests on."""
+    lang = ctx.lang
+    lad = (summary or {}).get("district_ladder")
+    units = (summary or {}).get("district_units") or []
+    if lad is None:   # a two-level vintage: no district level
+        return
+    if (summary.get("scope") or {}).get("admin_level") == "district" and units:
+        u = units[0]
+        level = u.get("level") or "unknown"
+        src = _source_ref(ctx, u.get("source_id"))
+        how = " · ".join(x for x in (html.escape(u.get("decision_no") or ""), figure.source_html(src)) if x)
+        st.html(f'<div class="ntm-tile" data-testid="kpi-district-level" data-level="{html.escape(level)}">'
+                f'<div class="lbl">{html.escape(t("overview.district_own", lang))}</div>'
+                f'<div class="big" style="font-size:1.3rem">{html.escape(t("levels." + level, lang))}</div>'
+                f'<div class="sub">{html.escape(str(u.get("name") or ""))}</div>'
+                f'<div class="how">{how or html.escape(t("overview.district_no_record", lang))}</div></div>')
+        return
+    done = int(lad.get("huyen_standard", 0)) + int(lad.get("completed", 0))
+    total = int(lad.get("huyen", 0)) + int(lad.get("towns_cities", 0))
+    unknown = int(lad.get("huyen_unknown", 0)) + int(lad.get("towns_cities_unknown", 0))
+    st.html(layout.tile(t("overview.districts", lang), format_number(done, lang),
+                        t("overview.districts_value", lang, count=format_number(done, lang),
+                          den=format_number(total, lang)),
+                        t("overview.districts_unknown", lang, n=format_number(unknown, lang)),
+                        palette.level_colour(COMPLETED), testid="kpi-districts"))
+
+
+def _source_ref(ctx: PageContext, source_id) -> dict | None:
+    """A record's source as the short human label with its link (never the id)."""
+    if source_id is None or (isinstance(source_id, float) and pd.isna(source_id)) or not str(source_id):
+        return None
+    src = ctx.dataset().sources
+    row = src[src["source_id"].astype(str) == str(source_id).split(";")[0]]
+    return source_ref(row.iloc[0].to_dict(), ctx.lang) if len(row) else None
 
 
 def small_map(ctx: PageContext, key: str) -> None:
@@ -140,17 +138,20 @@ def holdouts_callout(ctx: PageContext) -> None:
 
 
 def provenance_summary(ctx: PageContext) -> None:
+    """What the map can draw: the eligible xã by the class of the record that decides them (a
+    count of records, not a competing figure), and the latest decision date among them."""
     lang = ctx.lang
     st.subheader(t("overview.provenance_title", lang))
     status = ctx.status()
     el = status[status["eligible"].astype(bool)]
-    prov = el["provenance"].astype(str).where(el["level"].astype(str) != "unknown", "unknown")
+    prov = el["provenance"].astype(str).where(~el["level"].astype(str).isin(["unknown", "not_assessed"]), "unknown")
     n = prov.value_counts()
-    st.write(t("overview.provenance_line", lang, **{k: format_number(int(n.get(k, 0)), lang)
-                                                    for k in ("official", "reported", "derived", "illustrative", "unknown")}))
+    st.write(t("overview.provenance_line", lang, eligible=format_number(len(el), lang),
+               **{k: format_number(int(n.get(k, 0)), lang)
+                  for k in ("official", "reported", "derived", "illustrative", "unknown")}))
     dates = pd.to_datetime(el["decision_date"], errors="coerce").dropna()
     if len(dates):
-        st.caption(t("overview.as_of", lang, date=dates.max().strftime("%d/%m/%Y")))
+        st.caption(t("overview.as_of", lang, date=date_text(dates.max().strftime("%Y-%m-%d"), lang)))
 
 
 def district_picker(ctx: PageContext) -> PageContext:

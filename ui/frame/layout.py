@@ -134,6 +134,11 @@ def print_css(extra: str = "") -> None:
     .ntm-tile .big { font-size: 2rem; font-weight: 700; line-height: 1.2; margin-top: 4px; }
     .ntm-tile .sub { font-size: 0.95rem; color: #333; }
     .ntm-tile .tgt { font-size: 0.9rem; color: #444; margin-top: 4px; }
+    .ntm-tile .how { font-size: 0.86rem; color: #333; margin-top: 2px; }
+    .ntm-tile .note, .ntm-figure .note { font-size: 0.84rem; color: #555; margin-top: 2px; }
+    .ntm-figure { font-size: 0.95rem; margin: 0.2rem 0 0.6rem 0; }
+    .ntm-figure-notes { font-size: 0.88rem; color: #444; margin: -0.2rem 0 0.8rem 0; }
+    .ntm-tile a, .ntm-figure a { color: #1f4e8c; }
     .ntm-sw { display: inline-block; width: 16px; height: 16px; border: 1px solid #555; border-radius: 3px; flex: none; }
     .ntm-legend { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
     .ntm-legend td { padding: 4px 6px; border-bottom: 1px solid #eee; vertical-align: middle; }
