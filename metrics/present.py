@@ -203,3 +203,76 @@ def target_parts(tg: dict | None, lang: str) -> dict:
     else:
         text = ""
     return {"goal": goal, "state": text, "text": " · ".join(x for x in (goal, text) if x), "key": state}
+
+
+def unit_target_text(tg: dict, lang: str) -> str:
+    """One unit's target and its state, from ``metrics.targets.unit_targets``: "Đạt chuẩn NTM
+    (2023): đạt năm 2023, trễ hạn". A target of a criteria set not yet in force says so."""
+    level = t(f"levels.{tg['level']}", lang) if tg.get("level") else ""
+    state = tg.get("state")
+    if state == "met_late" and tg.get("met_year"):
+        st_text = t("metrics.present.target.met_late", lang, year=int(tg["met_year"]))
+    elif state in ("met", "past_due", "open", "no_record", "later_set", "unverified"):
+        st_text = t(f"metrics.present.unit_state.{state}", lang)
+    else:
+        st_text = ""
+    head = t("metrics.present.unit_target", lang, level=level, year=int(tg["target_year"]))
+    return f"{head}: {st_text}" if st_text else head
+
+
+# ---- a progress line of THE figure -----------------------------------------------------------
+
+REPORTED_KIND, DATED_KIND, COMPUTED_KIND, AT_LEAST_KIND = "reported", "dated", "computed", "at_least"
+CHART_KINDS = (REPORTED_KIND, DATED_KIND, COMPUTED_KIND, AT_LEAST_KIND)
+
+
+def point_kind(fig: dict) -> str | None:
+    """How a year's figure is drawn: 'reported' (a report's year figure), 'dated' (a report
+    dated within the year: 173 on 23/9/2019), 'computed' (a complete count of records),
+    'at_least' (a count with xã missing: a lower bound, never joined to a line), or None (no
+    figure: a gap, never a zero)."""
+    if fig.get("basis") not in ("reported", "computed") or not known(fig):
+        return None
+    if fig["basis"] == "reported":
+        return REPORTED_KIND if fig.get("year_figure", True) else DATED_KIND
+    return AT_LEAST_KIND if fig.get("at_least") else COMPUTED_KIND
+
+
+def chart_points(series: list[dict], lang: str) -> list[dict]:
+    """The points of a progress line from ``metrics.figures.headline_series`` (THE figure per
+    year): {year, value, share, kind (``point_kind``), joined (a line may be drawn from the
+    previous point: both firm — reported, dated or a complete count —, consecutive years, no
+    change of ladder), text (the figure on one line, for a hover or a table)}. Years without a
+    figure are left out (gaps), never drawn as 0."""
+    out, prev = [], None
+    for f in series:
+        kind = point_kind(f)
+        if kind is None:
+            prev = None
+            continue
+        firm = kind != AT_LEAST_KIND
+        joined = bool(prev and prev["firm"] and firm and prev["year"] == f["year"] - 1 and not f.get("ladder_break"))
+        point = {"year": int(f["year"]), "value": f["value"], "share": f.get("share"), "kind": kind,
+                 "joined": joined, "firm": firm, "level": f["level"],
+                 "text": f"{f['year']}: {figure_parts(f, lang)['line']}"}
+        out.append(point)
+        prev = point
+    return out
+
+
+def line_segments(points: list[dict], key: str = "value") -> tuple[list, list]:
+    """(xs, ys) of the line through the joined points that have ``key`` (``None`` between runs:
+    a gap, never 0). A point joins the one before it in this list only if that one is the
+    previous year's (a year without ``key`` — no denominator for a share — breaks the line)."""
+    pts = [p for p in points if p[key] is not None]
+    link = [i > 0 and p["joined"] and pts[i - 1]["year"] == p["year"] - 1 for i, p in enumerate(pts)]
+    xs, ys = [], []
+    for i, p in enumerate(pts):
+        if not link[i] and not (i + 1 < len(pts) and link[i + 1]):
+            continue
+        if not link[i] and xs:
+            xs.append(None)
+            ys.append(None)
+        xs.append(p["year"])
+        ys.append(p[key])
+    return xs, ys

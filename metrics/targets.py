@@ -391,6 +391,13 @@ def concerns(prep, t, vintage: str, unit_code: str, admin_level: str, me: dict |
         map_code(prep, t.vintage, t.unit_code, vintage, "district") == me["district_code"] else None
 
 
+def _area_eligible(prep, t, yv: dict) -> int | None:
+    """The eligible xã of a share target's area on the year's vintage."""
+    area = prep.province_code if t.scope == "province" else map_code(prep, t.vintage, t.unit_code, yv["vintage"],
+                                                                     "district")
+    return next((int(c["eligible"]) for c in yv["counts"] if c["area_code"] == area), None)
+
+
 def unit_targets(ds, province_code, year: int, unit_code: str, admin_level: str = "commune") -> list[dict]:
     """The targets that concern one unit as of ``year`` (its code resolved through the year's
     vintage), each with its state (``unit_target_state``). Dicts: target_id, scope, level,
@@ -408,6 +415,8 @@ def unit_targets(ds, province_code, year: int, unit_code: str, admin_level: str 
         via = concerns(prep, t, yv["vintage"], unit_code, admin_level, me)
         if via is None:
             continue
+        if via == "share" and target_kind(t, _area_eligible(prep, t, yv)) != "xa_share":
+            continue   # a count of other units (13/13 district-level units), not a target of this xã
         base = {k: v for k, v in _base(t).items() if k not in ("target_share", "target_count")}
         st = unit_target_state(prep, t, year, yv["vintage"], unit_code, admin_level)
         out.append({**base, **{k: st[k] for k in ("state", "met_year", "closed", "evaluated_year", "level_now")},
@@ -442,3 +451,19 @@ def headline_target(targets, area_code: str, level: str, year: int) -> dict | No
         return None
     ahead = sorted((r for r in rows if int(r["target_year"]) >= int(year)), key=lambda r: int(r["target_year"]))
     return ahead[0] if ahead else max(rows, key=lambda r: int(r["target_year"]))
+
+
+def main_unit_target(targets: list[dict], year: int) -> dict | None:
+    """The one target a table states for a unit (from ``unit_targets``): a target missed (past
+    due) first, else the next one due at or after ``year``, else the latest one (met, met late)."""
+    rows = [t for t in targets or () if t.get("level") and t.get("target_year") is not None
+            and t.get("state") not in ("later_set", "not_computed")]
+    if not rows:
+        return None
+    missed = [t for t in rows if t["state"] == "past_due"]
+    if missed:
+        return max(missed, key=lambda t: t["target_year"])
+    ahead = [t for t in rows if t["target_year"] >= int(year) and t["state"] not in ("met", "met_late")]
+    if ahead:
+        return min(ahead, key=lambda t: t["target_year"])
+    return max(rows, key=lambda t: t["target_year"])

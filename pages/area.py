@@ -1,9 +1,11 @@
-"""A district's view `/area` (land via ?district=): its communes' table, its map,
-target and gap, a one-sentence summary. Printable (print CSS hides the chrome)."""
+"""A district's view `/area` (land via ?district=): THE figures of its xã (tiles: the reported
+figure with its source and date, else the count of records), its own level and targets with
+their sources, its map, its communes (criteria met and missing when recorded), its timeline.
+Printable (print CSS hides the chrome)."""
 import streamlit as st
 
 from ui import frame
-from ui.blocks import panels, tables
+from ui.blocks import area, panels
 from ui.frame import layout
 from ui.maps import views as maps
 
@@ -18,7 +20,7 @@ mine = mine[mine["district_code"].astype(str) == ctx.district]
 layout.illustrative_banner([mine], ctx.lang)
 summary = ctx.summary(district=ctx.district)
 panels.caption(ctx, summary)
-panels.district_level(ctx)
+panels.kpi_tiles(ctx, summary)
 
 left, right = st.columns([3, 2], gap="large")
 with left:
@@ -26,9 +28,11 @@ with left:
 with right:
     maps.map_legend(ctx, "commune", district=ctx.district)
     st.subheader(ctx.t("area.target_gap"))
-    panels.district_targets(ctx, summary)
+    area.targets(ctx, summary)
 
 st.subheader(ctx.t("area.table"))
-st.dataframe(tables.communes_table(mine, ctx.dataset(), ctx.lang), hide_index=True, width="stretch")
+area.communes(ctx, summary, mine)
+st.subheader(ctx.t("area.timeline"))
+area.timeline(ctx)
 st.caption(ctx.t("area.print_hint"))
 panels.share_and_export(ctx, page="area", briefing=True)

@@ -1,5 +1,5 @@
-"""Holdouts `/holdouts`: the holdout rules' result per year, this year's list,
-each holdout's timeline, missing criteria where recorded, and sources."""
+"""Holdouts `/holdouts`: the holdout rules' result per year, this year's list (each unit once,
+with every rule it meets), each holdout's timeline, and the units without a record."""
 import streamlit as st
 
 from ui import frame
@@ -11,8 +11,8 @@ st.write(ctx.t("holdouts.intro"))
 
 held = holdouts.per_year(ctx)
 holdouts.per_year_table(ctx, held)
-now = held[ctx.year]
-layout.illustrative_banner([now], ctx.lang)
-holdouts.this_year(ctx, now)
+layout.illustrative_banner([held[ctx.year]], ctx.lang)
+summary = ctx.summary()
+now = holdouts.this_year(ctx, summary)
 holdouts.timelines(ctx, held, now)
-holdouts.without_record(ctx, ctx.holdouts())
+holdouts.without_record(ctx, summary)

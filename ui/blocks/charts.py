@@ -2,13 +2,16 @@
 reference lines, reported vs computed, national line, criteria average)."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
 import streamlit as st
 
 from domain.levels import CLASSIC_LADDER
-
+from metrics.present import CHART_KINDS, chart_points, comparison_text, level_title, line_segments
+from metrics.progress import series_notes
 from ui.blocks import tables
 from ui.frame.i18n import t
 from ui.maps import palette
@@ -22,48 +25,81 @@ def area_name(ctx, code: str) -> str:
     return str(u.iloc[0]["name"]) if len(u) else str(code)
 
 
-def level_chart(series: pd.DataFrame, area: str, kind: str, lang: str, targets) -> go.Figure:
-    """kind = "count" (at-least counts) or "share" (of eligible communes)."""
-    s = series[series["area_code"].astype(str) == str(area)]
+# how each kind of point is drawn (the pack's chart uses the same kinds: ui.export.charts)
+SYMBOLS = {"reported": "diamond", "dated": "diamond-open", "computed": "circle", "at_least": "triangle-up-open"}
+
+
+def level_chart(figures: dict, kind: str, lang: str, targets: list | None = None) -> go.Figure:
+    """THE figure of each year per level (``{level: headline_series}``), ``kind`` "count" or
+    "share": a line through the firm points of consecutive years (a report's figure, a complete
+    count), a lower bound ("at least") as an open triangle never joined to the line, no point
+    where no figure exists (a gap, never 0). The legend names the levels, then the kinds of
+    points (reported / dated / counted / at least), so a report and a count are told apart."""
+    key = "value" if kind == "count" else "share"
+    scale = 1 if kind == "count" else 100
     fig = go.Figure()
-    for level in LEVELS:
-        m = s[s["metric"].astype(str) == f"count_{level}"]
-        for basis, dash, sym in (("computed", "solid", "circle"), ("reported", "dot", "diamond-open")):
-            b = m[m["basis"].astype(str) == basis].sort_values("year")
-            if not len(b):
+    seen = set()
+    for level, series in figures.items():
+        pts = [p for p in chart_points(series, lang) if p[key] is not None]
+        colour = palette.level_colour(level)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=level_title(level, lang),
+                                 legendgroup=level, line={"color": colour, "width": 3}))
+        xs, ys = line_segments(pts, key)
+        fig.add_trace(go.Scatter(x=xs, y=[None if v is None else v * scale for v in ys], mode="lines",
+                                 legendgroup=level, showlegend=False, connectgaps=False,
+                                 line={"color": colour, "width": 3}, hoverinfo="skip"))
+        for pk in CHART_KINDS:
+            sel = [p for p in pts if p["kind"] == pk]
+            if not sel:
                 continue
-            y = b["value"] if kind == "count" else b["share"] * 100
+            seen.add(pk)
             fig.add_trace(go.Scatter(
-                x=[int(v) for v in b["year"]], y=[float(v) for v in y], mode="lines+markers", name=f"{t('levels.' + level, lang)} — {t('progress.' + basis, lang)}",
-                line={"color": palette.level_colour(level if level != "standard" else "standard"), "dash": dash, "width": 3},
-                marker={"symbol": sym, "size": 9},
-                customdata=b[["eligible", "provenance"]].astype(str).values,
-                hovertemplate="%{x}: %{y}<br>n = %{customdata[0]} · %{customdata[1]}<extra></extra>"))
+                x=[p["year"] for p in sel], y=[p[key] * scale for p in sel], mode="markers", legendgroup=level,
+                showlegend=False, name=level_title(level, lang),
+                marker={"symbol": SYMBOLS[pk], "size": 11, "color": colour, "line": {"color": colour, "width": 2}},
+                text=[p["text"] for p in sel], hovertemplate="%{text}<extra></extra>"))
+    for pk in CHART_KINDS:   # the kinds of points, once each, in grey
+        if pk in seen:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t(f"progress.kind.{pk}", lang),
+                                     marker={"symbol": SYMBOLS[pk], "size": 11, "color": "#555",
+                                             "line": {"color": "#555", "width": 2}}, legendgroup="kinds"))
     if kind == "share":
-        nat = series[(series["area_code"].astype(str) == "VN") & (series["metric"].astype(str) == "count_standard")]
-        if len(nat):
-            nat = nat.sort_values("year")
-            fig.add_trace(go.Scatter(x=[int(v) for v in nat["year"]], y=[float(v) for v in nat["share"] * 100], mode="lines+markers",
-                                     name=t("progress.national", lang), line={"color": "#555", "dash": "dash"}))
-    if targets is not None and len(targets):
-        for r in targets.itertuples(index=False):
-            if str(r.level) not in LEVELS or pd.isna(r.target_year):
-                continue
-            if kind == "share" and pd.notna(getattr(r, "target_share", None)):
-                y = float(r.target_share) * 100
-            elif kind == "count" and pd.notna(getattr(r, "target_count", None)):
-                y = float(r.target_count)
-            else:
-                continue
-            label = t("progress.target_line", lang, level=t("levels." + str(r.level), lang), year=int(r.target_year))
-            fig.add_trace(go.Scatter(x=[int(r.target_year)], y=[y], mode="markers", name=label,
-                                     marker={"symbol": "star", "size": 16, "color": palette.level_colour(str(r.level)),
-                                             "line": {"color": "#000", "width": 1}},
-                                     hovertemplate=label + ": %{y}<extra></extra>"))
+        _national(fig, figures, lang)
+    _targets(fig, targets or [], kind, lang)
     fig.update_layout(yaxis_title="%" if kind == "share" else t("cols.count", lang), xaxis_title=t("cols.year", lang),
-                      xaxis={"dtick": 1}, height=440, margin={"l": 40, "r": 10, "t": 20, "b": 40},
-                      legend={"orientation": "h", "y": -0.2}, font={"size": 14})
+                      xaxis={"dtick": 1}, height=460, margin={"l": 40, "r": 10, "t": 20, "b": 40},
+                      legend={"orientation": "h", "y": -0.22}, font={"size": 14})
     return fig
+
+
+def _national(fig: go.Figure, figures: dict, lang: str) -> None:
+    """The national comparison figures of the standard level (each with its own date and source)."""
+    pts = []
+    for f in figures.get("standard", []):
+        for c in f.get("comparisons") or []:
+            if c["scope"] == "national" and c.get("share") is not None:
+                pts.append((int(f["year"]), c["share"] * 100, f"{f['year']}: {comparison_text(c, lang)}"))
+    if pts:
+        fig.add_trace(go.Scatter(x=[p[0] for p in pts], y=[p[1] for p in pts], mode="markers+lines",
+                                 name=t("progress.national", lang), line={"color": "#555", "dash": "dash"},
+                                 marker={"symbol": "square-open", "size": 9, "color": "#555"},
+                                 text=[p[2] for p in pts], hovertemplate="%{text}<extra></extra>"))
+
+
+def _targets(fig: go.Figure, targets: list, kind: str, lang: str) -> None:
+    """Each share target on the area's xã as a star at its year: the share, or the count it
+    requires (``summary["targets"]`` rows, so a target on other units is not drawn)."""
+    for r in targets:
+        if r.get("level") not in LEVELS or r.get("target_share") is None:
+            continue
+        y = float(r["target_share"]) * 100 if kind == "share" else r.get("required")
+        if y is None:
+            continue
+        label = t("progress.target_line", lang, level=t("levels." + str(r["level"]), lang), year=int(r["target_year"]))
+        fig.add_trace(go.Scatter(x=[int(r["target_year"])], y=[y], mode="markers", name=label,
+                                 marker={"symbol": "star", "size": 16, "color": palette.level_colour(str(r["level"])),
+                                         "line": {"color": "#000", "width": 1}},
+                                 hovertemplate=label + ": %{y}<extra></extra>"))
 
 
 def criteria_chart(series: pd.DataFrame, area: str, lang: str):
@@ -85,12 +121,11 @@ def criteria_chart(series: pd.DataFrame, area: str, lang: str):
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def province_targets(ctx) -> pd.DataFrame:
-    """Province targets on communes (records), for the reference marks on charts."""
-    tg = ctx.dataset().targets
-    if tg is None or not len(tg):
-        return pd.DataFrame()
-    return tg[(tg["scope"].astype(str) == "province") & (tg["unit_code"].astype(str) == ctx.province)]
+def area_targets(ctx, area: str) -> list:
+    """The share targets on the area's xã, from the summary (each target stated once)."""
+    rows = (ctx.summary().get("targets") or [])
+    return [r for r in rows if str(r.get("area_code")) == str(area) and r.get("admin_level") == "commune"
+            and r.get("state") not in ("not_computed", "reference")]
 
 
 def area_picker(ctx, series: pd.DataFrame) -> str:
@@ -103,20 +138,36 @@ def area_picker(ctx, series: pd.DataFrame) -> str:
 
 
 def level_charts(ctx, series: pd.DataFrame, area: str) -> None:
-    """Counts and shares per level (targets as reference marks) and the criteria average."""
+    """Counts and shares of THE figure per level and year (targets as reference marks), the
+    notes the lines need (a dated figure, a lower bound, a change of set, ladder or structure,
+    the gap years), and the criteria average."""
     lang = ctx.lang
-    targets = province_targets(ctx) if area == ctx.province else None
+    code = None if area == ctx.province else area
+    figures = {lv: ctx.headline_series(lv, code) for lv in LEVELS}
+    targets = area_targets(ctx, area)
     st.subheader(t("progress.counts", lang))
-    st.plotly_chart(level_chart(series, area, "count", lang, targets), width="stretch",
-                    key="prog_counts", config=CONFIG)
+    st.plotly_chart(level_chart(figures, "count", lang, targets), width="stretch", key="prog_counts", config=CONFIG)
     st.subheader(t("progress.shares", lang))
-    st.plotly_chart(level_chart(series, area, "share", lang, targets), width="stretch",
-                    key="prog_shares", config=CONFIG)
-    st.caption(t("progress.criteria_set_note", lang))
+    st.plotly_chart(level_chart(figures, "share", lang, targets), width="stretch", key="prog_shares", config=CONFIG)
+    notes = chart_notes(figures, lang) + [n[lang] for n in series_notes(series, area)]
+    st.html('<div class="ntm-figure-notes" data-testid="progress-notes">'
+            + "".join(f"<div>{html.escape(n)}</div>" for n in dict.fromkeys(notes)) + "</div>")
     fig = criteria_chart(series, area, lang)
     if fig is not None:
         st.subheader(t("progress.criteria_avg", lang))
         st.plotly_chart(fig, width="stretch", key="prog_criteria", config=CONFIG)
+
+
+def chart_notes(figures: dict, lang: str) -> list[str]:
+    """What the points need said: how a lower bound is drawn, and each figure dated within its
+    year or counted on another structure (with its date)."""
+    out = []
+    pts = [p for s in figures.values() for p in chart_points(s, lang)]
+    if any(p["kind"] == "at_least" for p in pts):
+        out.append(t("progress.at_least_note", lang))
+    for f in figures.get("standard", []):
+        out += [f"{f['year']}: {n[lang]}" for n in f.get("notes") or [] if n["key"] in ("dated", "other_structure")]
+    return out
 
 
 def transitions(ctx) -> None:

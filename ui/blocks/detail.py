@@ -7,6 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
+from metrics.present import unit_target_text
 from ui.frame.context import PageContext
 from ui.frame.i18n import t
 
@@ -37,20 +38,17 @@ def _split(v) -> list[str]:
     return [s.strip() for s in str(v).split(";") if s.strip()]
 
 
-def source_links(ds, source_ids) -> str:
-    src = ds.sources
+def source_links(ds, source_ids, lang: str = "vi") -> str:
+    """The sources as a list: the title (linked when it has a web address) and its short label
+    (issuer or decision, date); never an internal id."""
+    from ui.blocks.tables import source_refs
     items = []
-    for sid in dict.fromkeys(s for s in source_ids if s):
-        row = src[src["source_id"].astype(str) == str(sid)]
-        if not len(row):
-            items.append(f"<li>{html.escape(str(sid))}</li>")
-            continue
-        r = row.iloc[0]
-        title = html.escape(str(r.get("title") or sid))
-        bits = [str(x) for x in (r.get("issuer"), r.get("doc_number"), r.get("doc_date")) if x is not None and not pd.isna(x) and str(x)]
-        url = str(r.get("url") or "")
-        link = f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{title}</a>' if url.startswith("http") else title
-        items.append(f"<li>{link}{' — ' + html.escape(', '.join(bits)) if bits else ''}</li>")
+    for r in source_refs(ds, [s for s in source_ids if s], lang):
+        title = html.escape(r["title"])
+        link = (f'<a href="{html.escape(r["url"])}" target="_blank" rel="noopener">{title}</a>'
+                if r["url"] else title)
+        extra = "" if r["label"] == r["title"] else f" — {html.escape(r['label'])}"
+        items.append(f"<li>{link}{extra}</li>")
     return "<ul>" + "".join(items) + "</ul>" if items else ""
 
 
@@ -87,13 +85,14 @@ def panel(ctx: PageContext) -> None:
             elif pd.isna(met):
                 st.caption(t("detail.criteria_unknown", lang))
             st.markdown(f"**{t('detail.target', lang)}**")
-            tg = ds.targets[(ds.targets["scope"].astype(str) == "unit") & (ds.targets["unit_code"].astype(str) == code)]
-            if len(tg):
-                st.markdown("\n".join(f"- {t('levels.' + str(x.level), lang)} — {int(x.target_year)}" for x in tg.itertuples()))
+            # the one unit-target rule (/area and /holdouts read it too): kept after its year
+            tg = [x for x in ctx.unit_targets([code]).get(code, []) if x.get("level")]
+            if tg:
+                st.markdown("\n".join(f"- {html.escape(unit_target_text(x, lang))}" for x in tg))
             else:
                 st.caption(t("detail.no_target", lang))
         st.markdown(f"**{t('detail.sources', lang)}**")
         sids = list(hist["source_id"].astype(str)) if len(hist) and "source_id" in hist.columns else []
         if pd.notna(r.get("source_id")):
             sids.insert(0, str(r["source_id"]))
-        st.html(source_links(ds, sids))
+        st.html(source_links(ds, sids, lang))

@@ -1,5 +1,7 @@
-"""The holdouts page's blocks: the rules' result per year, this year's list, each holdout's
-timeline (its records, or a district's own level year by year) and the units without a record."""
+"""The holdouts page's blocks: the rules' result per year (units counted once), this year's list
+(one row per unit with every rule it meets, its target and state from the one unit-target rule,
+its source as a short label with a link), each holdout's timeline (its records, or a district's
+own level year by year) and the units without a record."""
 from __future__ import annotations
 
 import pandas as pd
@@ -10,7 +12,7 @@ from ui.frame.context import PageContext, true_holdouts
 
 
 def per_year(ctx: PageContext) -> dict[int, pd.DataFrame]:
-    """The rules' result for every year: who was a holdout when."""
+    """The rules' result for every year: who was a holdout when (one row per unit and rule)."""
     return {y: true_holdouts(ctx.holdouts(y)) for y in ctx.years}
 
 
@@ -19,8 +21,10 @@ def per_year_table(ctx: PageContext, held: dict) -> None:
     for y, h in held.items():
         if len(h):
             names = ", ".join(dict.fromkeys(h["name"].astype(str)))
-            rows.append({ctx.t("cols.year"): y, ctx.t("holdouts.rule_a"): int((h["rule"] == "a").sum()),
-                         ctx.t("holdouts.rule_b"): int((h["rule"] == "b").sum()), ctx.t("holdouts.units"): names})
+            rows.append({ctx.t("cols.year"): str(y),
+                         ctx.t("holdouts.rule_a"): int(h.loc[h["rule"] == "a", "unit_code"].nunique()),
+                         ctx.t("holdouts.rule_b"): int(h.loc[h["rule"] == "b", "unit_code"].nunique()),
+                         ctx.t("holdouts.units"): names})
     st.subheader(ctx.t("holdouts.per_year"))
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -28,12 +32,26 @@ def per_year_table(ctx: PageContext, held: dict) -> None:
         st.info(ctx.t("holdouts.none_ever"))
 
 
-def this_year(ctx: PageContext, h: pd.DataFrame) -> None:
-    st.subheader(ctx.t("holdouts.count", n=h["unit_code"].nunique() if len(h) else 0, year=ctx.year))
-    if len(h):
-        st.dataframe(tables.holdouts_table(h, ctx.lang), hide_index=True, width="stretch")
+def _targets(ctx: PageContext, units: list[dict]) -> dict:
+    """{unit code: its targets with their state}, communes and districts (the one rule)."""
+    out = {}
+    for level in ("commune", "district"):
+        codes = [u["unit_code"] for u in units if u.get("admin_level") == level]
+        if codes:
+            out.update(ctx.unit_targets(codes, level))
+    return out
+
+
+def this_year(ctx: PageContext, summary: dict) -> list[dict]:
+    """This year's holdouts, one row per unit; returns them."""
+    units = [u for u in (summary.get("holdouts") or {}).get("units") or [] if u.get("listed_as") == "holdout"]
+    st.subheader(ctx.t("holdouts.count", n=len(units), year=ctx.year))
+    if units:
+        st.dataframe(tables.holdouts_table(units, ctx.dataset(), ctx.lang, _targets(ctx, units)), hide_index=True,
+                     width="stretch", column_config=tables.link_config(ctx.lang), key="holdouts_now")
     else:
         st.info(ctx.t("holdouts.none", year=ctx.year))
+    return units
 
 
 def _district_history(ctx: PageContext, code: str) -> pd.DataFrame:
@@ -50,7 +68,7 @@ def _district_history(ctx: PageContext, code: str) -> pd.DataFrame:
     return pd.DataFrame(rows[known[0]:] if known else rows)
 
 
-def timelines(ctx: PageContext, held: dict, now: pd.DataFrame) -> None:
+def timelines(ctx: PageContext, held: dict, now: list[dict]) -> None:
     """One expander per unit that was a holdout in some year (open: this year's)."""
     ever = [x for x in held.values() if len(x)]
     if not ever:
@@ -58,7 +76,7 @@ def timelines(ctx: PageContext, held: dict, now: pd.DataFrame) -> None:
     ever = pd.concat(ever, ignore_index=True)
     st.subheader(ctx.t("holdouts.timelines"))
     ds = ctx.dataset()
-    current = set(now["unit_code"].astype(str)) if len(now) else set()
+    current = {str(u["unit_code"]) for u in now}
     for r in ever.drop_duplicates("unit_code").itertuples(index=False):
         code = str(r.unit_code)
         years_held = sorted(int(y) for y, x in held.items() if len(x) and code in set(x["unit_code"].astype(str)))
@@ -72,12 +90,13 @@ def timelines(ctx: PageContext, held: dict, now: pd.DataFrame) -> None:
                 hist = _district_history(ctx, code)
             st.dataframe(tables.history_table(hist, ds, ctx.lang), hide_index=True, width="stretch")
             sids = hist["source_id"].dropna().astype(str).tolist() if "source_id" in hist.columns else []
-            st.html(detail.source_links(ds, sids))
+            st.html(detail.source_links(ds, sids, ctx.lang))
 
 
-def without_record(ctx: PageContext, all_h: pd.DataFrame) -> None:
+def without_record(ctx: PageContext, summary: dict) -> None:
     """Units past their target year with no record at all (not counted as holdouts)."""
-    no_rec = all_h[all_h["listed_as"].astype(str) != "holdout"] if "listed_as" in all_h.columns else all_h.iloc[0:0]
-    if len(no_rec):
-        with st.expander(ctx.t("holdouts.no_record", n=no_rec["unit_code"].nunique()), expanded=False):
-            st.dataframe(tables.holdouts_table(no_rec, ctx.lang), hide_index=True, width="stretch")
+    units = [u for u in (summary.get("holdouts") or {}).get("units") or [] if u.get("listed_as") == "no_record"]
+    if units:
+        with st.expander(ctx.t("holdouts.no_record", n=len(units)), expanded=False):
+            st.dataframe(tables.holdouts_table(units, ctx.dataset(), ctx.lang, _targets(ctx, units)),
+                         hide_index=True, width="stretch", column_config=tables.link_config(ctx.lang))

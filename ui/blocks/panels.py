@@ -168,36 +168,6 @@ def district_picker(ctx: PageContext) -> PageContext:
     return ctx if ctx.district in names else ctx.at(district=None)
 
 
-def district_level(ctx: PageContext) -> None:
-    """The district's own level in the view's year (district ladder)."""
-    dstat = ctx.district_status()
-    drow = dstat[dstat["unit_code"].astype(str) == ctx.district].iloc[0]
-    st.write(ctx.t("area.district_level", year=ctx.year, level=ctx.t(f"levels.{drow['level']}")))
-
-
-def district_targets(ctx: PageContext, summary: dict) -> None:
-    """The district's targets with metrics' gaps: commune-share targets and the
-    district's own recognition target."""
-    lang = ctx.lang
-    rows = [r for r in (summary or {}).get("targets") or []
-            if str(r.get("area_code")) == str(ctx.district) and r.get("level")]
-    if not rows:
-        st.caption(t("detail.no_target", lang))
-        return
-    lines = []
-    for r in sorted(rows, key=lambda r: (int(r.get("target_year") or 0), str(r.get("level")))):
-        what = t("area.target_communes" if r.get("admin_level") == "commune" else "area.target_district", lang,
-                 level=t(f"levels.{r['level']}", lang), year=int(r["target_year"]))
-        state = t(f"area.state.{r.get('state')}", lang) if r.get("state") in ("met", "past_due", "open", "not_met", "no_record", "unverified") else ""
-        detail = ""
-        if r.get("admin_level") == "commune" and r.get("required") is not None:
-            detail = t("area.target_progress", lang, current=format_number(int(r.get("current") or 0), lang),
-                       required=format_number(int(r["required"]), lang),
-                       gap=format_number(int(r.get("gap") or 0), lang))
-        lines.append(f"- **{what}** — {state}{' · ' + detail if detail else ''}")
-    st.markdown("\n".join(lines))
-
-
 def boundary_attribution(ctx: PageContext) -> None:
     """Attribution of every vintage, in both languages, with licence and caveats."""
     from loaders.boundaries import list_vintages

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from domain.levels import (CLASSIC_LADDER, COMPUTED_STATES, MIXED, PROVENANCE, RECOGNISED_LEVELS, STORED_LEVELS,
-                           UNKNOWN)
+from domain.levels import CLASSIC_LADDER, COMPUTED_STATES, MIXED, PROVENANCE, STORED_LEVELS, UNKNOWN
+from metrics.fmt import format_percent
+from metrics.present import source_ref
 from ui.frame.i18n import t
 from ui.frame.safe import safe_frame
 
@@ -21,6 +22,44 @@ def _lv(v, lang):
 
 def _pv(v, lang):
     return t(f"provenance.{v}", lang) if str(v) in _PROVS else ("" if v is None or pd.isna(v) else str(v))
+
+
+def _sources(ds) -> dict:
+    """{source_id: its row} of the dataset's sources (built once per dataset object)."""
+    cache = _SOURCES.get(id(ds))
+    if cache is None or cache[0] is not ds.sources:
+        rows = {str(r["source_id"]): r for r in ds.sources.to_dict("records")}
+        cache = (ds.sources, rows)
+        _SOURCES.clear()
+        _SOURCES[id(ds)] = cache
+    return cache[1]
+
+
+_SOURCES: dict = {}
+
+
+def source_refs(ds, source_ids, lang: str) -> list[dict]:
+    """The short human label, title and link of each source id (``metrics.present.source_ref``;
+    ids joined by ";" in a derived record are split); an id without a row keeps its id."""
+    if source_ids is None or (not isinstance(source_ids, (str, list, tuple)) and pd.isna(source_ids)):
+        return []
+    ids = source_ids if isinstance(source_ids, (list, tuple)) else str(source_ids).split(";")
+    rows = _sources(ds)
+    out = []
+    for sid in dict.fromkeys(str(x).strip() for x in ids if str(x).strip()):
+        ref = source_ref(rows.get(sid), lang)
+        out.append(ref or {"source_id": sid, "label": sid, "title": sid, "url": None, "date": ""})
+    return out
+
+
+def source_text(ds, source_ids, lang: str) -> str:
+    """Sources as their short labels ("Báo Hà Tĩnh, 12/10/2019; …"), never as internal ids."""
+    return "; ".join(r["label"] for r in source_refs(ds, source_ids, lang))
+
+
+def source_url(ds, source_ids) -> str | None:
+    """The first web link among the sources (for a link column)."""
+    return next((r["url"] for r in source_refs(ds, source_ids, "vi") if r["url"]), None)
 
 
 def _num(v):
@@ -40,48 +79,18 @@ def criteria_names(ds, criteria_set, ids: str, lang: str) -> str:
     return "; ".join(out)
 
 
-def unit_targets(ds, codes) -> dict:
-    tg = ds.targets
-    sel = tg[(tg["scope"].astype(str) == "unit") & tg["unit_code"].astype(str).isin([str(c) for c in codes])]
-    out = {}
-    for r in sel.itertuples(index=False):
-        out.setdefault(str(r.unit_code), []).append((str(r.level), _num(r.target_year)))
-    return out
-
-
-def communes_table(status: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
-    targets = unit_targets(ds, status["unit_code"])
-    rows = []
-    for r in status.itertuples(index=False):
-        eligible = bool(r.eligible)
-        tg = targets.get(str(r.unit_code), [])
-        rows.append({
-            t("cols.commune", lang): r.name,
-            t("cols.level", lang): _lv(r.level if eligible else "not_applicable", lang),
-            t("cols.criteria_met", lang): (f"{_num(r.criteria_met)}/{_num(r.criteria_total)}"
-                                           if _num(getattr(r, "criteria_met", None)) is not None else ""),
-            t("cols.missing", lang): criteria_names(ds, getattr(r, "criteria_set", None), getattr(r, "missing_criteria", None), lang),
-            t("cols.target", lang): "; ".join(f"{_lv(lv, lang)} {y or ''}".strip() for lv, y in tg),
-            t("cols.year_recognised", lang): _num(getattr(r, "record_year", None)) if str(r.level) in RECOGNISED_LEVELS else None,
-            t("cols.decision", lang): _txt(getattr(r, "decision_no", None)),
-            t("cols.source", lang): _txt(getattr(r, "source_id", None)),
-            t("cols.provenance", lang): _pv(getattr(r, "provenance", None), lang),
-        })
-    return safe_frame(pd.DataFrame(rows))
-
-
 def history_table(hist: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
     rows = []
     for r in hist.itertuples(index=False):
         rows.append({
-            t("cols.year", lang): _num(getattr(r, "year", None)),
+            t("cols.year", lang): str(_num(getattr(r, "year", None)) or ""),
             t("cols.level", lang): _lv(getattr(r, "level", None), lang),
             t("cols.criteria_met", lang): (f"{_num(r.criteria_met)}/{_num(r.criteria_total)}"
                                            if _num(getattr(r, "criteria_met", None)) is not None else ""),
             t("cols.missing", lang): criteria_names(ds, getattr(r, "criteria_set", None), getattr(r, "missing_criteria", None), lang),
             t("cols.decision", lang): _txt(getattr(r, "decision_no", None)),
             t("cols.provenance", lang): _pv(getattr(r, "provenance", None), lang),
-            t("cols.source", lang): _txt(getattr(r, "source_id", None)),
+            t("cols.source", lang): source_text(ds, getattr(r, "source_id", None), lang),
         })
     return safe_frame(pd.DataFrame(rows))
 
@@ -90,27 +99,42 @@ def _txt(v) -> str:
     return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
-def holdouts_table(h: pd.DataFrame, lang: str) -> pd.DataFrame:
-    rename = {"name": t("cols.unit", lang), "district_name": t("cols.district", lang), "rule": t("cols.rule", lang),
-              "level": t("cols.level", lang), "target_level": t("cols.target", lang),
-              "target_year": t("cols.target_year", lang), "years_overdue": t("cols.years_overdue", lang),
-              "provenance": t("cols.provenance", lang), "source_id": t("cols.source", lang)}
-    out = h[[c for c in rename if c in h.columns]].copy()
-    for c in ("level", "target_level"):
-        if c in out.columns:
-            out[c] = out[c].map(lambda v: _lv(v, lang))
-    if "rule" in out.columns:
-        out["rule"] = out["rule"].map(lambda v: t("holdouts.rule_a", lang) if str(v) == "a" else
-                                      (t("holdouts.rule_b", lang) if str(v) == "b" else str(v)))
-    if "provenance" in out.columns:
-        out["provenance"] = out["provenance"].map(lambda v: _pv(v, lang))
-    for c in ("target_year", "years_overdue"):
-        if c in out.columns:
-            out[c] = out[c].map(lambda v: "" if v is None or pd.isna(v) else str(int(v)))
-    for c in ("district_name", "source_id"):
-        if c in out.columns:
-            out[c] = out[c].map(lambda v: "" if v is None or pd.isna(v) else str(v))
-    return safe_frame(out.rename(columns=rename))
+def _rule_text(reason: dict, lang: str) -> str:
+    """One rule a unit meets, in words: past its target year (which target, how late), or among
+    the last units of its area (the area's figure it is measured on)."""
+    if reason.get("rule") == "a":
+        y = reason.get("target_year")
+        over = reason.get("years_overdue")
+        text = t("holdouts.reason_a", lang, target=_lv(reason.get("target_level"), lang), year=_num(y) or "")
+        return text + (t("holdouts.overdue", lang, n=int(over)) if over else "")
+    share = reason.get("area_share")
+    pct = "" if share is None or pd.isna(share) else format_percent(float(share), lang, decimals=0)
+    lvl = reason.get("target_level")
+    return t("holdouts.reason_b", lang, target=t(f"metrics.caption.level.{lvl}", lang) if lvl else "",
+             area=_txt(reason.get("area_name")), share=pct)
+
+
+def holdouts_table(units: list[dict], ds, lang: str, targets: dict | None = None) -> pd.DataFrame:
+    """One row per unit (``summary["holdouts"]["units"]``) with every rule it meets, its target
+    and state (the one unit-target rule), its level, and the source as a short label with a link."""
+    from metrics.present import unit_target_text
+    rows = []
+    for u in units or []:
+        reasons = u.get("reasons") or []
+        mine = {x["target_id"]: x for x in (targets or {}).get(str(u["unit_code"]), [])}
+        tg = [unit_target_text(mine[r["target_id"]], lang) for r in reasons
+              if r.get("rule") == "a" and r.get("target_id") in mine]
+        rows.append({
+            t("cols.unit", lang): u.get("name"),
+            t("cols.district", lang): _txt(u.get("district_name")),
+            t("cols.level", lang): _lv(u.get("level"), lang),
+            t("cols.rule", lang): "; ".join(dict.fromkeys(_rule_text(r, lang) for r in reasons)),
+            t("cols.target", lang): "; ".join(dict.fromkeys(tg)),
+            t("cols.provenance", lang): _pv(u.get("provenance"), lang),
+            t("cols.source", lang): source_text(ds, u.get("source_id"), lang),
+            t("cols.link", lang): source_url(ds, u.get("source_id")),
+        })
+    return safe_frame(pd.DataFrame(rows))
 
 
 ORDER = list(CLASSIC_LADDER.levels) + [MIXED, UNKNOWN]   # rows and columns of the transitions matrix

@@ -139,6 +139,16 @@ class PageContext:
     def progress(self, years=None) -> pd.DataFrame:
         return data.progress(self.province, tuple(years or self.years), self.cache_key, self.illustrative)
 
+    def headline_series(self, level: str = "standard", area: str | None = None, years=None) -> list:
+        """THE figure of each year (``metrics.figures.headline_series``) for an area."""
+        return data.headline_series(self.province, tuple(years or self.years), level, area, self.cache_key,
+                                    self.illustrative)
+
+    def unit_targets(self, codes, admin_level: str = "commune", year: int | None = None) -> dict:
+        """{unit code: [target with its state]} as of the year (default: the view's)."""
+        return data.unit_targets(self.province, self._y(year), tuple(str(c) for c in codes), admin_level,
+                                 self.cache_key, self.illustrative)
+
     def transitions(self, year_a: int, year_b: int) -> pd.DataFrame:
         return data.transitions(self.province, int(year_a), int(year_b), self.cache_key, self.illustrative)
 

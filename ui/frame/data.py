@@ -136,6 +136,22 @@ def progress(province: str, years: tuple, tok: str, illustrative: bool = False) 
 
 
 @st.cache_data(show_spinner=False)
+def headline_series(province: str, years: tuple, level: str, area: str | None, tok: str,
+                    illustrative: bool = False) -> list:
+    from metrics.figures import headline_series as _hs
+    return _hs(dataset(illustrative), province, list(years), level, area)
+
+
+@st.cache_data(show_spinner=False)
+def unit_targets(province: str, year: int, codes: tuple, admin_level: str, tok: str,
+                 illustrative: bool = False) -> dict:
+    """{unit code: its targets and their state} (``metrics.targets.unit_targets``, the one rule
+    the commune panel, /area and /holdouts read)."""
+    from metrics.targets import unit_targets as _ut
+    return {c: _ut(dataset(illustrative), province, year, c, admin_level) for c in codes}
+
+
+@st.cache_data(show_spinner=False)
 def transitions(province: str, year_a: int, year_b: int, tok: str, illustrative: bool = False) -> pd.DataFrame:
     from metrics.transitions import transitions as _t
     return _t(dataset(illustrative), province, year_a, year_b)
