@@ -220,6 +220,15 @@ def unit_target_text(tg: dict, lang: str) -> str:
     return f"{head}: {st_text}" if st_text else head
 
 
+def shared_notes(figures: dict, lang: str) -> tuple[list[str], dict]:
+    """(the notes every level's figure has — what the map can draw, the register's count —, said
+    once; {level: the notes only that figure has})."""
+    per = {lv: [*([p["on_map"]] if p["on_map"] else []), *p["notes"]]
+           for lv, p in ((lv, figure_parts(f, lang)) for lv, f in figures.items())}
+    common = [n for n in next(iter(per.values()), []) if all(n in v for v in per.values())]
+    return common, {lv: [n for n in v if n not in common] for lv, v in per.items()}
+
+
 # ---- a progress line of THE figure -----------------------------------------------------------
 
 REPORTED_KIND, DATED_KIND, COMPUTED_KIND, AT_LEAST_KIND = "reported", "dated", "computed", "at_least"
@@ -257,6 +266,18 @@ def chart_points(series: list[dict], lang: str) -> list[dict]:
                  "text": f"{f['year']}: {figure_parts(f, lang)['line']}"}
         out.append(point)
         prev = point
+    return out
+
+
+def progress_notes(figures: dict, lang: str) -> list[str]:
+    """What the points of a progress chart need said (``{level: headline_series}``): how a lower
+    bound is drawn, and each standard figure dated within its year or counted on another
+    structure (with its date)."""
+    out = []
+    if any(p["kind"] == AT_LEAST_KIND for s in figures.values() for p in chart_points(s, lang)):
+        out.append(t("metrics.present.at_least_note", lang))
+    for f in figures.get("standard", []):
+        out += [f"{f['year']}: {n[lang]}" for n in f.get("notes") or [] if n["key"] in ("dated", "other_structure")]
     return out
 
 

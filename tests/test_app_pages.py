@@ -223,17 +223,23 @@ def test_illustrative_rows_only_behind_the_toggle(full_ds, ds, latest):
 
 def test_progress_chart_and_transitions_equal_metrics(ds):
     import json as _json
-    from metrics.progress import progress_series
+    from metrics.figures import headline_series
+    from metrics.present import chart_points
     from metrics.transitions import transitions
     at = run("pages/progress.py", year=2023)
     years = sorted(int(y) for y in pd.to_numeric(ds.status["year"]).dropna().unique())
-    series = progress_series(ds, "42", list(range(years[0], years[-1] + 1)))
-    want = series[(series["area_code"] == "42") & (series["metric"] == "count_standard") & (series["basis"] == "computed")]
+    want = {p["year"]: float(p["value"])
+            for p in chart_points(headline_series(ds, "42", range(years[0], years[-1] + 1), "standard"), "vi")}
     fig = _json.loads(at.get("plotly_chart")[0].proto.spec)
-    name = f"{t('levels.standard', 'vi')} — {t('progress.computed', 'vi')}"
-    trace = next(tr for tr in fig["data"] if tr.get("name") == name)
-    got = dict(zip([int(x) for x in trace["x"]], [float(y) for y in trace["y"]]))
-    assert got == {int(r.year): float(r.value) for r in want.itertuples()}
+    got = {}
+    for tr in fig["data"]:
+        if tr.get("legendgroup") == "standard" and tr.get("mode") == "markers":
+            got.update(zip([int(x) for x in tr["x"]], [float(y) for y in tr["y"]]))
+    assert got == want   # the points are THE figure of each year, nothing of the chart's own
+    assert (got[2018], got[2022], got[2023]) == (158, 177, 181)   # sourced: end-2018, 2022, labelled 2023
+    assert not any(y in got for y in range(years[0], 2013))       # no figure before: gaps, never 0
+    names = {tr.get("name") for tr in fig["data"]}
+    assert {t("progress.kind.reported", "vi"), t("progress.kind.at_least", "vi")} <= names
     # transitions 2022 → 2023: the matrix counts equal metrics' per-commune changes
     tr = transitions(ds, "42", 2022, 2023)
     el = tr[tr["eligible"].astype(bool)]

@@ -16,7 +16,6 @@ from pptx.util import Emu
 from pypdf import PdfReader
 
 from ui.export.build import build_briefing, dataset_for
-from testing import RECOGNISED
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts" / "briefing"
@@ -97,25 +96,43 @@ def test_pptx_is_16_9_with_all_slides_and_the_headline(packs, name):
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_pptx_figures_equal_metrics(packs, name):
+    """The KPI slide quotes THE figure of each level (metrics.present: its count, how it is
+    known, its source); the map slide gives what the map draws, worded as such."""
+    from metrics.present import figure_parts
+
     pack = packs[name]
     lang, counts = pack["lang"], pack["summary"]["counts"]
     kpi = _flat(_slides_text(pack["pptx"])[1])
-    for lv in RECOGNISED:
-        assert f"{counts[f'atleast_{lv}']}/{counts['eligible']}" in kpi, lv
-        assert _pct(counts[f"share_{lv}"], lang) in kpi, lv
+    for lv, fig in pack["summary"]["figures"].items():
+        p = figure_parts(fig, lang)
+        assert p["count"] in kpi and p["how"] in kpi, lv
+        if p["source"]:
+            assert p["source"]["label"] in kpi, lv
     map_slide = _flat(_slides_text(pack["pptx"])[2])
     assert f"{counts['atleast_standard']}/{counts['eligible']}" in map_slide
 
 
 def test_pptx_district_table_equals_metrics(packs):
+    from metrics.present import value_text
+
     pack = packs["province-vi"]
     table = _slides_text(pack["pptx"])[5]
     lines = table.split("\n")
+    full = build_summary_of(pack)
     for d in pack["summary"]["districts"][:12]:
         assert d["area_name"] in lines
         i = lines.index(d["area_name"])
         assert lines[i + 2] == str(d["eligible"]), d["area_name"]          # eligible xã
-        assert lines[i + 3].startswith(str(d["atleast_standard"])), d["area_name"]
+        assert lines[i + 3].startswith(value_text(full[d["area_code"]], "vi")), d["area_name"]
+
+
+def build_summary_of(pack) -> dict:
+    """Each district's own standard figure (what the district table must quote)."""
+    from metrics.figures import figure
+    from metrics.prepare import as_prepared
+
+    prep = as_prepared(dataset_for(False), "42")
+    return {d["area_code"]: figure(prep, 2023, "standard", d["area_code"]) for d in pack["summary"]["districts"]}
 
 
 def test_pptx_sources_slide(packs):
@@ -171,9 +188,9 @@ def test_pdf_pages_text_and_numbers(packs, name):
     assert "\ufffd" not in whole
     headline = pack["summary"]["captions"][pack["lang"]]
     assert _flat(headline) in _flat(pages[0])
-    counts = pack["summary"]["counts"]
-    for lv in RECOGNISED:
-        assert f"{counts[f'atleast_{lv}']}/{counts['eligible']}" in _flat(pages[1]), lv
+    from metrics.present import figure_parts
+    for lv, fig in pack["summary"]["figures"].items():
+        assert figure_parts(fig, pack["lang"])["count"] in _flat(pages[1]), lv
     assert "censusVN2009" in pages[-1]
     from loaders.boundaries import load_meta
 
@@ -237,28 +254,21 @@ def test_illustrative_rows_are_labelled(ds, year):
 
 
 def test_kpi_targets_and_gaps_come_from_metrics(packs):
-    """Each KPI tile's "gap"/"reached" line matches a metrics target row of its level."""
+    """Each KPI tile states the target metrics pick for its figure, with the gap measured on THE
+    figure (reported 181/181, 60 and 15 in 2023), never a count of its own."""
+    from metrics.present import target_parts
+    from metrics.targets import headline_target
+
     prs = Presentation(io.BytesIO(packs["province-vi"]["pptx"]))
     targets = packs["province-vi"]["summary"]["targets"]
-    tiles = [s.text_frame.text for s in prs.slides[1].shapes
+    tiles = [_flat(s.text_frame.text) for s in prs.slides[1].shapes
              if s.has_text_frame and "Mục tiêu" in s.text_frame.text]
     assert len(tiles) == 3
     for text, level in zip(tiles, ("standard", "advanced", "model")):
-        year = int(re.search(r"Mục tiêu (\d{4})", text).group(1))
-        rows = [t for t in targets if t["level"] == level and t["target_year"] == year
-                and t["area_code"] == "42"]
-        gap = re.search(r"Còn thiếu (?:(\d+)–)?(\d+) xã", text)
-        unverified = re.search(r"(\d+) xã chưa có dữ liệu", text)
-        if gap:
-            low = int(gap.group(1)) if gap.group(1) else None
-            assert any(t["gap"] == int(gap.group(2)) and (low is None or t["gap_min"] == low)
-                       for t in rows), (level, text)
-        elif unverified:
-            # a gap made only of communes without record is never printed as a shortfall
-            assert any(t["state"] == "unverified" and t["unknown"] == int(unverified.group(1))
-                       for t in rows), (level, text)
-        else:
-            assert "Đã đạt" in text and any(t["state"] == "met" for t in rows), (level, text)
+        tp = target_parts(headline_target(targets, "42", level, 2023), "vi")
+        assert tp["goal"] in text and tp["state"] in text, (level, text)
+    # sourced: 100 % by 2025 met (181/181 reported); ≥ 50 % advanced by 2025: 91 of 182 xã, 60 reported
+    assert "đã đạt" in tiles[0] and "còn thiếu 31 xã" in tiles[1]
 
 
 def _need_inches(paragraphs, width):
@@ -328,5 +338,7 @@ def test_export_font_covers_every_vietnamese_letter():
 def test_cover_and_holdouts_say_how_many_communes_have_no_record(packs):
     counts = packs["province-vi"]["summary"]["counts"]
     slides = [_flat(s) for s in _slides_text(packs["province-vi"]["pptx"])]
-    assert f"Chưa có dữ liệu: {counts['unknown']} xã" in slides[0]
+    # worded as what the map can draw, never as a competing share of the headline figure
+    assert f"Trên bản đồ: {counts['eligible'] - counts['unknown']} xã có bản ghi, {counts['unknown']} xã chưa có bản ghi" \
+        in slides[0]
     assert f"{counts['unknown']} xã chưa có bản ghi năm 2023" in slides[3]

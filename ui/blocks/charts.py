@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from domain.levels import CLASSIC_LADDER
-from metrics.present import CHART_KINDS, chart_points, comparison_text, level_title, line_segments
+from metrics.present import CHART_KINDS, chart_points, comparison_text, level_title, line_segments, progress_notes
 from metrics.progress import series_notes
 from ui.blocks import tables
 from ui.frame.i18n import t
@@ -149,25 +149,13 @@ def level_charts(ctx, series: pd.DataFrame, area: str) -> None:
     st.plotly_chart(level_chart(figures, "count", lang, targets), width="stretch", key="prog_counts", config=CONFIG)
     st.subheader(t("progress.shares", lang))
     st.plotly_chart(level_chart(figures, "share", lang, targets), width="stretch", key="prog_shares", config=CONFIG)
-    notes = chart_notes(figures, lang) + [n[lang] for n in series_notes(series, area)]
+    notes = progress_notes(figures, lang) + [n[lang] for n in series_notes(series, area)]
     st.html('<div class="ntm-figure-notes" data-testid="progress-notes">'
             + "".join(f"<div>{html.escape(n)}</div>" for n in dict.fromkeys(notes)) + "</div>")
     fig = criteria_chart(series, area, lang)
     if fig is not None:
         st.subheader(t("progress.criteria_avg", lang))
         st.plotly_chart(fig, width="stretch", key="prog_criteria", config=CONFIG)
-
-
-def chart_notes(figures: dict, lang: str) -> list[str]:
-    """What the points need said: how a lower bound is drawn, and each figure dated within its
-    year or counted on another structure (with its date)."""
-    out = []
-    pts = [p for s in figures.values() for p in chart_points(s, lang)]
-    if any(p["kind"] == "at_least" for p in pts):
-        out.append(t("progress.at_least_note", lang))
-    for f in figures.get("standard", []):
-        out += [f"{f['year']}: {n[lang]}" for n in f.get("notes") or [] if n["key"] in ("dated", "other_structure")]
-    return out
 
 
 def transitions(ctx) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 from domain.levels import CLASSIC_LADDER, COMPLETED
 from metrics.captions import date_text
 from metrics.fmt import format_number
-from metrics.present import figure_parts, source_ref
+from metrics.present import figure_parts, shared_notes, source_ref
 from metrics.targets import headline_target
 from ui.frame import data, figure, layout, state
 from ui.frame.context import PageContext
@@ -52,7 +52,7 @@ def kpi_tiles(ctx: PageContext, summary: dict | None = None) -> None:
     if not figs:
         return
     area = (summary.get("scope") or {}).get("code") or ctx.province
-    common, own = figure.shared_notes(figs, lang)
+    common, own = shared_notes(figs, lang)
     cols = st.columns(len(figs) + 1)
     for col, (level, fig) in zip(cols, figs.items()):
         tg = headline_target(summary.get("targets"), area, level, ctx.year)

@@ -17,12 +17,18 @@ from ui.export import fonts  # noqa: E402
 # thin line stays visible on white.
 _LINE = {"standard": palette.LEVEL_COLOURS["standard"], "advanced": palette.LEVEL_COLOURS["advanced"],
          "model": palette.LEVEL_COLOURS["model"], "none": "#d6604d"}
-_MARK = {"standard": "o", "advanced": "s", "model": "D"}
+# how each kind of point is drawn (the screen's chart, ui.blocks.charts, uses the same kinds):
+# a report's year figure ◆, a report dated within its year ◇, a complete count ●, a lower bound △
+_KIND = {"reported": ("D", True), "dated": ("D", False), "computed": ("o", True), "at_least": ("^", False)}
 
 
 def draw_progress(ax, progress: pd.DataFrame, set_changes: list[int], *, fontsize: float = 14,
-                  ylabel: str = "", set_label: str = "") -> None:
-    """Lines per series (``key``, ``label``) over ``year``; reported figures as hollow markers.
+                  ylabel: str = "", set_label: str = "", kind_labels: dict | None = None) -> None:
+    """THE figure of each year per level (``key``, ``label``) from ``metrics.present.chart_points``
+    rows (``year, value, kind, joined``): a line through the joined (firm, consecutive) points,
+    markers by kind (filled: a report's year figure or a complete count; hollow: a dated report or
+    a lower bound, never joined), no point where no figure exists (a gap, never 0). The legend
+    names the levels, then the kinds of points (``kind_labels``).
 
     A dotted vertical line marks each year a new criteria set starts, so no
     trend reads across the change unannounced.
@@ -30,19 +36,27 @@ def draw_progress(ax, progress: pd.DataFrame, set_changes: list[int], *, fontsiz
     if progress.empty:
         ax.set_axis_off()
         return
+    from metrics.present import line_segments
+
+    seen = set()
     for key, part in progress.groupby("key", sort=False):
         part = part.sort_values("year")
         colour = _LINE.get(key, "#444444")
-        label = part["label"].iloc[0]
-        computed = part[part["basis"] != "reported"]
-        reported = part[part["basis"] == "reported"]
-        if len(computed):
-            ax.plot(computed["year"], computed["value"], color=colour, linewidth=3.5,
-                    marker=_MARK.get(key, "o"), markersize=7, label=label)
-        if len(reported):
-            ax.plot(reported["year"], reported["value"], linestyle="none", marker=_MARK.get(key, "o"),
-                    markersize=10, markerfacecolor="white", markeredgecolor=colour,
-                    markeredgewidth=2, label=f"{label} ({part['reported_label'].iloc[0]})")
+        xs, ys = line_segments(part.to_dict("records"))
+        ax.plot([x if x is not None else float("nan") for x in xs], [y if y is not None else float("nan") for y in ys],
+                color=colour, linewidth=3.2)
+        ax.plot([], [], color=colour, linewidth=3.2, label=part["label"].iloc[0])
+        for kind, (marker, filled) in _KIND.items():
+            sel = part[part["kind"] == kind]
+            if not len(sel):
+                continue
+            seen.add(kind)
+            ax.plot(sel["year"], sel["value"], linestyle="none", marker=marker, markersize=9,
+                    markerfacecolor=colour if filled else "white", markeredgecolor=colour, markeredgewidth=2)
+    for kind, (marker, filled) in _KIND.items():
+        if kind in seen and kind_labels:
+            ax.plot([], [], linestyle="none", marker=marker, markersize=9, markerfacecolor="#555555" if filled else "white",
+                    markeredgecolor="#555555", markeredgewidth=2, label=fonts.nfc(kind_labels[kind]))
     years = sorted(progress["year"].unique())
     for year in set_changes:
         if years[0] < year <= years[-1]:
@@ -64,9 +78,10 @@ def draw_progress(ax, progress: pd.DataFrame, set_changes: list[int], *, fontsiz
 
 
 def progress_png(progress: pd.DataFrame, set_changes: list[int], out, *, size=(12.3, 5.4),
-                 dpi: int = 200, ylabel: str = "", set_label: str = "") -> None:
+                 dpi: int = 200, ylabel: str = "", set_label: str = "", kind_labels: dict | None = None) -> None:
     fonts.setup_matplotlib()
     fig = Figure(figsize=size, dpi=dpi, facecolor="white")
     ax = fig.add_axes((0.07, 0.1, 0.62, 0.86))
-    draw_progress(ax, progress, set_changes, fontsize=15, ylabel=ylabel, set_label=set_label)
+    draw_progress(ax, progress, set_changes, fontsize=15, ylabel=ylabel, set_label=set_label,
+                  kind_labels=kind_labels)
     fig.savefig(out, format="png", dpi=dpi, facecolor="white")

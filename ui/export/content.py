@@ -18,6 +18,8 @@ from ui.export.leadership import leadership_slide
 from ui.export.pack import Kpi, Pack, Table
 from domain.levels import CLASSIC_LADDER, DISTRICT_DONE, DISTRICT_LEVELS, PROVENANCE, UNKNOWN
 from ui.export.strings import at_least, level_label, provenance_text, t
+from domain.text import t as store_t
+from metrics.present import CHART_KINDS
 
 LEVELS = CLASSIC_LADDER.recognised     # the KPI tiles' and progress chart's "at least" levels
 MAX_TABLE_ROWS = 12           # rows that stay legible (≥ 14 pt) on one 16:9 slide
@@ -31,121 +33,73 @@ def _fmt():
     return format_number, format_percent
 
 
-def _pick_target(targets: list[dict], area: str, level: str, year: int) -> dict | None:
-    """The share/count target of this area and level due soonest at or after ``year``
-    (else the latest one already due)."""
-    rows = [r for r in targets if str(r.get("area_code")) == area and r.get("level") == level
-            and r.get("admin_level") == "commune" and r.get("target_year") is not None]
-    if not rows:
-        return None
-    # A share target is about the area's communes; a bare count may be about other units
-    # (e.g. "13 districts by 2025"), so share targets come first.
-    def has(r, key):
-        return r.get(key) is not None and pd.notna(r.get(key))
-
-    shares = [r for r in rows if has(r, "target_share") and not has(r, "target_count")]
-    rows = shares or rows
-    ahead = sorted((r for r in rows if int(r["target_year"]) >= year), key=lambda r: int(r["target_year"]))
-    if ahead:
-        return ahead[0]
-    return sorted(rows, key=lambda r: int(r["target_year"]))[-1]
-
-
-def _target_text(target: dict | None, lang: str) -> tuple[str, str]:
-    num, pct = _fmt()
-    if target is None:
-        return t("no_target", lang), ""
-    year = int(target["target_year"])
-    if target.get("target_share") is not None and pd.notna(target.get("target_share")):
-        share = float(target["target_share"])
-        goal = pct(share, lang, decimals=0) if share >= 1 else f"≥ {pct(share, lang, decimals=0)}"
-    else:
-        goal = f"{num(target['required'], lang)} {t('communes', lang)}"
-    text = f"{t('target', lang)} {year}: {goal}"
-    if target.get("state") == "met":
-        return text, t("reached", lang)
-    gap = target.get("gap")
-    if gap is None or pd.isna(gap):
-        return text, ""
-    unknown = int(target.get("unknown") or 0)
-    if target.get("state") == "unverified":
-        # the whole gap lies in communes without a record: never print it as a shortfall
-        return text, t("no_record_communes", lang, n=num(unknown, lang))
-    late = ""
-    if target.get("state") == "past_due":
-        late = t("past_due", lang)
-    amount = num(int(gap), lang)
-    if unknown:
-        low = target.get("gap_min")
-        low = max(0, int(gap) - unknown) if low is None or pd.isna(low) else int(low)
-        amount = f"{num(low, lang)}–{amount}"
-    return text, f"{t('gap', lang)} {amount} {t('communes', lang)}{late}"
-
-
 def _kpis(view: MapView, summary: dict, districts: pd.DataFrame, lang: str) -> list[Kpi]:
-    num, pct = _fmt()
-    c = view.counts
+    """One tile per level with THE figure of the scope (the reported one with its date and
+    source, else the count of records, "at least" when some are missing) and its target with the
+    gap measured on that figure; then the district-level units (or the district's own level)."""
+    from metrics.present import figure_parts, target_parts
+    from metrics.targets import headline_target
+
+    num, _ = _fmt()
     area = view.district or view.province
-    targets = summary.get("targets") or []
-    eligible = int(c["eligible"])
     kpis = []
-    for lv in LEVELS:
-        target_text, gap = _target_text(_pick_target(targets, area, lv, view.year), lang)
-        share = c.get(f"share_{lv}")
-        kpis.append(Kpi(
-            label=at_least(lv, lang) if lv != "model" else level_label("model", lang),
-            value=pct(share, lang) if share is not None and pd.notna(share) else "—",
-            detail=t("share_of", lang, count=num(int(c[f"atleast_{lv}"]), lang), total=num(eligible, lang))
-            + f" · {t('basis_computed', lang)}",
-            target=target_text, gap=gap, level=lv, provenance=_s(c.get("weakest_provenance"))))
+    for lv, fig in (summary.get("figures") or {}).items():
+        p = figure_parts(fig, lang)
+        tp = target_parts(headline_target(summary.get("targets"), area, lv, view.year), lang)
+        how = " · ".join(x for x in (p["how"], (p["source"] or {}).get("label")) if x)
+        kpis.append(Kpi(label=p["level"], value=p["value"],
+                        detail=" · ".join(x for x in (p["count"], p["share"]) if x), basis=how,
+                        target=tp["goal"], gap=tp["state"], level=lv, provenance=_s(fig.get("provenance")),
+                        figure=fig))
     # District-level units: huyện on the district ladder, thị xã/thành phố "completed".
     d = districts if view.district is None else districts[districts["unit_code"].astype(str) == view.district]
-    done = d["level"].isin(DISTRICT_DONE)
-    if view.district is None:
+    done = d["level"].isin(DISTRICT_DONE) if len(d) else pd.Series(dtype=bool)
+    if view.district is None and len(d):
         kpis.append(Kpi(t("districts_done", lang), f"{num(int(done.sum()), lang)}/{num(len(d), lang)}",
                         t("district_units", lang), "", level="completed"))
-    else:
-        lv = str(d["level"].iloc[0]) if len(d) else "unknown"
+    elif len(d):
+        lv = str(d["level"].iloc[0])
         kpis.append(Kpi(t("district_level", lang),
-                        level_label(lv, lang), fonts.nfc(d["name"].iloc[0]) if len(d) else "", "",
+                        level_label(lv, lang), fonts.nfc(d["name"].iloc[0]), "",
                         level=lv if lv in DISTRICT_LEVELS else UNKNOWN))
-    unknown = int(c["unknown"])
-    kpis.append(Kpi(level_label("unknown", lang), num(unknown, lang),
-                    t("share_of", lang, count=num(unknown, lang), total=num(eligible, lang)),
-                    t("unknown_note", lang), level="unknown"))
     return kpis
 
 
-def _holdouts_table(ds, view: MapView, held: pd.DataFrame, lang: str) -> Table:
+def _kpi_notes(summary: dict, lang: str) -> list[str]:
+    """The notes every level's figure shares (what the map can draw, the register's count), then
+    the comparison figures, each with its own area, date and source."""
+    from metrics.present import figure_parts, shared_notes
+
+    figs = summary.get("figures") or {}
+    if not figs:
+        return []
+    common, _ = shared_notes(figs, lang)
+    return [fonts.nfc(x) for x in common + figure_parts(next(iter(figs.values())), lang)["comparisons"]]
+
+
+def _holdouts_table(ds, view: MapView, summary: dict, lang: str) -> Table:
+    """This year's holdouts, one row per unit (``summary["holdouts"]["units"]``) with every rule
+    it meets, its missing criteria when recorded and its recorded steps."""
     cols = [t("unit", lang), t("district", lang), t("level", lang), t("target_level", lang),
             t("missing", lang), t("timeline", lang)]
     widths = [2.0, 1.8, 1.5, 1.8, 3.0, 2.7]
-    if held is None or held.empty:
-        return Table(cols, [], widths)
-    if "listed_as" in held:
-        held = held[held["listed_as"] == "holdout"]
-    if view.district is not None:
-        own = held["district_code"].astype(str) == view.district
-        own |= (held["admin_level"] == "district") & (held["unit_code"].astype(str) == view.district)
-        held = held[own]
-    held = held.drop_duplicates(["unit_code", "admin_level", "target_level"])
+    units = [u for u in (summary.get("holdouts") or {}).get("units") or [] if u.get("listed_as") == "holdout"]
     crit = _criteria_names(ds, lang)
-    status = view.status.set_index(view.status["unit_code"].astype(str))
+    missing_of = {c["unit_code"]: c.get("missing") or [] for c in (summary.get("criteria") or {}).get("communes") or []}
     rows = []
-    for r in held.head(MAX_TABLE_ROWS).to_dict("records"):
-        code = str(r.get("unit_code"))
-        target = level_label(_s(r.get("target_level")) or "standard", lang)
-        if _s(r.get("target_year")):
-            target += f" ({int(float(r['target_year']))})"
-        missing = []
-        if r.get("admin_level") == "commune" and code in status.index:
-            missing = [m.strip() for m in _s(status.loc[code].get("missing_criteria")).split(";") if m.strip()]
-        missing_text = "; ".join(crit.get(m, m) for m in missing) or "—"
-        district = _s(r.get("district_name")) if r.get("admin_level") == "commune" else ""
-        rows.append([fonts.nfc(_s(r.get("name"))), fonts.nfc(district) or "—",
-                     level_label(_s(r.get("level")) or "unknown", lang), target, missing_text,
-                     _timeline(ds, r, view.vintage, lang)])
-    note = t("more_rows", lang, n=len(held) - MAX_TABLE_ROWS) if len(held) > MAX_TABLE_ROWS else ""
+    for u in units[:MAX_TABLE_ROWS]:
+        targets = []
+        for r in u.get("reasons") or []:
+            text = level_label(_s(r.get("target_level")) or "standard", lang)
+            text += f" ({int(r['target_year'])})" if r.get("rule") == "a" and r.get("target_year") else \
+                f" — {t('last_units', lang)}"
+            targets.append(text)
+        missing_text = "; ".join(crit.get(m, m) for m in missing_of.get(u["unit_code"], [])) or "—"
+        district = _s(u.get("district_name")) if u.get("admin_level") == "commune" else ""
+        rows.append([fonts.nfc(_s(u.get("name"))), fonts.nfc(district) or "—",
+                     level_label(_s(u.get("level")) or "unknown", lang), "; ".join(dict.fromkeys(targets)),
+                     missing_text, _timeline(ds, u, view.vintage, lang)])
+    note = t("more_rows", lang, n=len(units) - MAX_TABLE_ROWS) if len(units) > MAX_TABLE_ROWS else ""
     return Table(cols, rows, widths, note=note)
 
 
@@ -179,8 +133,11 @@ def _timeline(ds, row: dict, vintage: str, lang: str) -> str:
     return "; ".join(steps[-4:]) or "—"
 
 
-def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFrame, lang: str) -> Table:
-    num, pct = _fmt()
+def _districts_table(prep, view: MapView, counts: pd.DataFrame, districts: pd.DataFrame, lang: str) -> Table:
+    from metrics.figures import figure
+    from metrics.present import share_text, value_text
+
+    num, _ = _fmt()
     if view.district is None:
         cols = [t("district", lang), t("district_level_col", lang),
                 t("eligible", lang), at_least("standard", lang), at_least("advanced", lang),
@@ -189,11 +146,12 @@ def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFram
         rows, row_levels = [], []
         for r in counts[counts["admin_level"] == "district"].to_dict("records"):
             lv = _s(levels.get(str(r["area_code"]))) or "unknown"
-            share = r.get("share_standard")
+            # each district's own figure (a report of it, else its count: "at least" with records missing)
+            figs = {x: figure(prep, view.year, x, str(r["area_code"])) for x in LEVELS}
+            std = figs["standard"]
             rows.append([fonts.nfc(_s(r["area_name"])), level_label(lv, lang), num(r["eligible"], lang),
-                         f"{num(r['atleast_standard'], lang)}"
-                         + (f" ({pct(share, lang)})" if share is not None and pd.notna(share) else ""),
-                         num(r["atleast_advanced"], lang), num(r["atleast_model"], lang),
+                         value_text(std, lang) + (f" ({share_text(std, lang)})" if share_text(std, lang) else ""),
+                         value_text(figs["advanced"], lang), value_text(figs["model"], lang),
                          num(r["unknown"], lang)])
             row_levels.append(lv)
         return Table(cols, rows[:MAX_TABLE_ROWS + 2], [2.6, 2.4, 1.1, 2.0, 1.5, 1.5, 1.6],
@@ -227,36 +185,31 @@ def _districts_table(view: MapView, counts: pd.DataFrame, districts: pd.DataFram
     return Table(cols, rows[:cap], widths, note=note, split=len(rows) > MAX_TABLE_ROWS + 2)
 
 
+PROGRESS_COLS = ["year", "key", "label", "value", "kind", "joined"]
+
+
 def _progress(prep, view: MapView, lang: str) -> tuple[pd.DataFrame, list[int], list[str]]:
+    """THE figure of each year per level (``metrics.figures.headline_series``) as chart points
+    (``metrics.present.chart_points``: reported, dated, counted, at least; no point where no
+    figure exists), the years a new criteria set starts, and the notes the chart needs."""
     from domain.levels import default_criteria_set
-    from metrics.progress import progress_series
+    from metrics.figures import headline_series
+    from metrics.present import chart_points, progress_notes
+    from metrics.progress import progress_series, series_notes
 
     first = pd.to_numeric(prep.status["year"], errors="coerce").min() if len(prep.status) else view.year
     start = max(FIRST_PROGRESS_YEAR, view.year - PROGRESS_SPAN + 1,
                 int(first) if pd.notna(first) else view.year)
     years = list(range(start, view.year + 1))
-    series = progress_series(prep, view.province, years)
-    area = view.district or view.province
-    if series is None or series.empty:
-        return pd.DataFrame(columns=["year", "key", "label", "value", "basis", "reported_label"]), [], []
-    s = series[(series["area_code"].astype(str) == area)
-               & series["metric"].isin([f"count_{lv}" for lv in LEVELS])].copy()
-    s["key"] = s["metric"].str.replace("count_", "", regex=False)
-    s["label"] = s["key"].map(lambda k: at_least(k, lang))
-    s["value"] = pd.to_numeric(s["value"], errors="coerce")
-    s["reported_label"] = t("basis_reported", lang)
-    s = s.dropna(subset=["value"])
-    # Computed years with no recognised commune at all are not drawn: no record ≠ zero.
-    first = s[(s["basis"] == "computed") & (s["value"] > 0)]["year"].min()
-    if pd.notna(first):
-        s = s[(s["basis"] == "reported") | (s["year"] >= first)]
+    figures = {lv: headline_series(prep, view.province, years, lv, view.district) for lv in LEVELS}
+    rows = [{"year": p["year"], "key": lv, "label": at_least(lv, lang), "value": p["value"], "kind": p["kind"],
+             "joined": p["joined"]}
+            for lv, series in figures.items() for p in chart_points(series, lang)]
     changes = [y for y in years[1:] if default_criteria_set(y) != default_criteria_set(y - 1)]
-    vintages = series[series["basis"] == "computed"].groupby("vintage")["year"].agg(["min", "max"])
-    notes = [t("progress_note", lang)]
-    if len(vintages) > 1:
-        notes.append(t("boundary_changes", lang, spans="; ".join(
-            f"{v} ({a}–{b})" for v, (a, b) in vintages.sort_values("min").iterrows())))
-    return s[["year", "key", "label", "value", "basis", "reported_label"]], changes, notes
+    series = progress_series(prep, view.province, years)
+    notes = progress_notes(figures, lang) + [n[lang] for n in series_notes(series, view.district or view.province)
+                                             if n["key"] != "set_change"]   # the chart marks set changes
+    return pd.DataFrame(rows, columns=PROGRESS_COLS), changes, [fonts.nfc(n) for n in dict.fromkeys(notes)]
 
 
 def _set_label(lang: str) -> str:
@@ -274,41 +227,31 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
     # cache is reused across them).
     prep = as_prepared(ds, province)
     summary = build_summary(prep, province, year, district_code=district)
-    held = pd.DataFrame(summary["holdouts"].get("a", []) + summary["holdouts"].get("b", []))
-    codes = set()
-    if not held.empty:
-        held = held[held["listed_as"] == "holdout"]
-        codes = set(held.loc[held["admin_level"] == "commune", "unit_code"].astype(str))
+    units = [u for u in summary["holdouts"].get("units", []) if u.get("listed_as") == "holdout"]
+    codes = {u["unit_code"] for u in units if u.get("admin_level") == "commune"}
     view = map_view(ds, province, year, district, "standard", lang, prep=prep, holdout_codes=codes)
     counts = pd.DataFrame([summary["counts"]] + list(summary["districts"]))
     districts = pd.DataFrame(summary["district_units"])
     progress, changes, notes = _progress(prep, view, lang)
 
-    holdouts_table = _holdouts_table(ds, view, held, lang)
+    holdouts_table = _holdouts_table(ds, view, summary, lang)
     # Communes with no record are not holdouts; say how many so the list is read right.
-    no_record = pd.DataFrame(summary["holdouts"].get("no_record", []))
-    if not no_record.empty:   # communes only (a district with no record is another matter)
-        no_record = no_record[no_record["admin_level"] == "commune"].drop_duplicates("unit_code")
-    if not no_record.empty and view.district is not None and "district_code" in no_record:
-        no_record = no_record[no_record["district_code"].astype(str) == view.district]
-    if len(no_record):
-        num, _ = _fmt()
+    no_record = [u for u in summary["holdouts"].get("units", [])
+                 if u.get("listed_as") == "no_record" and u.get("admin_level") == "commune"]
+    num, _ = _fmt()
+    if no_record:
         extra_note = t("no_record_note", lang, n=num(len(no_record), lang), year=year)
         holdouts_table.note = " ".join(x for x in (holdouts_table.note, extra_note) if x)
 
-    c = view.counts
-    num, pct = _fmt()
-    held_scope = held
-    if view.district is not None and not held.empty:
-        own = held["district_code"].astype(str) == view.district
-        own |= (held["admin_level"] == "district") & (held["unit_code"].astype(str) == view.district)
-        held_scope = held[own]
-    cover_facts = [
-        f"{at_least('standard', lang)}: {num(int(c['atleast_standard']), lang)}/"
-        f"{num(int(c['eligible']), lang)} {t('communes', lang)} ({t('basis_computed', lang)})",
-        f"{level_label('unknown', lang)}: {num(int(c['unknown']), lang)} {t('communes', lang)}",
-        t("holdouts_count", lang, n=num(len(held_scope), lang)),
-    ]
+    from metrics.present import figure_parts
+    figures = summary.get("figures") or {}
+    head = next(iter(figures.values()), None)
+    cover_facts = []
+    if head is not None:
+        p = figure_parts(head, lang)
+        cover_facts.append(fonts.nfc(f"{p['level']}: {p['line']}"))
+    cover_facts += _kpi_notes(summary, lang)[:1]
+    cover_facts.append(t("holdouts_count", lang, n=num(len(units), lang)))
 
     scope = view.scope_name
     title = t("pack_title", lang, scope=scope, year=year)
@@ -332,16 +275,19 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         holdouts=holdouts_table, holdouts_title=t("holdouts_title", lang),
         progress=progress, progress_title=t("progress_title", lang), progress_notes=notes,
         set_changes=changes,
-        districts_table=_districts_table(view, counts, districts, lang),
+        districts_table=_districts_table(prep, view, counts, districts, lang),
         districts_title=t("district_table_title", lang) if district is None
         else t("district_communes", lang),
-        sources=source_labels(ds, view.status["source_id"].dropna()),
+        sources=source_labels(ds, [f["source_id"] for f in figures.values() if f.get("source_id")]
+                              + list(view.status["source_id"].dropna())),
         attribution_vi=view.attribution_vi, attribution_en=view.attribution_en,
         provenance_lines=prov_lines, illustrative=view.illustrative,
         illustrative_note=view.illustrative_note,
         source_line=fonts.nfc(f"{t('source', lang)}: {'; '.join(view.short_sources) or '—'}. "
                               f"{short_attr}"),
         extra={"citation": citation(view.short_sources, lang), "cover_facts": cover_facts,
+               "kpi_notes": _kpi_notes(summary, lang),
+               "kind_labels": {k: fonts.nfc(store_t(f"progress.kind.{k}", lang)) for k in CHART_KINDS},
                "set_label": _set_label(lang),
                "map_source_line": view.source_line, "summary": summary, "attribution": attribution,
                # the province's leadership slide (index ranking, late reporters), when the data exist

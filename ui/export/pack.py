@@ -22,6 +22,8 @@ class Kpi:
     gap: str = ""         # "Còn thiếu 12 xã" / "Đã đạt"
     level: str = "standard"   # palette colour of the tile
     provenance: str = ""
+    basis: str = ""       # how the figure is known: "theo báo cáo, tính đến 01/2024 · Báo Hà Tĩnh"
+    figure: dict | None = None   # THE figure (metrics.figures) the tile quotes
 
 
 @dataclass

@@ -110,7 +110,7 @@ def _cover(pack: Pack) -> Page:
     used = page.text(MARGIN, 3.0, W - 2 * MARGIN, pack.headline, size=26, spacing=1.4, max_lines=5)
     y = 3.0 + used + 0.25
     for fact in pack.extra.get("cover_facts", []):
-        y += page.text(MARGIN, y, W - 2 * MARGIN, f"• {fact}", size=18, colour=GREY, max_lines=1) + 0.05
+        y += page.text(MARGIN, y, W - 2 * MARGIN, f"• {fact}", size=18, colour=GREY, max_lines=2) + 0.05
     if pack.illustrative:
         page.text(MARGIN, 6.05, W - 2 * MARGIN, t("illustrative_label", pack.lang), size=16,
                   bold=True, colour=RED)
@@ -119,16 +119,21 @@ def _cover(pack: Pack) -> Page:
 
 
 def _kpis(pack: Pack, number: int) -> Page:
+    """One tile per figure (value, denominator and share, how it is known and its source, the
+    target and gap), then the notes every figure shares and the comparison figures."""
     page, top = _page(pack, t("kpi_title", pack.lang), number)
+    notes = pack.extra.get("kpi_notes") or []
+    n_note_lines = sum(min(2, len(page.wrap(x, W - 2 * MARGIN, 12))) for x in notes)
+    notes_h = 12 * 1.35 / 72 * n_note_lines + (0.15 if notes else 0)
     n = len(pack.kpis)
     cols = 3 if n > 4 else max(n, 1)
     rows = (n + cols - 1) // cols
-    gap, bottom = 0.3, H - 0.75
+    gap, bottom = 0.3, H - 0.75 - notes_h
     tile_w = (W - 2 * MARGIN - gap * (cols - 1)) / cols
     tile_h = (bottom - top - 0.1 - gap * (rows - 1)) / max(rows, 1)
-    big = tile_h > 3.0
-    s_label, s_value, s_text = (20, 50, 18) if big else (15, 30, 14)
-    after_detail = 0.25 if big else 0.08
+    big = tile_h > 3.0 and tile_w > 3.4
+    s_label, s_value, s_text = (20, 44, 17) if big else (15, 30, 14)
+    after_detail = 0.2 if big else 0.08
     for i, kpi in enumerate(pack.kpis):
         r, c = divmod(i, cols)
         x, y = MARGIN + c * (tile_w + gap), top + 0.1 + r * (tile_h + gap)
@@ -141,9 +146,14 @@ def _kpis(pack: Pack, number: int) -> Page:
         yy += page.text(x + 0.15, yy, inner, kpi.value, size=s_value, bold=True,
                         colour=_value_colour(kpi.level), max_lines=1, spacing=1.25)
         yy += page.text(x + 0.15, yy, inner, kpi.detail, size=s_text, max_lines=2) + after_detail
+        if kpi.basis:
+            yy += page.text(x + 0.15, yy, inner, kpi.basis, size=s_text - 3, colour=GREY, max_lines=4) + 0.05
         yy += page.text(x + 0.15, yy, inner, kpi.target, size=s_text - 2, colour=GREY, max_lines=3)
         if kpi.gap:
             page.text(x + 0.15, yy + 0.05, inner, kpi.gap, size=s_text - 2, bold=True, max_lines=2)
+    yy = bottom + 0.1
+    for note in notes:
+        yy += page.text(MARGIN, yy, W - 2 * MARGIN, note, size=12, colour=GREY, max_lines=2)
     return page
 
 
@@ -250,7 +260,8 @@ def _progress(pack: Pack, number: int) -> Page:
     notes_h = 12 * 1.3 / 72 * n_lines + (0.1 if pack.progress_notes else 0)
     ax = page.axes(MARGIN + 0.8, top + 0.1, (W - 2 * MARGIN) * 0.66, H - 0.75 - top - 0.7 - notes_h)
     charts.draw_progress(ax, pack.progress, pack.set_changes, fontsize=14,
-                         ylabel=t("progress_y", pack.lang), set_label=pack.extra.get("set_label", ""))
+                         ylabel=t("progress_y", pack.lang), set_label=pack.extra.get("set_label", ""),
+                        kind_labels=pack.extra.get("kind_labels"))
     y = H - 0.75 - notes_h
     for note in pack.progress_notes:
         y += page.text(MARGIN, y, W - 2 * MARGIN, note, size=12, colour=GREY, max_lines=2)

@@ -110,12 +110,16 @@ def _cover(prs, pack: Pack):
 
 
 def _kpis(prs, pack: Pack, number: int):
+    """One tile per figure (value, denominator and share, how it is known and its source, the
+    target and gap), then the notes every figure shares and the comparison figures."""
     slide = _slide(prs, pack, t("kpi_title", pack.lang), number)
+    notes = pack.extra.get("kpi_notes") or []
+    notes_h = sum(_lines(x, 12, W - 2 * MARGIN) for x in notes) * 12 * 1.3 / 72 + (0.15 if notes else 0)
     n = len(pack.kpis)
     cols = 3 if n > 4 else max(n, 1)
     rows = (n + cols - 1) // cols
     gap = 0.3
-    top, bottom = 1.65, H - 0.75
+    top, bottom = 1.65, H - 0.75 - notes_h
     tile_w = (W - 2 * MARGIN - gap * (cols - 1)) / cols
     tile_h = (bottom - top - gap * (rows - 1)) / max(rows, 1)
     for i, kpi in enumerate(pack.kpis):
@@ -128,16 +132,20 @@ def _kpis(prs, pack: Pack, number: int):
         tile.fill.fore_color.rgb = RGBColor(0xF4, 0xF6, 0xF9)
         tile.line.color.rgb = _rgb(palette.level_colour(kpi.level))
         tile.line.width = Pt(3)
-        s_label, s_value, s_text = (20, 50, 18) if tile_h > 3.0 else (16, 34, 15)
+        s_label, s_value, s_text = (20, 44, 17) if tile_h > 3.0 and tile_w > 3.4 else (16, 32, 14)
         lines = [
             (kpi.label, s_label, True, DARK),
             (kpi.value, s_value, True, _rgb(_value_colour(kpi.level))),
             (kpi.detail, s_text, False, DARK),
-            (kpi.target, s_text - 2, False, GREY),
         ]
+        if kpi.basis:
+            lines.append((kpi.basis, s_text - 3, False, GREY))
+        lines.append((kpi.target, s_text - 2, False, GREY))
         if kpi.gap:
             lines.append((kpi.gap, s_text - 2, True, DARK))
         add_text(slide, x + 0.15, y + 0.1, tile_w - 0.3, tile_h - 0.2, lines, lang=pack.lang)
+    if notes:
+        add_text(slide, MARGIN, bottom + 0.1, W - 2 * MARGIN, notes_h, notes, size=12, colour=GREY, lang=pack.lang)
 
 
 def _value_colour(level: str) -> str:
@@ -255,7 +263,8 @@ def _progress(prs, pack: Pack, number: int):
     img_h = H - 0.7 - top - notes_h
     buf = io.BytesIO()
     charts.progress_png(pack.progress, pack.set_changes, buf, size=(W - 2 * MARGIN, img_h),
-                        ylabel=t("progress_y", pack.lang), set_label=pack.extra.get("set_label", ""))
+                        ylabel=t("progress_y", pack.lang), set_label=pack.extra.get("set_label", ""),
+                        kind_labels=pack.extra.get("kind_labels"))
     buf.seek(0)
     slide.shapes.add_picture(buf, Inches(MARGIN), Inches(top), Inches(W - 2 * MARGIN), Inches(img_h))
     if pack.progress_notes:

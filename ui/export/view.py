@@ -68,7 +68,8 @@ def _province_name(ds, province: str) -> str:
 
 def source_labels(ds, source_ids) -> list[str]:
     """Full citation per source id (for the sources slide): title — issuer, number, date."""
-    wanted = list(dict.fromkeys(str(x) for x in source_ids if pd.notna(x) and str(x)))
+    wanted = list(dict.fromkeys(part.strip() for x in source_ids if pd.notna(x) and str(x)
+                                for part in str(x).split(";") if part.strip()))
     src = ds.sources.set_index(ds.sources["source_id"].astype(str))
     labels = []
     for sid in wanted:
@@ -130,7 +131,7 @@ def map_view(ds, province: str, year: int, district: str | None = None,
     """
     from loaders.boundaries import load_communes, load_districts, load_meta
     from metrics.counts import level_counts
-    from metrics.fmt import format_number, format_percent
+    from metrics.fmt import format_number
     from metrics.holdouts import holdouts as holdouts_of
     from metrics.prepare import as_prepared
     from metrics.status import district_status_as_of, status_as_of
@@ -171,10 +172,12 @@ def map_view(ds, province: str, year: int, district: str | None = None,
     row = counts_all[counts_all["area_code"].astype(str) == area]
     counts = row.iloc[0] if len(row) else counts_all.iloc[0]
 
+    from metrics.figures import area_of
     province_name = _province_name(ds, province)
     scope_name = province_name
-    if district is not None:
-        scope_name = f"{fonts.nfc(status['district_name'].iloc[0])}, {province_name}"
+    covered = area_of(prep, vintage, district)   # a register holding one district names it, not the province
+    if district is not None or covered["covers"] == "district_only":
+        scope_name = f"{fonts.nfc(covered['name'])}, {province_name}"
     key = "map_title_criteria" if level == "criteria" else "map_title"
     title = f"{t(key, lang)} — {scope_name}, {year}"
     eligible = int(counts["eligible"])
@@ -182,15 +185,13 @@ def map_view(ds, province: str, year: int, district: str | None = None,
         with_data = int(status["criteria_met"].notna().sum()) if "criteria_met" in status else 0
         subtitle = f"{t('criteria_data', lang)}: {format_number(with_data, lang)}/{format_number(eligible, lang)}"
     else:
+        # what the map draws (the per-commune records), worded as such: never a competing share
+        # of THE figure, which the pack's headline and tiles quote
         n = int(counts[f"atleast_{level}"])
-        share = counts.get(f"share_{level}")
-        subtitle = (f"{at_least(level, lang)}: {format_number(n, lang)}/{format_number(eligible, lang)} "
-                    f"{t('communes', lang)}")
-        if share is not None and pd.notna(share):
-            subtitle += f" ({format_percent(share, lang)})"
+        subtitle = t("map_subtitle", lang, level=at_least(level, lang), n=format_number(n, lang),
+                     den=format_number(eligible, lang))
         if int(counts["unknown"]):
-            # The share's denominator includes communes with no record: say how many.
-            subtitle += f"; {level_label('unknown', lang).lower()}: {format_number(int(counts['unknown']), lang)}"
+            subtitle += t("map_subtitle_unknown", lang, n=format_number(int(counts["unknown"]), lang))
     meta = load_meta(vintage)
     sources = source_labels(ds, status["source_id"].dropna()) if "source_id" in status else []
     short = short_sources(ds, status, lang)

@@ -39,15 +39,6 @@ def data_attrs(fig: dict) -> str:
     return " ".join(f'data-figure-{k}="{_e("" if v is None else v)}"' for k, v in vals.items())
 
 
-def shared_notes(figures: dict, lang: str) -> tuple[list[str], dict]:
-    """(the notes every level's figure has — said once under the tiles —, {level: the notes
-    only that figure has})."""
-    per = {lv: [*([p["on_map"]] if p["on_map"] else []), *p["notes"]]
-           for lv, p in ((lv, figure_parts(f, lang)) for lv, f in figures.items())}
-    common = [n for n in next(iter(per.values()), []) if all(n in v for v in per.values())]
-    return common, {lv: [n for n in v if n not in common] for lv, v in per.items()}
-
-
 def tile(fig: dict, lang: str, colour: str, target: dict | None = None, testid: str = "",
          notes: list[str] | None = None) -> str:
     """A KPI tile of one figure: label, the number, "181/181 xã · 100,0%", how it is known (basis,
