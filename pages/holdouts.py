@@ -9,10 +9,11 @@ from ui.frame import layout
 ctx = frame.page("holdouts.title")
 st.write(ctx.t("holdouts.intro"))
 
+summary = ctx.summary()
+holdouts.headline(ctx, summary)
 held = holdouts.per_year(ctx)
 holdouts.per_year_table(ctx, held)
 layout.illustrative_banner([held[ctx.year]], ctx.lang)
-summary = ctx.summary()
 now = holdouts.this_year(ctx, summary)
 holdouts.timelines(ctx, held, now)
 holdouts.without_record(ctx, summary)

@@ -203,9 +203,23 @@ def test_holdouts_page_lists_the_rule_result(ds):
 
 def test_sources_page_lists_every_source(ds):
     at = run("pages/sources.py")
+    at.radio(key="ntm_w_sources").set_value("all").run()
     table = at.dataframe[0].value
     assert len(table) == len(ds.sources)
     assert set(table[t("cols.title", "vi")]) == set(ds.sources["title"])
+
+
+def test_sources_page_filters_to_the_province_and_the_figure(ds):
+    title = dict(zip(ds.sources["source_id"], ds.sources["title"]))
+    at = run("pages/sources.py", year=2023)      # the current province by default
+    shown = set(at.dataframe[0].value[t("cols.title", "vi")])
+    assert title["baohatinh-post260401"] in shown                 # Hà Tĩnh's 2023 report
+    assert title["baodantoc-1716171319349"] not in shown          # a Lào Cai article
+    at.radio(key="ntm_w_sources").set_value("figure").run()
+    fig = build_summary(ds, "42", 2023)["figures"]["standard"]
+    shown = set(at.dataframe[0].value[t("cols.title", "vi")])
+    want = {fig["source_id"], *fig["on_map"]["source_ids"], *(c["source_id"] for c in fig["comparisons"])}
+    assert shown == {title[s] for s in want}
 
 
 def test_illustrative_rows_only_behind_the_toggle(full_ds, ds, latest):

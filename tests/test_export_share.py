@@ -14,12 +14,14 @@ BASE = "http://atlas.example:8501"
 
 def test_share_url_carries_every_url_contract_param_and_nothing_else():
     state = {"province": "42", "district": "444", "year": 2023, "level": "advanced",
-             "compare": 2020, "lang": "en", "commune": None, "junk": "x"}
+             "compare": 2020, "lang": "en", "commune": "18499", "layer": None, "junk": "x"}
     url = share.share_url(state, page="map", base=BASE)
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{BASE}/map"
+    # the selected commune is kept (its panel, highlight and zoom come back with the link)
     assert parse_qs(parts.query) == {"province": ["42"], "district": ["444"], "year": ["2023"],
-                                     "level": ["advanced"], "compare": ["2020"], "lang": ["en"]}
+                                     "level": ["advanced"], "compare": ["2020"], "lang": ["en"],
+                                     "commune": ["18499"]}
 
 
 def test_share_url_accepts_a_view_state_object():

@@ -50,8 +50,8 @@ def view_geojson(ctx) -> bytes:
 
 def citation_line(ctx) -> str:
     """The citation of the view: the same short source list the exports print."""
-    from ui.export.share import citation, citation_sources
-    return citation(citation_sources(ctx.dataset(), view_frame(ctx), ctx.lang), ctx.lang)
+    from ui.export.share import view_citation
+    return view_citation(ctx.dataset(), view_frame(ctx), ctx.lang)
 
 
 def _name(ctx, kind: str, ext: str) -> str:

@@ -8,7 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from ui.blocks import detail, tables
+from ui.frame import figure
 from ui.frame.context import PageContext, true_holdouts
+
+
+def headline(ctx: PageContext, summary: dict) -> None:
+    """THE figure of the province's xã at the standard (the rules measure each area on its own
+    headline figure), with its source and date."""
+    figs = summary.get("figures") or {}
+    fig = figs.get(ctx.level) or next(iter(figs.values()), None)
+    if fig is not None:
+        st.html(f'<div data-testid="holdouts-figure">{figure.header(fig, ctx.lang)}</div>')
 
 
 def per_year(ctx: PageContext) -> dict[int, pd.DataFrame]:

@@ -109,6 +109,7 @@ def _source_ref(ctx: PageContext, source_id) -> dict | None:
 def small_map(ctx: PageContext, key: str) -> None:
     st.subheader(ctx.t("overview.small_map", year=ctx.year))
     maps.commune_map(ctx, key, "commune", height=420)
+    maps.map_legend(ctx, "commune", with_figure=False)   # the tiles above state THE figure
     st.page_link("pages/map.py", label=ctx.t("overview.open_map"), icon=":material/map:",
                  query_params=ctx.view.as_params())
 
@@ -146,9 +147,11 @@ def provenance_summary(ctx: PageContext) -> None:
     el = status[status["eligible"].astype(bool)]
     prov = el["provenance"].astype(str).where(~el["level"].astype(str).isin(["unknown", "not_assessed"]), "unknown")
     n = prov.value_counts()
-    st.write(t("overview.provenance_line", lang, eligible=format_number(len(el), lang),
-               **{k: format_number(int(n.get(k, 0)), lang)
-                  for k in ("official", "reported", "derived", "illustrative", "unknown")}))
+    classes = ("official", "reported", "derived", "illustrative", "unknown")
+    attrs = " ".join(f'data-{k}="{int(n.get(k, 0))}"' for k in classes)
+    text = t("overview.provenance_line", lang, eligible=format_number(len(el), lang),
+             **{k: format_number(int(n.get(k, 0)), lang) for k in classes})
+    st.html(f'<p data-testid="provenance-counts" {attrs}>{html.escape(text)}</p>')
     dates = pd.to_datetime(el["decision_date"], errors="coerce").dropna()
     if len(dates):
         st.caption(t("overview.as_of", lang, date=date_text(dates.max().strftime("%Y-%m-%d"), lang)))
@@ -197,10 +200,11 @@ def share_and_export(ctx: PageContext, page: str, briefing: bool = False) -> Non
     with box:
         from ui.export.buttons import briefing_buttons, map_buttons
         from ui.export.share import render_share
-        ds = ctx.dataset()
-        ids = ctx.status()["source_id"].dropna().astype(str).unique().tolist()
-        titles = ds.sources[ds.sources["source_id"].astype(str).isin(ids)]["title"].astype(str).tolist()[:3]
-        render_share(ctx.view, titles, ctx.lang, page=page)
+        from ui.export.share import view_citation
+        status = ctx.status()
+        if ctx.district:
+            status = status[status["district_code"].astype(str) == ctx.district]
+        render_share(ctx.view, view_citation(ctx.dataset(), status, ctx.lang), ctx.lang, page=page)
         map_buttons(ctx.view, illustrative=ctx.illustrative)
         if briefing:
             briefing_buttons(ctx.view, illustrative=ctx.illustrative)

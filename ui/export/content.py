@@ -221,7 +221,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
     from metrics.prepare import as_prepared
     from metrics.summary import build_summary
 
-    from ui.export.share import citation, format_date
+    from ui.export.share import format_date, view_citation
 
     # One preparation shared by the summary, the map and the progress series (its status
     # cache is reused across them).
@@ -285,7 +285,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         illustrative_note=view.illustrative_note,
         source_line=fonts.nfc(f"{t('source', lang)}: {'; '.join(view.short_sources) or '—'}. "
                               f"{short_attr}"),
-        extra={"citation": citation(view.short_sources, lang), "cover_facts": cover_facts,
+        extra={"citation": view_citation(ds, view.status, lang), "cover_facts": cover_facts,
                "kpi_notes": _kpi_notes(summary, lang),
                "kind_labels": {k: fonts.nfc(store_t(f"progress.kind.{k}", lang)) for k in CHART_KINDS},
                "set_label": _set_label(lang),

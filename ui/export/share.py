@@ -17,13 +17,16 @@ from domain.text import t
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 URL_PARAMS = ("province", "district", "year", "level", "compare", "lang")
+# a share link also keeps the view's extensions (docs/data-model.md, URL state): the map layer and
+# the selected commune (its detail panel, highlight and zoom)
+SHARE_PARAMS = URL_PARAMS + ("layer", "commune")
 
-def view_params(url_state) -> dict[str, str]:
-    """The URL-contract parameters of a view, from a ``ui.state.ViewState`` (or
+def view_params(url_state, keys=URL_PARAMS) -> dict[str, str]:
+    """The URL-contract parameters of a view (``keys``), from a ``ui.state.ViewState`` (or
     anything with ``as_params()``) or a plain mapping. Empty values are dropped."""
     raw = url_state.as_params() if hasattr(url_state, "as_params") else dict(url_state or {})
     out = {}
-    for key in URL_PARAMS:
+    for key in keys:
         value = raw.get(key)
         if value not in (None, ""):
             out[key] = str(value)
@@ -46,10 +49,11 @@ def base_url() -> str:
 
 
 def share_url(url_state, page: str = "map", base: str | None = None) -> str:
-    """Link that reopens ``page`` with the same province/district/year/level/compare/lang."""
+    """Link that reopens ``page`` with the same province/district/year/level/compare/lang, map
+    layer and selected commune."""
     base = (base or base_url()).rstrip("/")
     path = page.strip("/")
-    query = urlencode(view_params(url_state))
+    query = urlencode(view_params(url_state, SHARE_PARAMS))
     return f"{base}/{path}?{query}" if path else f"{base}/?{query}"
 
 
@@ -95,6 +99,12 @@ def citation_sources(ds, status, lang: str = "vi") -> list[str]:
     return short_sources(ds, status, lang)
 
 
+def view_citation(ds, status, lang: str = "vi", day: dt.date | None = None) -> str:
+    """THE citation of a view — the same words on /data, in the share box and in the briefing
+    pack: "NTM Atlas, {date}, {the decisions and publishers of the scope's records}"."""
+    return citation(citation_sources(ds, status, lang), lang, day)
+
+
 def render_share(url_state, sources, lang: str = "vi", page: str = "map") -> None:
     """Streamlit block: the link (``st.code`` has a copy button) and the citation."""
     import streamlit as st
@@ -102,7 +112,7 @@ def render_share(url_state, sources, lang: str = "vi", page: str = "map") -> Non
     st.caption(t("share.link", lang))
     st.code(share_url(url_state, page), language=None, wrap_lines=True)
     st.caption(t("share.cite", lang))
-    st.code(citation(sources, lang), language=None, wrap_lines=True)
+    st.code(sources if isinstance(sources, str) else citation(sources, lang), language=None, wrap_lines=True)
 
 
 def render_embed_snippet(url_state, lang: str = "vi") -> None:

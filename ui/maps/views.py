@@ -3,9 +3,11 @@ the view (``spec_of``), the province map with its files (``commune_map``) and it
 (``map_legend``). The files are written once per vintage and dataset version and cached."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
-from ui.frame import data, layout
+from ui.frame import data, figure, layout
 from ui.frame.context import PageContext, holdout_codes
 from ui.maps import legend, spec
 from ui.maps import province as ntm_map
@@ -55,6 +57,20 @@ def commune_map(ctx: PageContext, key: str, layer: str, height: int = 560, distr
                           center=center, zoom=zoom)
 
 
-def map_legend(ctx: PageContext, layer: str, district: str | None = None) -> None:
-    """The legend of the ``layer`` map of ``ctx.year``, beside it."""
-    st.html(legend.legend_html(spec_of(ctx, layer, district), ctx.lang))
+def map_legend(ctx: PageContext, layer: str, district: str | None = None, with_figure: bool = True) -> None:
+    """The legend of the ``layer`` map of ``ctx.year``, beside it; the commune layer's legend is
+    headed by THE figure of the view's level (unless ``with_figure`` is False: the overview's
+    tiles state it right above)."""
+    head = legend_figure(ctx, district) if with_figure and layer == "commune" else ""
+    st.html(head + legend.legend_html(spec_of(ctx, layer, district), ctx.lang))
+
+
+def legend_figure(ctx: PageContext, district: str | None = None) -> str:
+    """The legend's header: THE figure of the view's level (the reported one with its date and
+    source), above the classes the map draws from the per-commune records."""
+    figs = (ctx.summary(district=district) or {}).get("figures") or {}
+    fig = figs.get(ctx.level) or next(iter(figs.values()), None)
+    if fig is None:
+        return ""
+    return (f'<div class="ntm-legend-head" data-testid="legend-figure">{figure.header(fig, ctx.lang)}'
+            f'<div class="note">{html.escape(ctx.t("map.legend_draws"))}</div></div>')
