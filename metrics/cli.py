@@ -143,12 +143,11 @@ def _head_lines(s: dict, lang: str) -> list[str]:
     note = f" ({vnote})" if vnote else ""
     out = [s["captions"][lang] or "", "",
            t("metrics.cli.scope", lang, scope=s["area"]["name"], year=s["year"], vintage=s["vintage"], note=note)]
-    for lv, fig in s["figures"].items():
-        den = f"/{f(fig['denominator'])}" if fig["denominator"] is not None else ""
-        as_of = f", {fig['as_of']}" if fig["as_of"] else ""
-        src = (fig["source"] or {}).get("title") or fig["source_id"] or "—"
-        out.append(t("metrics.cli.figure", lang, level=lv, value=f(fig["value"]), den=den, basis=fig["basis"],
-                     as_of=as_of, source=src))
+    from .present import figure_parts
+    for fig in s["figures"].values():   # worded as every screen words THE figure (metrics.present)
+        p = figure_parts(fig, lang)
+        title = f" — {p['source']['title']}" if p["source"] else ""
+        out.append(t("metrics.cli.figure", lang, level=p["level"], line=p["line"], title=title))
         out += ["  " + n[lang] for n in fig["notes"]]
     lv_text = "; ".join(t("metrics.cli.level_count", lang, level=lv, n=f(c[f"atleast_{lv}"]), share=pc(c[f"share_{lv}"]))
                         for lv in levels)

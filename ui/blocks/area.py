@@ -14,6 +14,7 @@ from metrics.targets import main_unit_target
 from ui.blocks import tables
 from ui.frame import figure
 from ui.frame.context import PageContext
+from ui.frame.safe import safe_frame
 
 RECOGNISED = ("standard", "advanced", "model", "completed")
 
@@ -81,7 +82,7 @@ def communes(ctx: PageContext, summary: dict, status: pd.DataFrame) -> None:
             ctx.t("cols.provenance"): tables._pv(getattr(r, "provenance", None), lang) if level != "unknown" else "",
         })
         rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=tables.link_config(lang),
+    st.dataframe(safe_frame(pd.DataFrame(rows)), hide_index=True, width="stretch", column_config=tables.link_config(lang),
                  key="area_communes")
     eligible = int(status["eligible"].astype(bool).sum())
     if not recorded:
@@ -119,4 +120,4 @@ def timeline(ctx: PageContext) -> None:
     if not rows:
         st.caption(ctx.t("area.timeline_empty"))
         return
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="area_timeline")
+    st.dataframe(safe_frame(pd.DataFrame(rows)), hide_index=True, width="stretch", key="area_timeline")

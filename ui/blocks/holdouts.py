@@ -10,6 +10,7 @@ import streamlit as st
 from ui.blocks import detail, tables
 from ui.frame import figure
 from ui.frame.context import PageContext, true_holdouts
+from ui.frame.safe import safe_frame
 
 
 def headline(ctx: PageContext, summary: dict) -> None:
@@ -37,7 +38,7 @@ def per_year_table(ctx: PageContext, held: dict) -> None:
                          ctx.t("holdouts.units"): names})
     st.subheader(ctx.t("holdouts.per_year"))
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(safe_frame(pd.DataFrame(rows)), hide_index=True, width="stretch")
     else:
         st.info(ctx.t("holdouts.none_ever"))
 

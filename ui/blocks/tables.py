@@ -26,6 +26,8 @@ def _pv(v, lang):
 
 def _sources(ds) -> dict:
     """{source_id: its row} of the dataset's sources (built once per dataset object)."""
+    if ds is None or getattr(ds, "sources", None) is None:
+        return {}
     cache = _SOURCES.get(id(ds))
     if cache is None or cache[0] is not ds.sources:
         rows = {str(r["source_id"]): r for r in ds.sources.to_dict("records")}
