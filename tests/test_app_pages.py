@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_run import run_app
 from streamlit.testing.v1 import AppTest
 
 from metrics.counts import level_counts
@@ -20,7 +21,6 @@ from metrics.summary import build_summary
 from testing import LEGEND_LEVELS, RECOGNISED, dataset
 from ui.frame.i18n import t
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
 
 
@@ -40,15 +40,7 @@ def latest(ds):
 
 
 def run(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = str(v)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_app(page, TIMEOUT, **params)
 
 
 def html_bodies(at) -> list[str]:

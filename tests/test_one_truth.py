@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pypdf import PdfReader
+from app_run import run_app
 from streamlit.testing.v1 import AppTest
 
 from loaders.dataset import load_dataset
@@ -31,7 +32,6 @@ from metrics.present import chart_points, figure_parts
 from metrics.summary import build_summary
 
 REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
 TIMEOUT = 180
 LEVELS = ("standard", "advanced", "model")
 HT_YEARS = tuple(range(2018, 2025))
@@ -88,15 +88,7 @@ def test_the_sourced_figures_are_the_headline_figures(expected):
 # ---- the app ----------------------------------------------------------------------------------
 
 def app(page: str | None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = str(v)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_app(page, TIMEOUT, **params)
 
 
 def rerun(at: AppTest, **params) -> AppTest:
