@@ -17,6 +17,7 @@ from domain.levels import criteria_set
 from domain.text import t
 from domain.units import bare_name
 
+from .figures import _date, date_text  # noqa: F401  (date_text: re-exported, the captions' date wording)
 from .fmt import format_number, format_percent
 
 # the string-store key of each district-level unit type's phrase ("huyện {name}", "{name} district")
@@ -28,36 +29,6 @@ def area_phrase(name, unit_type, lang: str) -> str:
     if not isinstance(name, str):
         return ""
     return t(f"metrics.area.{AREA_KEYS.get(unit_type, 'other')}", lang, name=bare_name(name))
-
-
-def _date(as_of: str | None, lang: str) -> tuple[str | None, str, bool]:
-    """(precision day|month|year|None, the date as text, approximate) of an as-of value."""
-    from .figures import as_of_info
-    info = as_of_info(as_of)
-    if not info["precision"]:
-        return None, "", False
-    parts = as_of.strip().lstrip("~").split("/")[0].replace("end-", "").split("-")
-    if info["precision"] == "day":
-        return "day", t("metrics.caption.date_day", lang, d=parts[2].zfill(2), m=parts[1].zfill(2), y=parts[0]), \
-            info["approx"]
-    if info["precision"] == "month":
-        return "month", t("metrics.caption.date_month", lang, m=parts[1].zfill(2), y=parts[0]), info["approx"]
-    return "year", t("metrics.caption.date_year", lang, y=parts[0]), info["approx"]
-
-
-def date_text(as_of: str | None, lang: str) -> str:
-    """An as-of value as a reader sees it: "23/09/2019", "khoảng 01/2024", "cuối năm 2018",
-    "2013" (en: "2019-09-23", "about 2024-01", "end of 2018"); "" when it names no date."""
-    from .figures import as_of_info
-    if not isinstance(as_of, str) or not as_of.strip():
-        return ""
-    info = as_of_info(as_of)
-    precision, date, approx = _date(as_of, lang)
-    if precision is None:
-        return as_of.strip()
-    if info["precision"] == "year_end":
-        date = t("metrics.caption.date_year_end", lang, y=date)
-    return t("metrics.caption.date_approx", lang, date=date) if approx else date
 
 
 def when(as_of: str | None, lang: str) -> str:

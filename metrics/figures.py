@@ -69,6 +69,35 @@ def as_of_info(as_of, year: int | None = None) -> dict:
             "precision": precision, "year_figure": year_figure}
 
 
+
+def _date(as_of: str | None, lang: str) -> tuple[str | None, str, bool]:
+    """(precision day|month|year|None, the date as text, approximate) of an as-of value."""
+    info = as_of_info(as_of)
+    if not info["precision"]:
+        return None, "", False
+    parts = as_of.strip().lstrip("~").split("/")[0].replace("end-", "").split("-")
+    if info["precision"] == "day":
+        return "day", t("metrics.caption.date_day", lang, d=parts[2].zfill(2), m=parts[1].zfill(2), y=parts[0]), \
+            info["approx"]
+    if info["precision"] == "month":
+        return "month", t("metrics.caption.date_month", lang, m=parts[1].zfill(2), y=parts[0]), info["approx"]
+    return "year", t("metrics.caption.date_year", lang, y=parts[0]), info["approx"]
+
+
+def date_text(as_of: str | None, lang: str) -> str:
+    """An as-of value as a reader sees it: "23/09/2019", "khoảng 01/2024", "cuối năm 2018",
+    "2013" (en: "2019-09-23", "about 2024-01", "end of 2018"); "" when it names no date."""
+    if not isinstance(as_of, str) or not as_of.strip():
+        return ""
+    info = as_of_info(as_of)
+    precision, date, approx = _date(as_of, lang)
+    if precision is None:
+        return as_of.strip()
+    if info["precision"] == "year_end":
+        date = t("metrics.caption.date_year_end", lang, y=date)
+    return t("metrics.caption.date_approx", lang, date=date) if approx else date
+
+
 def _as_of_key(r: dict, year: int) -> tuple:
     """Which reported figure of an area/year/metric to quote: a year's figure first, then the
     latest date, then the strongest provenance."""
@@ -152,7 +181,6 @@ def _note_of(key: str, items: tuple) -> tuple:
     values = dict(items)
     if "as_of" not in values:
         return (("key", key), ("values", values), *both(f"metrics.figure.{key}", **values).items())
-    from .captions import date_text
     return (("key", key), ("values", values),
             *((lang, t(f"metrics.figure.{key}", lang, **{**values, "as_of": date_text(values["as_of"], lang)}))
               for lang in LANGS))

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_run import run_app
 from streamlit.testing.v1 import AppTest
 
 from metrics.counts import level_counts
@@ -18,7 +17,7 @@ from metrics.holdouts import holdouts
 from metrics.present import figure_parts
 from metrics.status import status_as_of
 from metrics.summary import build_summary
-from testing import LEGEND_LEVELS, RECOGNISED, dataset
+from testing import LEGEND_LEVELS, RECOGNISED, dataset, run_app
 from ui.frame.i18n import t
 
 TIMEOUT = 120

@@ -19,21 +19,18 @@ import re
 import subprocess
 import sys
 import unicodedata
-from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from pypdf import PdfReader
-from app_run import run_app
 from streamlit.testing.v1 import AppTest
 
-from loaders.dataset import load_dataset
 from metrics.present import chart_points, figure_parts
 from metrics.summary import build_summary
+from testing import RECOGNISED, REPO, dataset, run_app
 
-REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 180
-LEVELS = ("standard", "advanced", "model")
+LEVELS = RECOGNISED   # the classic ladder's recognised levels
 HT_YEARS = tuple(range(2018, 2025))
 CASES = [("42", y, None) for y in HT_YEARS] + [("42", 2022, "444"), ("38", 2019, None)]
 
@@ -61,7 +58,7 @@ def flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def ds():
-    return load_dataset().with_illustrative(False)
+    return dataset(illustrative=False)
 
 
 @pytest.fixture(scope="module")

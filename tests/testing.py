@@ -13,6 +13,8 @@
 - ``expected_class(layer, row)``: the class a unit has on a map layer, stated from its metrics
   row (the oracle of the map agreement tests, written apart from ``ui.maps.spec``).
 - ``REPO``, ``EXAMPLES``: the checkout and its ``examples/`` apps.
+- ``run_app(page, timeout, **params)``: the app through Streamlit's AppTest (query parameters
+  first, then the page switched to), failing on any exception of the run.
 """
 from __future__ import annotations
 
@@ -82,3 +84,18 @@ def expected_class(layer: str, row: dict) -> str:
     from ui.maps.palette import CRITERIA_COLOURS
     n = len(CRITERIA_COLOURS)
     return f"c{min(int(min(float(met) / float(total), 1.0) * n), n - 1)}"
+
+
+def run_app(page: str | None = None, timeout: int = 120, **params):
+    """``app.py`` run in AppTest with ``params`` as query parameters, then switched to ``page``;
+    fails on any exception the run raised."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
+    for k, v in params.items():
+        at.query_params[k] = str(v)
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at

@@ -9,6 +9,7 @@ import html
 import pandas as pd
 import streamlit as st
 
+from domain.levels import COMPLETED, RECOGNISED_LEVELS
 from metrics.present import figure_parts, known, target_parts, unit_target_text
 from metrics.targets import main_unit_target
 from ui.blocks import tables
@@ -16,7 +17,7 @@ from ui.frame import figure
 from ui.frame.context import PageContext
 from ui.frame.safe import safe_frame
 
-RECOGNISED = ("standard", "advanced", "model", "completed")
+RECOGNISED = RECOGNISED_LEVELS + (COMPLETED,)   # a level with a year of recognition
 
 
 def targets(ctx: PageContext, summary: dict) -> None:

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from domain.levels import CLASSIC_LADDER, COMPLETED
+from domain.levels import CLASSIC_LADDER, COMPLETED, NOT_ASSESSED, UNKNOWN
 from metrics.captions import date_text
 from metrics.fmt import format_number
 from metrics.present import figure_parts, shared_notes, source_ref
@@ -145,7 +145,7 @@ def provenance_summary(ctx: PageContext) -> None:
     st.subheader(t("overview.provenance_title", lang))
     status = ctx.status()
     el = status[status["eligible"].astype(bool)]
-    prov = el["provenance"].astype(str).where(~el["level"].astype(str).isin(["unknown", "not_assessed"]), "unknown")
+    prov = el["provenance"].astype(str).where(~el["level"].astype(str).isin([UNKNOWN, NOT_ASSESSED]), UNKNOWN)
     n = prov.value_counts()
     classes = ("official", "reported", "derived", "illustrative", "unknown")
     attrs = " ".join(f'data-{k}="{int(n.get(k, 0))}"' for k in classes)
