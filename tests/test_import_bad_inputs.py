@@ -31,7 +31,8 @@ def corpus(tmp_path_factory):
 WHY = {"huge_row.xlsx": "too_many_cells", "huge_csv_row.csv": "too_many_cells", "long_source.csv": "text_too_long",
        "formula_after_blanks.csv": "formula", "formula_at.xlsx": "formula",
        "standard_and_model_same_year.csv": "conflict", "summary_unknown_commune.xlsx": "unknown_name",
-       "ceased_code_2026.csv": "ceased", "weakens_official.csv": "needs_confirmation",
+       "ceased_code_2026.csv": "ceased", "old_name_without_diacritics_2026.csv": "unknown_name",
+       "weakens_official.csv": "needs_confirmation",
        "summary_years_out_of_order.xlsx": "year_order", "zip_bomb.xlsx": "zip_bomb"}
 
 
@@ -44,6 +45,7 @@ def test_corpus_is_big_enough(corpus):
                      "unknown_unit.csv", "impossible_numbers.csv", "shift_jis.csv", "zip_bomb.xlsx",
                      "huge_row.xlsx", "huge_csv_row.csv", "long_source.csv", "formula_after_blanks.csv",
                      "formula_at.xlsx", "standard_and_model_same_year.csv", "ceased_code_2026.csv",
+                     "old_name_without_diacritics_2026.csv",
                      "weakens_official.csv"):
         assert required in names
 

@@ -126,6 +126,10 @@ def build(out_dir: Path) -> list[tuple[str, tuple[int, ...]]]:
                                                    _row(year=2024, level="model", criteria_met=19)]), (1,)),
         "ceased_code_2026.csv": (_csv([{"unit_code": "18499", "year": 2026, "level": "none",
                                         "criteria_set": "2026-2030"}], header=HEADER), (1,)),   # Điền Mỹ → Hà Linh
+        "old_name_without_diacritics_2026.csv": (_csv([{"unit_code": "18502", "year": 2026, "level": "none",
+                                                        "criteria_set": "2026-2030"},
+                                                       {"unit_name": "Dien My", "year": 2026, "level": "none",
+                                                        "criteria_set": "2026-2030"}], header=HEADER), (1,)),
         "weakens_official.csv": (_csv([{"unit_code": "18502", "year": 2023, "level": "none", "criteria_met": 17,
                                         "criteria_total": 19}]), (1,)),   # QĐ 189/QĐ-UBND says standard
         "summary_unknown_commune.xlsx": (_summary([{"name": "Xã Hà Linh", "marks": [X] * 19, "count": 19,
