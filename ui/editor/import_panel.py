@@ -91,6 +91,7 @@ def render(lang: str, user) -> None:
     st.download_button(_t(lang, "template"), status_csv([], header=STATUS_HEADER + ["commune_group"] + [
                            f"c{i:02d}" for i in range(1, 20)]),
                        file_name="ntm_status_template.csv", mime="text/csv", key="ntm_import_template")
+    _uploader_words(lang, mb)
     up = st.file_uploader(_t(lang, "upload", mb=mb), type=["csv", "xlsx"], key="ntm_import_file",
                           max_upload_size=mb)
     if up is not None:
@@ -100,6 +101,24 @@ def render(lang: str, user) -> None:
         else:
             _one_file(lang, user, eng, up.name, data, mb)
     _history(lang, user, eng)
+
+
+def _css_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _uploader_words(lang, mb):
+    """Streamlit writes its uploader's button and hint in English ("Upload", "5MB per file"):
+    the panel's words replace them (the originals kept for screen readers, drawn at size 0)."""
+    box = ".st-key-ntm_import_file [data-testid=stFileUploaderDropzone]"
+    st.html(f"""<style>
+    {box} [data-testid=stFileUploaderDropzoneInstructions] span,
+    {box} button [data-testid=stMarkdownContainer] p {{ font-size: 0; }}
+    {box} [data-testid=stFileUploaderDropzoneInstructions] span::after {{
+      content: {_css_string(_t(lang, "upload_hint", mb=mb))}; font-size: 0.875rem; }}
+    {box} button [data-testid=stMarkdownContainer] p::after {{
+      content: {_css_string(_t(lang, "upload_button"))}; font-size: 0.875rem; }}
+    </style>""")
 
 
 def _dry_run_once(user, eng, name, data, sha, mb):
