@@ -138,6 +138,15 @@ def assert_quotes(shown: dict, figures: dict, where: str, levels=LEVELS) -> None
             assert flat(p["source"]["label"]) in text and flat(p["when"]) in text, (where, level, text)
 
 
+def assert_legend_counts_only(at, where: str) -> None:
+    """Under THE figure the legend counts the units the map draws in each class; it never
+    states a share of its own (58,8% of the register's 182 xã beside the report's 100%)."""
+    boxes = [b[b.index("ntm-legend-box"):] for b in bodies(at) if "ntm-legend-box" in b]
+    assert boxes, where
+    for box in boxes:
+        assert "%" not in html.unescape(re.sub(r"<[^>]+>", " ", box)), (where, box)
+
+
 def test_one_truth_walk(ds, expected):
     # --- the overview's tiles and the map legend, Hà Tĩnh 2018–2024 and Triệu Sơn 2019
     overview = app(None, province="42", year=HT_YEARS[0])
@@ -152,6 +161,7 @@ def test_one_truth_walk(ds, expected):
         for level in LEVELS:
             rerun(legend, province=p, year=y, level=level)
             assert_quotes(shown_figures(legend, 'class="ntm-figure"'), figs, f"legend {p} {y}", (level,))
+            assert_legend_counts_only(legend, f"legend {p} {y} {level}")
         rerun(holdouts, province=p, year=y, level="standard")
         assert_quotes(shown_figures(holdouts, 'class="ntm-figure"'), figs, f"holdouts {p} {y}", ("standard",))
 
@@ -280,3 +290,30 @@ def test_one_unit_target_on_the_panel_area_and_holdouts(ds):
             late = next(x for x in mine if x["target_year"] == 2022 and x["level"] == "standard")
             assert (late["state"], late["met_year"]) == ("met_late", 2023)
             assert flat(t("metrics.present.target.met_late", "vi", year=2023)) in said
+
+
+def test_the_legend_of_every_layer_counts_and_states_no_share(ds):
+    """Hà Tĩnh 2023 and Hương Khê 2023 (reported 181/181 and a count of 20/20): the legend of the
+    commune, district and criteria layers states the number of units drawn per class and nothing
+    else in its number column; the register's count is a note under the rows; no share competes
+    with THE figure (the criteria layer's classes are bins of a share: their labels say so)."""
+    from metrics.fmt import format_number
+    from metrics.status import district_status_as_of, status_as_of
+    from ui.maps import legend, spec
+
+    frames = spec.Frames(status=status_as_of(ds, "42", 2023), districts=district_status_as_of(ds, "42", 2023),
+                         holdouts=frozenset())
+    for layer in ("commune", "district", "criteria"):
+        for district in (None, "444"):
+            m = spec.map_spec(spec.mode_for(layer, 2023).id, spec.Scope("42", district), 2023, frames)
+            for lang in ("vi", "en"):
+                box = legend.legend_html(m, lang)
+                rows = dict(re.findall(r'<tr data-class="([^"]+)">(.*?)</tr>', box, re.S))
+                assert list(rows) == [r.key for r in m.legend], (layer, district)
+                for r in m.legend:
+                    nums = re.findall(r'<td class="num"[^>]*>(.*?)</td>', rows[r.key], re.S)
+                    assert nums == [format_number(r.count, lang)], (layer, district, lang, r.key, nums)
+                if layer != "criteria":
+                    assert "%" not in html.unescape(re.sub(r"<[^>]+>", " ", box)), (layer, district, lang, box)
+                if m.den is not None and m.layer.note:
+                    assert t(m.layer.note, lang, den=format_number(m.den, lang)) in html.unescape(box)

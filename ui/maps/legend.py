@@ -1,11 +1,14 @@
 """The map legend, drawn in Streamlit beside the map: one row per class of the map
-specification (``ui.maps.spec``) — swatch, label, count, denominator, share — so the legend
-and the map cannot disagree."""
+specification (``ui.maps.spec``) — swatch, label, the number of units the map draws in it — so
+the legend and the map cannot disagree. Like the exported map's legend it shows counts, never a
+share: a share of the register's xã beside THE headline figure (the report's 181/181, 100%)
+would be a second answer to "how many" (issue "one truth per figure"); the register's count is a
+note under the rows."""
 from __future__ import annotations
 
 import html
 
-from metrics.fmt import format_number, format_percent
+from metrics.fmt import format_number
 from ui.frame.i18n import t
 from ui.maps import palette
 from ui.maps.spec import MapSpec, Style
@@ -32,22 +35,16 @@ def swatch(style: Style) -> str:
 
 
 def legend_html(spec: MapSpec, lang: str) -> str:
-    """The legend of one map: title (year), the mode's subtitle, a row per class with its count
-    (over the denominator, and the share, where the mode has one) and the footnotes."""
+    """The legend of one map: title (year), the mode's subtitle, a row per class with the number
+    of units drawn in it, and the footnotes (the xã the map counts, where the mode counts them)."""
     layer = spec.layer
-    shares = spec.den is not None
-    body = []
-    if shares:
-        body.append(f'<tr><td></td><td></td><td class="num">{html.escape(t("map.legend_count", lang))}</td>'
-                    f'<td class="num">{html.escape(t("map.legend_share", lang))}</td></tr>')
+    body = [f'<tr><td></td><td></td><td class="num">{html.escape(t("map.legend_count", lang))}</td></tr>']
     for r in spec.legend:
-        count = format_number(r.count, lang) + (f" / {format_number(r.den, lang)}" if r.den is not None else "")
-        share = f'<td class="num">{format_percent(r.share, lang) if r.share is not None else ""}</td>' if shares else ""
         body.append(f'<tr data-class="{html.escape(r.key)}"><td>{swatch(r.style)}</td>'
                     f'<td>{html.escape(r.text(lang))}</td>'
-                    f'<td class="num" data-count="{r.count}">{count}</td>{share}</tr>')
+                    f'<td class="num" data-count="{r.count}">{format_number(r.count, lang)}</td></tr>')
     foot = []
-    if layer.note and shares:
+    if layer.note and spec.den is not None:
         foot.append(html.escape(t(layer.note, lang, den=format_number(spec.den, lang))))
     if spec.outlines:
         foot.append(f'<span style="color:{palette.HOLDOUT_OUTLINE_COLOUR}">▭</span> '
