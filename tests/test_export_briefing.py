@@ -15,7 +15,10 @@ from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
 
+from metrics.fmt import format_number
 from ui.export.build import build_briefing, dataset_for
+from ui.export.strings import at_least
+from ui.export.strings import t as t_export
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts" / "briefing"
@@ -109,7 +112,15 @@ def test_pptx_figures_equal_metrics(packs, name):
         if p["source"]:
             assert p["source"]["label"] in kpi, lv
     map_slide = _flat(_slides_text(pack["pptx"])[2])
-    assert f"{counts['atleast_standard']}/{counts['eligible']}" in map_slide
+    # what the map draws: xã with and without a record, never a level's count beside THE figure
+    undecided = counts["unknown"] + counts["not_assessed"]
+    assert _flat(t_export("map_subtitle", lang, level=at_least("standard", lang),
+                          n=format_number(int(counts["known"]), lang))) in map_slide
+    if undecided:
+        assert _flat(t_export("map_subtitle_unknown", lang, n=format_number(int(undecided), lang))) in map_slide
+    fig = pack["summary"]["figures"]["standard"]
+    if (fig["value"], fig["denominator"]) != (counts["atleast_standard"], counts["eligible"]):
+        assert f"{counts['atleast_standard']}/{counts['eligible']}" not in map_slide
 
 
 def test_pptx_district_table_equals_metrics(packs):

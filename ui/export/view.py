@@ -185,13 +185,13 @@ def map_view(ds, province: str, year: int, district: str | None = None,
         with_data = int(status["criteria_met"].notna().sum()) if "criteria_met" in status else 0
         subtitle = f"{t('criteria_data', lang)}: {format_number(with_data, lang)}/{format_number(eligible, lang)}"
     else:
-        # what the map draws (the per-commune records), worded as such: never a competing share
-        # of THE figure, which the pack's headline and tiles quote
-        n = int(counts[f"atleast_{level}"])
-        subtitle = t("map_subtitle", lang, level=at_least(level, lang), n=format_number(n, lang),
-                     den=format_number(eligible, lang))
-        if int(counts["unknown"]):
-            subtitle += t("map_subtitle_unknown", lang, n=format_number(int(counts["unknown"]), lang))
+        # what the map draws (the per-commune records), worded as such: how many xã have a record
+        # and how many have none, never a count or share at a level beside THE figure (the pack's
+        # headline and tiles quote it; 159/182 under 181/181 would be a second answer)
+        subtitle = t("map_subtitle", lang, level=at_least(level, lang), n=format_number(int(counts["known"]), lang))
+        undecided = int(counts["unknown"]) + int(counts.get("not_assessed") or 0)
+        if undecided:
+            subtitle += t("map_subtitle_unknown", lang, n=format_number(undecided, lang))
     meta = load_meta(vintage)
     sources = source_labels(ds, status["source_id"].dropna()) if "source_id" in status else []
     short = short_sources(ds, status, lang)
