@@ -223,3 +223,14 @@ def test_the_diff_never_compares_against_the_illustrative_fill(engine):
     rep = imp(engine, samples.status_csv([row]), "son_giang.csv", dry_run=True)
     assert rep.ok, rep.errors
     assert (rep.diff[0]["level_before"], rep.diff[0]["change"], rep.diff[0]["flags"]) == (None, "new", [])
+
+
+def test_a_stored_record_without_a_decision_is_named_without_a_dash(engine):
+    """Ân Phú (18316): advanced 2020, reported by baohatinh.vn 205022 with no decision number. The
+    message says so (before: "decision —")."""
+    row = {"unit_code": "18316", "year": 2022, "level": "standard", "criteria_met": 19, "criteria_total": 19}
+    rep = imp(engine, samples.status_csv([row]), "an_phu.csv", dry_run=True)
+    assert [e["code"] for e in rep.errors] == ["needs_confirmation"] and rep.diff[0]["flags"] == ["regression"]
+    assert "(the stored record (Reported, no decision number))" in rep.errors[0]["message_en"]
+    assert "(bản ghi đã lưu (Được báo cáo, không có số quyết định))" in rep.errors[0]["message_vi"]
+    assert "—" not in rep.errors[0]["message_en"]

@@ -157,8 +157,9 @@ def _flag_message(entry):
     from .messages import level, part, provenance
     parts = []
     for f, a in zip(entry["flags"], entry["against"]):
-        where = part("in_row", row=a["row"]) if a["row"] is not None else part(
-            "stored", provenance=provenance(a["provenance"]), decision=a["decision_no"] or "—")
+        where = (part("in_row", row=a["row"]) if a["row"] is not None
+                 else part("stored", provenance=provenance(a["provenance"]), decision=a["decision_no"])
+                 if a["decision_no"] else part("stored_no_decision", provenance=provenance(a["provenance"])))
         if f == "provenance_down":
             parts.append(part("replaces_stronger", unit=entry["name"], year=entry["year"], where=where,
                               after=provenance(entry["provenance_after"])))
