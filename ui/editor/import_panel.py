@@ -252,10 +252,10 @@ def _history(lang, user, eng):
         return
     _table([{"#": r["import_id"], _t(lang, "state"): _label(lang, "import.state", r["state"]),
              _t(lang, "when"): local_time(r["created_at"]), _t(lang, "file"): r["file_name"],
-             _t(lang, "rows"): r["rows_written"], _t(lang, "who"): r["username"],
-             _t(lang, "kind"): _label(lang, "import.kind", r["kind"]),
-             _t(lang, "rolled_back_at"): local_time(r["rolled_back_at"]) if r["rolled_back_at"] else "",
+             _t(lang, "rows"): r["rows_written"],
              _t(lang, "confirmed"): r.get("confirmed_downgrades") or 0, _t(lang, "reason"): r.get("reason") or "",
+             _t(lang, "who"): r["username"], _t(lang, "kind"): _label(lang, "import.kind", r["kind"]),
+             _t(lang, "rolled_back_at"): local_time(r["rolled_back_at"]) if r["rolled_back_at"] else "",
              "SHA-256": r["sha256"][:16]} for r in rows], "ntm_import_history")
     active = [r for r in rows if r["state"] == "active"]
     if not active:
