@@ -51,6 +51,7 @@ class Vintage:
     n_communes: int = 0
     n_districts: int = 0
     layer: str | None = None
+    predecessors: tuple[str, ...] = ()    # vintages this one follows (meta.json predecessor_vintages)
 
     @property
     def has_districts(self) -> bool:
@@ -77,11 +78,19 @@ def vintage_from(row) -> Vintage:
             return 0
 
     layer = get("layer")
+    pred = get("predecessors")
+    if pred is None:
+        pred = get("predecessor_vintages")
+    if isinstance(pred, str):
+        pred = [p for p in pred.split(";") if p.strip()]
+    elif not isinstance(pred, (list, tuple)):
+        pred = []
     return Vintage(vintage=str(get("vintage")), province_code=str(get("province_code")),
                    province_name=str(get("province_name") or ""),
                    valid_from=_date(get("valid_from")), valid_to=_date(get("valid_to")),
                    n_communes=_int(get("n_communes")), n_districts=_int(get("n_districts")),
-                   layer=layer if isinstance(layer, str) and layer else None)
+                   layer=layer if isinstance(layer, str) and layer else None,
+                   predecessors=tuple(str(p).strip() for p in pred))
 
 
 def vintages_from(rows: Iterable) -> list[Vintage]:
@@ -163,6 +172,43 @@ def provinces_in_year(vintages: Iterable[Vintage], year: int) -> list[tuple[str,
         if v.valid_on(day):
             seen.setdefault(v.province_code, v.province_name)
     return sorted(seen.items())
+
+
+def _linked(vintages: list[Vintage], start: Iterable[Vintage]) -> list[Vintage]:
+    """The vintages reachable from ``start`` through predecessor links, either way (a
+    province's own earlier and later vintages, and across a change of code: old Lào Cai
+    ``10-2009`` ↔ new Lào Cai ``15-2025``), nearest first."""
+    by_id = {v.vintage: v for v in vintages}
+    successors: dict[str, list[str]] = {}
+    for v in vintages:
+        for p in v.predecessors:
+            successors.setdefault(p, []).append(v.vintage)
+    seen = [v.vintage for v in start]
+    queue = list(seen)
+    while queue:
+        cur = queue.pop(0)
+        for nxt in list(by_id[cur].predecessors) + successors.get(cur, []):
+            if nxt in by_id and nxt not in seen:
+                seen.append(nxt)
+                queue.append(nxt)
+    return [by_id[v] for v in seen]
+
+
+def province_in_year(vintages: Iterable[Vintage], province_code: str, year: int) -> str | None:
+    """The province code a carried province has in ``year``: its own when one of its vintages is
+    valid on 31 December of the year, else the code of the linked vintage (predecessor or
+    successor, any code) valid then (10 in 2026 → 15, the new Lào Cai; 15 in 2023 → 10, old Lào
+    Cai: Yên Bái itself is not carried); None when no linked vintage is valid that year."""
+    vs = list(vintages)
+    pc = str(province_code)
+    day = drawing_day(year)
+    own = [v for v in vs if v.province_code == pc]
+    if any(v.valid_on(day) for v in own):
+        return pc
+    for v in _linked(vs, own):
+        if v.valid_on(day):
+            return v.province_code
+    return None
 
 
 def note(choice: VintageChoice, lang: str) -> str | None:

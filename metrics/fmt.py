@@ -42,3 +42,10 @@ def format_percent(x, lang: str = "vi", decimals: int = 1) -> str:
     if is_missing(x):
         return MISSING
     return format_number(float(x) * 100, lang, decimals) + "%"
+
+
+def format_day(d) -> str:
+    """A date as Vietnamese writes it, in both languages: 1/7/2025 (no leading zeros)."""
+    if is_missing(d):
+        return MISSING
+    return f"{d.day}/{d.month}/{d.year}"

@@ -8,9 +8,11 @@ switch through the navigation menu drops the query string.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from domain.levels import RECOGNISED_LEVELS, STANDARD
+from domain.vintages import Vintage, choose, province_in_year, provinces_in_year
 from domain.periods import PeriodError
 from domain.periods import parse as parse_period
 from metrics.index import WeightsError, parse_weights, weights_text, weights_with
@@ -27,14 +29,82 @@ PAGE_PARAMS = ("period", "weights", "locality")
 PARAMS = ("province", "district", "year", "level", "compare", "lang", "layer", "commune") + PAGE_PARAMS
 
 
+class Notice(tuple):
+    """A parameter the URL state had to change: ``(param, value)`` like every notice, plus the
+    string-store ``key`` of a specific message and its ``params`` (None: the generic "bad
+    parameter" notice)."""
+
+    def __new__(cls, param, value, key: str | None = None, **params):
+        obj = super().__new__(cls, (param, value))
+        obj.key = key
+        obj.params = params
+        return obj
+
+
 @dataclass(frozen=True)
 class Choices:
-    """What the current data allows; built from the dataset by the app frame."""
+    """What the current data allows; built from the dataset by the app frame.
+
+    With ``vintages`` (the boundary vintages we carry), provinces, districts and communes are
+    those of the vintage a year is drawn on: the provinces as they were that year
+    (``provinces_in``), the districts of its vintage (none on a two-level vintage) and its
+    communes (``units``: vintage -> (district codes, commune codes)); ``lineage`` maps
+    (vintage, commune code) -> {other vintage of its lineage: the code it has there} (the unit it
+    became part of, or the 1:1 predecessor), so a code follows a change of boundaries."""
     years: tuple[int, ...]
     default_year: int
     provinces: tuple[str, ...] = (DEFAULT_PROVINCE, NATIONAL)   # codes we carry (from the registers)
-    districts: dict = field(default_factory=dict)   # province code -> tuple of district codes
-    communes: dict = field(default_factory=dict)    # province code -> frozenset of commune codes
+    districts: dict = field(default_factory=dict)   # province code -> tuple of district codes (any vintage)
+    communes: dict = field(default_factory=dict)    # province code -> frozenset of commune codes (any vintage)
+    vintages: tuple[Vintage, ...] = ()
+    units: dict = field(default_factory=dict)       # vintage -> (district codes, commune codes)
+    lineage: dict = field(default_factory=dict)     # (vintage, commune code) -> {vintage: code}
+
+    def provinces_in(self, year: int) -> tuple[str, ...]:
+        """The provinces as they were in ``year`` (default province first), then ``all``."""
+        if not self.vintages:
+            return self.provinces
+        codes = [c for c, _ in provinces_in_year(self.vintages, int(year)) if c in self.provinces]
+        return tuple(sorted(codes, key=lambda c: (c != DEFAULT_PROVINCE, self.provinces.index(c)))) + (NATIONAL,)
+
+    def vintage_of(self, province: str, year: int) -> Vintage | None:
+        """The vintage the province's ``year`` is drawn on (None: national layer, or no vintages)."""
+        if not self.vintages or province == NATIONAL:
+            return None
+        try:
+            vid = choose(self.vintages, province, int(year)).vintage
+        except KeyError:
+            return None
+        return next(v for v in self.vintages if v.vintage == vid)
+
+    def has_districts(self, province: str, year: int) -> bool:
+        v = self.vintage_of(province, year)
+        return True if v is None else v.has_districts
+
+    def districts_in(self, province: str, year: int) -> tuple[str, ...]:
+        v = self.vintage_of(province, year)
+        if v is None or v.vintage not in self.units:
+            return tuple(self.districts.get(province, ()))
+        return tuple(self.units[v.vintage][0])
+
+    def former_districts(self, province: str, year: int) -> tuple[str, ...]:
+        """On a two-level vintage: the districts of the vintages it follows (historical areas)."""
+        v = self.vintage_of(province, year)
+        if v is None or v.has_districts:
+            return ()
+        return tuple(c for p in v.predecessors for c in self.units.get(p, ((), ()))[0])
+
+    def communes_in(self, province: str, year: int) -> frozenset:
+        v = self.vintage_of(province, year)
+        if v is None or v.vintage not in self.units:
+            return frozenset(self.communes.get(province, frozenset()))
+        return frozenset(self.units[v.vintage][1])
+
+    def follow(self, vintage: str, code: str, to_vintage: str) -> str | None:
+        """The code a commune of ``vintage`` has on ``to_vintage`` (None: divided, or no link)."""
+        if vintage == to_vintage:
+            return code
+        return (self.lineage.get((vintage, str(code))) or {}).get(to_vintage)
 
 
 @dataclass(frozen=True)
@@ -97,11 +167,6 @@ def parse_params(params: dict, choices: Choices) -> tuple[ViewState, list[tuple[
         notices.append(("lang", p.get("lang")))
         lang = default_lang()
 
-    province = (p.get("province") or DEFAULT_PROVINCE).strip().lower()
-    if province not in choices.provinces:
-        notices.append(("province", p.get("province")))
-        province = DEFAULT_PROVINCE
-
     year = choices.default_year
     if p.get("year") not in (None, ""):
         y = _int(p.get("year"))
@@ -110,20 +175,44 @@ def parse_params(params: dict, choices: Choices) -> tuple[ViewState, list[tuple[
         else:
             notices.append(("year", p.get("year")))
 
+    province = (p.get("province") or DEFAULT_PROVINCE).strip().lower()
+    if province not in choices.provinces:
+        notices.append(("province", p.get("province")))
+        province = DEFAULT_PROVINCE
+    elif province not in choices.provinces_in(year):
+        # a code of another time (10 after 1/7/2025, 15 before it): the province as it was
+        moved = province_in_year(choices.vintages, province, year)
+        if moved is not None and moved in choices.provinces_in(year):
+            notices.append(Notice("province", p.get("province"), "app.province_in_year",
+                                  old=province, new=moved, year=year))
+            province = moved
+
     level = (p.get("level") or DEFAULT_LEVEL).strip().lower()
     if level not in FOCUS_LEVELS:
         notices.append(("level", p.get("level")))
         level = DEFAULT_LEVEL
 
+    two_level = province != NATIONAL and not choices.has_districts(province, year)
     layer = (p.get("layer") or "commune").strip().lower()
     if layer not in LAYERS:
         notices.append(("layer", p.get("layer")))
         layer = "commune"
+    elif layer == "district" and two_level:
+        notices.append(Notice("layer", p.get("layer"), "app.no_district_layer", year=year,
+                              date=choices.vintage_of(province, year).valid_from))
+        layer = "commune"
 
     district = (p.get("district") or "").strip() or None
-    if district is not None and district not in choices.districts.get(province, ()):
-        notices.append(("district", p.get("district")))
-        district = None
+    if district is not None and district not in choices.districts_in(province, year):
+        if two_level and district in choices.former_districts(province, year):
+            # a district of the vintage before the two-level one: a historical area (``/area``)
+            v = choices.vintage_of(province, year)
+            ends = [p.valid_to for p in choices.vintages if p.vintage in v.predecessors and p.valid_to]
+            notices.append(Notice("district", district, "app.former_district", district=district, year=year,
+                                  date=v.valid_from, end=max(ends) if ends else None))
+        else:
+            notices.append(("district", p.get("district")))
+            district = None
 
     compare = None
     if p.get("compare") not in (None, ""):
@@ -134,9 +223,15 @@ def parse_params(params: dict, choices: Choices) -> tuple[ViewState, list[tuple[
             notices.append(("compare", p.get("compare")))
 
     commune = (p.get("commune") or "").strip() or None
-    if commune is not None and commune not in choices.communes.get(province, frozenset()):
-        notices.append(("commune", p.get("commune")))
-        commune = None
+    if commune is not None and commune not in choices.communes_in(province, year):
+        # a code is read on the vintage of the year: a code of another vintage follows its lineage
+        followed = follow_code(choices, province, commune, year)
+        if followed is not None:
+            notices.append(Notice("commune", commune, "app.commune_followed", old=commune, new=followed,
+                                  year=year))
+        else:
+            notices.append(("commune", p.get("commune")))
+        commune = followed
 
     period = (p.get("period") or "").strip() or None
     if period is not None:
@@ -167,6 +262,70 @@ def parse_params(params: dict, choices: Choices) -> tuple[ViewState, list[tuple[
     return ViewState(province=province, district=district, year=year, level=level,
                      compare=compare, lang=lang, layer=layer, commune=commune, period=period,
                      weights=weights, locality=locality), notices
+
+
+def follow_code(choices: Choices, province: str, code: str, year: int) -> str | None:
+    """A commune code that is not on the vintage of (province, year), followed from the nearest
+    other vintage that has it (the newest older one first) to the unit it is part of there, or
+    its 1:1 predecessor (None: no such vintage, or a unit divided between several)."""
+    target = choices.vintage_of(province, year)
+    if target is None or not code or not code.isalnum():
+        return None
+    tf = target.valid_from or dt.date.min
+    others = [v for v in choices.vintages if v.vintage != target.vintage and v.vintage in choices.units
+              and code in choices.units[v.vintage][1]]
+    others.sort(key=lambda v: (not ((v.valid_from or dt.date.min) < tf), abs(((v.valid_from or dt.date.min) - tf).days)))
+    for v in others:
+        got = choices.follow(v.vintage, code, target.vintage)
+        if got is not None:
+            return got
+    return None
+
+
+@dataclass(frozen=True)
+class YearMove:
+    """What a year change did to the view: the new view and, when the boundaries changed, the
+    vintages before and after and what followed (commune, province, dropped district/layer)."""
+    view: "ViewState"
+    before: Vintage | None = None
+    after: Vintage | None = None
+    commune_from: str | None = None
+    commune_to: str | None = None
+    province_from: str | None = None
+    dropped: tuple[str, ...] = ()         # "district", "layer"
+
+    @property
+    def crossed(self) -> bool:
+        return self.before is not None and self.after is not None and self.before.vintage != self.after.vintage
+
+
+def move_year(view: "ViewState", year: int, choices: Choices, compare: int | None = None) -> YearMove:
+    """The view at another year (pure): the province as it is that year (10 ↔ 15 across
+    1/7/2025), the selected commune on the new year's vintage (the unit it became part of, or
+    its predecessor), no district layer and no district on a two-level vintage."""
+    year = int(year)
+    province = view.province
+    before = choices.vintage_of(province, view.year) if view.year is not None else None
+    moved_from = None
+    if province != NATIONAL and province not in choices.provinces_in(year):
+        moved = province_in_year(choices.vintages, province, year)
+        if moved is not None:
+            moved_from, province = province, moved
+    after = choices.vintage_of(province, year)
+    commune, dropped = view.commune, []
+    if commune and before is not None and after is not None and before.vintage != after.vintage:
+        commune = choices.follow(before.vintage, commune, after.vintage)
+    district, layer = view.district, view.layer
+    if after is not None and not after.has_districts:
+        if layer == "district":
+            layer, _ = "commune", dropped.append("layer")
+        if district is not None:
+            district, _ = None, dropped.append("district")
+    elif district is not None and district not in choices.districts_in(province, year):
+        district, _ = None, dropped.append("district")
+    new = replace(view, year=year, province=province, commune=commune, district=district, layer=layer,
+                  compare=compare)
+    return YearMove(new, before, after, view.commune, commune, moved_from, tuple(dropped))
 
 
 # ---- Streamlit binding -------------------------------------------------------
@@ -209,6 +368,27 @@ def update(**changes) -> ViewState:
     st.session_state[_SESSION_KEY] = state
     _sync_url(state)
     return state
+
+
+MOVE_KEY = "ntm_year_move"
+
+
+def change_year(year: int, choices: Choices, compare: int | None = None) -> ViewState:
+    """A year control's change: the view at ``year`` (``move_year``); when the boundaries change,
+    the move is kept for the page's one-line notice (``last_move``)."""
+    import streamlit as st
+
+    mv = move_year(current(), year, choices, compare)
+    st.session_state[MOVE_KEY] = mv if mv.crossed or mv.province_from else None
+    return update(**{k: getattr(mv.view, k) for k in ("year", "province", "commune", "district", "layer",
+                                                        "compare")})
+
+
+def last_move() -> YearMove | None:
+    """The last year change that crossed a change of boundaries (shown once, then forgotten)."""
+    import streamlit as st
+
+    return st.session_state.pop(MOVE_KEY, None)
 
 
 def current() -> ViewState:
