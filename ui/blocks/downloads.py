@@ -62,7 +62,8 @@ def _name(ctx, kind: str, ext: str) -> str:
 def render(ctx) -> None:
     """What is on screen, as CSV and GeoJSON, with its citation."""
     lang = ctx.lang
-    prov = t(f"provinces.{ctx.province}", lang)
+    from ui.frame.structure import province_label
+    prov = province_label(ctx.province, ctx.year, lang)
     st.subheader(t("data.on_screen", lang, province=prov, year=ctx.year))
     frame = view_frame(ctx)
     if ctx.illustrative and "illustrative" in frame.columns and frame["illustrative"].fillna(False).astype(bool).any():

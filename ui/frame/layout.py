@@ -110,45 +110,51 @@ def sidebar(view: ViewState, ch: Choices, year_control: bool = True) -> None:
         st.segmented_control(t("app.language", lang), options=list(LANGS), key="ntm_w_lang",
                              format_func=lambda code: t(f"app.language_names.{code}", lang),
                              on_change=lambda: state.update(lang=st.session_state.get("ntm_w_lang") or view.lang))
-        st.session_state["ntm_w_province"] = view.province
-        st.selectbox(t("app.province", lang), options=list(ch.provinces), key="ntm_w_province",
-                     format_func=lambda code: t(f"provinces.{code}", lang),
-                     on_change=lambda: state.update(province=st.session_state["ntm_w_province"],
-                                                    district=None, commune=None))
+        _province_select(view, ch, "ntm_w_province")
         if year_control:
             st.session_state["ntm_w_year"] = view.year
             st.select_slider(t("app.year", lang), options=list(ch.years), key="ntm_w_year",
-                             on_change=lambda: state.update(year=int(st.session_state["ntm_w_year"]),
-                                                            compare=None))
+                             on_change=lambda: state.change_year(int(st.session_state["ntm_w_year"]), ch))
         if data.has_illustrative():
             st.toggle(t("app.illustrative_toggle", lang), key=ILLUSTRATIVE_KEY,
                       help=t("app.illustrative_help", lang))
 
 
+def _province_select(view: ViewState, ch: Choices, key: str) -> None:
+    """The provinces as they were in the view's year (``Choices.provinces_in``), named so."""
+    from ui.frame.structure import province_label
+    lang, year = view.lang, view.year if view.year is not None else ch.default_year
+    options = list(ch.provinces_in(year))
+    if view.province not in options:
+        options.insert(0, view.province)
+    st.session_state[key] = view.province
+    st.selectbox(t("app.province", lang), options=options, key=key,
+                 format_func=lambda code: province_label(code, year, lang, ch),
+                 on_change=lambda: state.update(province=st.session_state[key], district=None, commune=None))
+
+
 def province_picker(view: ViewState, key: str) -> None:
     """The province choice on a page itself (the sidebar is folded away on phones)."""
-    lang = view.lang
-    ch = choices()
-    st.session_state[key] = view.province
-    st.selectbox(t("app.province", lang), options=list(ch.provinces), key=key,
-                 format_func=lambda code: t(f"provinces.{code}", lang),
-                 on_change=lambda: state.update(province=st.session_state[key], district=None, commune=None))
+    _province_select(view, choices(), key)
 
 
 def year_picker(view: ViewState, ch: Choices, key: str) -> None:
     """The year on a page itself, bound to the same URL state as the sidebar slider."""
     st.session_state[key] = view.year
     st.select_slider(t("app.year", view.lang), options=list(ch.years), key=key,
-                     on_change=lambda: state.update(year=int(st.session_state[key]), compare=None))
+                     on_change=lambda: state.change_year(int(st.session_state[key]), ch))
 
 
 def page_title(key: str, view: ViewState, with_year: bool = True, caption: bool = True) -> None:
     """The page's title and, under it, the province (and the year, unless the page has its own
     year control beside a map)."""
+    from ui.frame.structure import province_label, structure_line
     st.title(t(key, view.lang))
     if caption:
-        where = t(f"provinces.{view.province}", view.lang)
+        where = province_label(view.province, view.year, view.lang)
         st.caption(f"{where} · {t('app.year', view.lang)} {view.year}" if with_year else where)
+        if with_year:
+            structure_line(view.province, view.year, view.lang)
 
 
 def national_notice(lang: str) -> None:
@@ -158,8 +164,13 @@ def national_notice(lang: str) -> None:
 def notices(bad: list, lang: str) -> None:
     """One warning per URL parameter replaced by its default. The name and the value are the
     visitor's own text: shown literally (never Markdown: no link, image or formula is rendered)."""
-    from ui.frame.safe import literal
-    for param, value in bad:
+    from ui.frame.safe import literal, md_escape
+    from ui.frame.structure import notice_text
+    for notice in bad:
+        if getattr(notice, "key", None):   # a parameter that followed the year's boundaries
+            st.warning(md_escape(notice_text(notice, lang)), icon=":material/info:")
+            continue
+        param, value = notice
         st.warning(t("app.bad_param", lang, param=literal(str(param)[:40]), value=literal(str(value)[:120])),
                    icon=":material/warning:")
 
@@ -205,6 +216,7 @@ def print_css(extra: str = "") -> None:
     .ntm-legend td { padding: 4px 6px; border-bottom: 1px solid #eee; vertical-align: middle; }
     .ntm-legend-foot { font-size: 0.88rem; color: #333; margin-top: 4px; }
     .ntm-legend td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+    .ntm-structure { font-size: 0.95rem; color: #333; margin: -0.4rem 0 0.6rem 0; }
     .ntm-caption { font-size: 1.15rem; line-height: 1.5; margin: 0.2rem 0 0.8rem 0; }
     @media (max-width: 640px) {
       h1 { font-size: 1.9rem !important; }
