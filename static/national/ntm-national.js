@@ -49,7 +49,7 @@
     var r = unitRow(st, f.id), cls = classOf(st, f.id), label = cls;
     st.opts.legend.forEach(function (row) { if (row.key === cls) { label = row.label; } });
     var lines = ["<b>" + esc(f.properties.n) + "</b>",
-                 esc(n.district) + ", " + esc(n.province),
+                 (n.district ? esc(n.district) + ", " : "") + esc(n.province),
                  esc(L_.level) + " (" + esc(st.opts.year) + "): " + esc(label)];
     if (r && r.provenance) { lines.push(esc(L_.provenance) + ": " + esc(L_.provenances[r.provenance] || r.provenance)); }
     lines.push("<span class='ntm-n-code'>" + esc(L_.code) + ": " + esc(f.id) + "</span>");
@@ -75,6 +75,18 @@
     return fc;
   }
 
+  // Another national layer (a year across 1/7/2025): drop the drawn one, its outlines and
+  // any drill-down; the new layer is built from its own file.
+  function clear(map) {
+    var st = map._ntmn;
+    if (st.drill) { st.container.removeLayer(st.drill); st.drill = null; st.drillCode = null; }
+    if (st.back) { map.removeControl(st.back); st.back = null; }
+    if (st.national) { st.container.removeLayer(st.national); st.national = null; }
+    if (st.outlines) { map.removeLayer(st.outlines); st.outlines = null; }
+    map.getContainer().removeAttribute("data-ntm-drill");
+    map.getContainer().setAttribute("data-ntm-national", "loading");
+  }
+
   function build(map, topo) {
     var st = map._ntmn;
     st.topo = topo;
@@ -93,6 +105,7 @@
     el.setAttribute("data-ntm-features", String(st.national.getLayers().length));
     // Province borders (arcs between two provinces) after the first paint.
     setTimeout(function () {
+      if (st.topo !== topo) { return; }   // another layer was asked for meanwhile
       var prov = function (g) { var d = topo.ntm.districts[g.properties.d]; return d ? d[1] : -1; };
       st.outlines = L.geoJSON(topojson.mesh(topo, obj, function (a, b) { return a === b || prov(a) !== prov(b); }), {
         renderer: st.renderer, interactive: false, style: { weight: 1, color: "#333333", opacity: 0.9, fill: false }
@@ -147,11 +160,12 @@
     if (!st.legend) {
       var Legend = L.Control.extend({ onAdd: function () {
         var d = L.DomUtil.create("div", "ntm-national-legend");
-        d.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;max-width:260px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+        d.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;max-width:280px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
         return d; } });
       st.legend = new Legend({ position: "bottomleft" }).addTo(map);
     }
-    var rows = ["<b>" + esc(L_.title) + "</b>", esc(L_.year) + ": " + esc(o.year)];
+    var rows = ["<b>" + esc(L_.title) + "</b>", esc(L_.legend_title || (L_.year + ": " + o.year))];
+    if (L_.subtitle) { rows.push("<span style='color:#333'>" + esc(L_.subtitle) + "</span>"); }
     o.legend.forEach(function (r) {   // the layer mode's classes, in legend order
       rows.push("<span style='display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;border:1px solid #666;" +
                 (r.opacity !== undefined && r.opacity < 0.9 ? "opacity:" + esc(r.opacity) + ";" : "") +
@@ -171,6 +185,8 @@
     var el = map.getContainer();
     el.setAttribute("data-ntm-year", String(st.opts.year));
     el.setAttribute("data-ntm-lang", st.opts.lang);
+    el.setAttribute("data-ntm-layer", st.opts.layer || "");
+    el.setAttribute("data-ntm-mode", st.opts.mode.id);
   }
 
   function show(map, opts) {
@@ -184,7 +200,9 @@
         st.statusUrl = opts.status;
       }
       timing.fetched = timing.fetched || performance.now();
+      if (st.national && st.geoUrl !== opts.geo) { clear(map); }
       if (!st.national) {
+        st.geoUrl = opts.geo;
         build(map, res[0]);           // styled for these opts already
         timing.built = performance.now();
         restyle(map, true);

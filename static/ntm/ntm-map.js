@@ -135,11 +135,16 @@
     var p = layer.feature.properties, L_ = view.opts.labels;
     var r = row(view, p.unit_code);
     var level = r ? r.level : (p.eligible ? "unknown" : "not_applicable");
-    var lines = [
-      "<b>" + esc(p.name) + "</b>",
-      esc(L_.district) + ": " + esc(p.district_name),
-      esc(L_.level) + " (" + esc(view.year) + "): " + esc(L_.levels[level] || level) + (r && r.mixed === 1 ? " (" + esc(L_.mixed) + ")" : "")
-    ];
+    var levelLabel = (L_.level_by_mode && L_.level_by_mode[view.opts.mode]) || L_.level;
+    var lines = ["<b>" + esc(p.name) + "</b>"];
+    if (p.district_name) { lines.push(esc(L_.district) + ": " + esc(p.district_name)); }
+    lines.push(esc(levelLabel) + " (" + esc(view.year) + "): " + esc(L_.levels[level] || level) +
+               (r && r.mixed === 1 ? " (" + esc(L_.mixed) + ")" : ""));
+    if (p.former) {      // a new unit (two-level vintage): what it was formed from ("name|p": a part of it)
+      lines.push(esc(L_.former) + ": " + String(p.former).split(";").map(function (f) {
+        var part = f.slice(-2) === "|p";
+        return esc(part ? f.slice(0, -2) : f) + (part ? " (" + esc(L_.partial) + ")" : ""); }).join(", "));
+    }
     if (r && r.criteria_met !== null && r.criteria_met !== undefined) {
       lines.push(esc(L_.criteria) + ": " + esc(r.criteria_met) + (r.criteria_total ? "/" + esc(r.criteria_total) : ""));
     }
@@ -163,12 +168,28 @@
     return style;
   }
 
+  // Overlays (ui/maps/spec.py modes with overlay=True): the former districts of a two-level
+  // vintage, thin dashed lines with their names, in the style of the mode's one class.
+  function overlayOn(view, id) { return (view.opts.overlays || []).indexOf(id) >= 0; }
+
+  function drawFormer(map, view) {
+    var st = map._ntm, on = st.former && overlayOn(view, "former_districts");
+    if (st.former) {
+      var mode = view.opts.modes.former_districts, c = mode ? mode.classes[mode.missing] : null;
+      if (c) { st.former.setStyle({ weight: 1.2, color: c.edge, dashArray: c.dash, opacity: 0.9, fill: false }); }
+      if (on && !st.container.hasLayer(st.former)) { st.container.addLayer(st.former); }
+      if (!on && st.container.hasLayer(st.former)) { st.container.removeLayer(st.former); }
+    }
+    if (st.formerLabels) { st.formerOn = on; st.formerShow(); }
+  }
+
   function restyle(map) {
     var st = map._ntm, view = st.view;
     if (!view || !st.communes) { return; }
     ensureHatch(map, view.opts.palette.hatch);
     st.communes.setStyle(function (f) { return communeStyle(view, f); });
     if (st.districts) { st.districts.setStyle(function (f) { return districtStyle(view, f); }); }
+    drawFormer(map, view);
     ensureHatch(map, view.opts.palette.hatch);
     st.shown = { year: view.year, mode: view.opts.mode, n: st.communes.getLayers().length, highlight: view.opts.highlight || null };
     map.getContainer().setAttribute("data-ntm-year", String(view.year));
@@ -218,12 +239,48 @@
     return cache[key];
   }
 
+  // The former districts (a second, small topology): their borders once each, and labels.
+  function loadFormer(map, url) {
+    var st = map._ntm;
+    return fetchJson(url).then(function (topo) {
+      var obj = topo.objects.districts;
+      st.former = L.geoJSON(topojson.mesh(topo, obj), { pane: "ntmOutlines", interactive: false,
+                                                         style: { weight: 1.2, color: "#4d4d4d", fill: false } });
+      st.formerLabels = L.layerGroup();
+      (topo.ntm.districts || []).forEach(function (d) {
+        st.formerLabels.addLayer(L.marker([d[3], d[4]], {
+          interactive: false, keyboard: false, ntmName: d[2] || d[1],
+          icon: L.divIcon({ className: "ntm-flabel", html: "<span>" + esc(d[2] || d[1]) + "</span>", iconSize: null })
+        }));
+      });
+      st.formerShow = function () {
+        var on = st.formerOn && map.getZoom() >= 8.5;
+        if (on && !st.container.hasLayer(st.formerLabels)) { st.container.addLayer(st.formerLabels); }
+        if (!on && st.container.hasLayer(st.formerLabels)) { st.container.removeLayer(st.formerLabels); }
+        if (on && st.view) { drawFormerText(st); }
+      };
+      map.on("zoomend", st.formerShow);
+    });
+  }
+
+  function drawFormerText(st) {
+    var label = st.view.opts.labels.former_district || "{name}";
+    st.formerLabels.eachLayer(function (m) {
+      var el = m.getElement && m.getElement();
+      if (el && el.firstChild) { el.firstChild.textContent = label.replace("{name}", m.options.ntmName); }
+    });
+  }
+
   function loadGeometry(map, opts) {
     var st = map._ntm;
     var key = opts.geo.topology;
     if (st.geoKey === key && st.geoPromise) { return st.geoPromise; }
     st.geoKey = key;
-    st.geoPromise = fetchJson(opts.geo.topology).then(function (topo) {
+    [st.former, st.formerLabels].forEach(function (l) { if (l) { st.container.removeLayer(l); } });
+    st.former = st.formerLabels = null;
+    var former = opts.geo.former ? loadFormer(map, opts.geo.former) : Promise.resolve();
+    st.geoPromise = Promise.all([fetchJson(opts.geo.topology), former]).then(function (res) {
+      var topo = res[0];
       if (st.geoKey !== key) { return; }          // a newer vintage was asked for meanwhile
       var parts = layersOf(topo);
       [st.communes, st.districts, st.province, st.labels].forEach(function (l) { if (l) { st.container.removeLayer(l); } });

@@ -12,35 +12,47 @@ import time
 
 import streamlit as st
 
-from domain.levels import CLASSIC_LADDER, STANDARD
+from domain.levels import STANDARD, criteria_set_for_year
 from ui.blocks import detail, panels
-from ui.frame import layout, state
+from ui.frame import layout, state, structure
 from ui.frame.context import PageContext
 from ui.maps import search as ntm_search
 from ui.maps import spec
 from ui.maps import views as maps
 
 PLAY_STEP_S = 1.2                       # seconds per year when playing
-FOCUS = CLASSIC_LADDER.recognised        # the caption's "at least" focus levels
 LAYERS = tuple(spec.layers())           # the province map's layers, from the layer-mode registry
 
 
 def layer_of(ctx: PageContext) -> str:
     """The map layer shown: the criteria layer (``level=criteria``), the district layer
-    (``layer=district``) or the communes' levels (the layer modes are in ``ui.maps.spec``)."""
-    return "criteria" if ctx.level == "criteria" else ("district" if ctx.layer == "district" else "commune")
+    (``layer=district``, not on a two-level vintage) or the communes' levels (the layer modes
+    are in ``ui.maps.spec``)."""
+    if ctx.level == "criteria":
+        return "criteria"
+    return "district" if ctx.layer == "district" and "district" in layers_of(ctx) else "commune"
+
+
+def layers_of(ctx: PageContext) -> list[str]:
+    """The layers the registry draws for the view's year on its vintage (no district layer from
+    1/7/2025)."""
+    return [lay for lay in LAYERS if lay in spec.layers(year=ctx.year, two_level=ctx.two_level())]
+
+
+def focus_levels(ctx: PageContext) -> tuple[str, ...]:
+    """The caption's "at least" focus levels: the recognised levels of the ladder in force in the
+    view's year (standard, advanced, model until 2025; standard, modern from 2026)."""
+    return criteria_set_for_year(ctx.year).ladder.recognised
 
 
 def focus_level(ctx: PageContext) -> str:
     """The level the caption speaks of (the map always shows the whole ladder)."""
-    return ctx.level if ctx.level in FOCUS else STANDARD
+    return ctx.level if ctx.level in focus_levels(ctx) else STANDARD
 
 
 def render(ctx: PageContext) -> None:
     """The page under its title: the controls, then the year view."""
-    if ctx.national:
-        layout.national_notice(ctx.lang)
-    else:
+    if not ctx.national:
         ctx = controls(ctx)
     playing = bool(st.session_state.get("ntm_playing"))
     st.fragment(run_every=PLAY_STEP_S if playing else None)(year_view)(ctx)
@@ -62,7 +74,7 @@ def _play_button(ctx: PageContext) -> None:
         st.session_state["ntm_playing"] = not playing
         st.session_state["ntm_play_at"] = time.monotonic()
         if not playing and ctx.year == ctx.years[-1]:
-            state.update(year=ctx.years[0], compare=None)
+            state.change_year(ctx.years[0], ctx.choices)
         st.rerun()   # the fragment's timer is set when the page runs
 
 
@@ -85,13 +97,16 @@ def _search(ctx: PageContext) -> PageContext:
     q = st.text_input(ctx.t("map.search"), key="ntm_w_search", placeholder=ctx.t("map.search_placeholder"))
     if not q:
         return ctx
-    hits = ntm_search.search(q, ctx.status()[["unit_code", "name", "district_name"]].to_dict("records"))
+    rows = ntm_search.search_rows(ctx.status()[["unit_code", "name", "district_name"]].to_dict("records"),
+                                  ctx.choices, ctx.province, ctx.year)
+    hits = ntm_search.search(q, rows)
     if not hits:
         st.caption(ctx.t("map.search_none", q=q))
         return ctx
-    labels = {h["unit_code"]: f"{h['name']} — {h['district_name']}" for h in hits}
-    pick = st.selectbox(ctx.t("map.search_pick"), list(labels), format_func=labels.get, key="ntm_w_hit")
-    if pick and state.changed("search_pick", pick):
+    labels = [ntm_search.hit_label(h, ctx.lang) for h in hits]
+    i = st.selectbox(ctx.t("map.search_pick"), list(range(len(hits))), format_func=labels.__getitem__, key="ntm_w_hit")
+    pick = hits[i]["unit_code"] if i is not None else None
+    if pick and state.changed("search_pick", (q, i)):
         ctx = ctx.with_view(state.update(commune=pick))
     return ctx
 
@@ -100,32 +115,45 @@ def controls(ctx: PageContext) -> PageContext:
     c1, c2, c3 = st.columns([2, 2, 3])
     with c1:
         st.session_state["ntm_w_layer"] = layer_of(ctx)
-        st.radio(ctx.t("map.layer"), list(LAYERS), key="ntm_w_layer", horizontal=False,
+        st.radio(ctx.t("map.layer"), layers_of(ctx), key="ntm_w_layer", horizontal=False,
                  format_func=lambda o: ctx.t(f"map.layer_{o}"), on_change=lambda: _set_layer(ctx))
     with c2:
         _play_button(ctx)
         ctx = _compare(ctx)
     with c3:
         ctx = _search(ctx)
-    if layer_of(ctx) == "commune":
-        st.session_state["ntm_w_focus"] = focus_level(ctx)
-        st.segmented_control(ctx.t("map.focus"), list(FOCUS), key="ntm_w_focus",
-                             format_func=lambda lv: ctx.t(f"levels.at_least_{lv}"),
-                             on_change=lambda: state.update(level=st.session_state.get("ntm_w_focus") or STANDARD))
     return ctx
+
+
+def _focus(ctx: PageContext) -> None:
+    """The caption's focus level, among the levels of the year's ladder (in the year view: a
+    year of another criteria set changes the choice without rerunning the page)."""
+    st.session_state["ntm_w_focus"] = focus_level(ctx)
+    st.segmented_control(ctx.t("map.focus"), list(focus_levels(ctx)), key="ntm_w_focus",
+                         format_func=lambda lv: ctx.t(f"levels.at_least_{lv}"),
+                         on_change=lambda: state.update(level=st.session_state.get("ntm_w_focus") or STANDARD))
 
 
 # ---- the year view (a fragment) -------------------------------------------------------------
 
-def _set_year() -> None:
+FULL_RERUN = "ntm_year_full_rerun"
+
+
+def _set_year(choices) -> None:
     """The page's year slider. Compare mode stays on; if the new year is the compare year,
-    the two swap, so the controls above stay true."""
+    the two swap, so the controls above stay true. A year on other boundaries (across
+    1/7/2025) follows the selected commune to its successor (``state.change_year``) and reruns
+    the whole page once: the province list and the layer choice depend on the boundaries."""
     cur = state.current()
     year = int(st.session_state["ntm_w_year_map"])
     compare = cur.compare
     if compare is not None and compare == year:
         compare = cur.year
-    state.update(year=year, compare=compare)
+    before = choices.vintage_of(cur.province, cur.year) if cur.year is not None else None
+    view = state.change_year(year, choices, compare=compare)
+    after = choices.vintage_of(view.province, view.year)
+    if before is not None and after is not None and before.vintage != after.vintage:
+        st.session_state[FULL_RERUN] = True
 
 
 def _play_step(ctx: PageContext) -> None:
@@ -136,7 +164,7 @@ def _play_step(ctx: PageContext) -> None:
     st.session_state["ntm_play_at"] = now
     nxt = [y for y in ctx.years if y > state.current().year]
     if nxt:
-        state.update(year=nxt[0], compare=None)
+        state.change_year(nxt[0], ctx.choices)
     else:
         st.session_state["ntm_playing"] = False
         st.rerun()   # whole page: the fragment's timer is set when the page runs
@@ -145,11 +173,18 @@ def _play_step(ctx: PageContext) -> None:
 def year_view(ctx: PageContext) -> None:
     if st.session_state.get("ntm_playing"):
         _play_step(ctx)
+    if st.session_state.pop(FULL_RERUN, False) and not st.session_state.get("ntm_playing"):
+        st.rerun(scope="app")
     ctx = ctx.refreshed()
     st.session_state["ntm_w_year_map"] = ctx.year
-    st.select_slider(ctx.t("app.year"), options=list(ctx.years), key="ntm_w_year_map", on_change=_set_year)
+    st.select_slider(ctx.t("app.year"), options=list(ctx.years), key="ntm_w_year_map", on_change=_set_year,
+                     args=(ctx.choices,))
+    structure.structure_line(ctx.province, ctx.year, ctx.lang)
+    structure.move_notice(ctx.lang)
     if ctx.national:
         from ui.maps.national import render_national
+        if not ctx.two_level():   # the 2009 census layer says what it is; the 1/7/2025 layer's line is above
+            layout.national_notice(ctx.lang, ctx.year)
         render_national(ctx)
         return
     year_maps(ctx)
@@ -158,6 +193,7 @@ def year_view(ctx: PageContext) -> None:
 def year_maps(ctx: PageContext) -> None:
     layer = layer_of(ctx)
     if layer == "commune":
+        _focus(ctx)
         panels.caption(ctx, level=focus_level(ctx))
     center = zoom = None
     if ctx.commune and ctx.commune != st.session_state.get("ntm_clicked"):

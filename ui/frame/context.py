@@ -95,6 +95,15 @@ class PageContext:
         """The boundary vintage the year (default: the view's) is drawn on."""
         return data.vintage_for(self.province, self._y(year))
 
+    def two_level(self, year: int | None = None) -> bool:
+        """The year is drawn on a two-level vintage (from 1/7/2025: no district level); on the
+        national layer, a national layer without districts."""
+        if self.national:
+            from ui.frame.structure import national_vintage
+            v = national_vintage(self._y(year))
+            return v is not None and not v.has_districts
+        return not self.choices.has_districts(self.province, self._y(year))
+
     def at(self, **changes) -> "PageContext":
         """The same run with another view (e.g. ``year=`` the compare year)."""
         return replace(self, view=replace(self.view, **changes))
@@ -169,7 +178,7 @@ class PageContext:
     def stop_if_national(self) -> None:
         """On the national layer a province page says so and ends here."""
         if self.national:
-            layout.national_notice(self.lang)
+            layout.national_notice(self.lang, self.year)
             st.stop()
 
 

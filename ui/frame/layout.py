@@ -157,8 +157,15 @@ def page_title(key: str, view: ViewState, with_year: bool = True, caption: bool 
             structure_line(view.province, view.year, view.lang)
 
 
-def national_notice(lang: str) -> None:
-    st.info(t("map.national_note", lang))
+def national_notice(lang: str, year: int | None = None) -> None:
+    """What the national layer of the year is (the 2009 census layer, or the 1/7/2025 units)."""
+    from ui.frame.structure import national_vintage
+    v = national_vintage(year) if year is not None else None
+    if v is not None and not v.census_layer:
+        from metrics.fmt import format_day
+        st.info(t("map.national_note_today", lang, date=format_day(v.valid_from)))
+    else:
+        st.info(t("map.national_note", lang))
 
 
 def notices(bad: list, lang: str) -> None:

@@ -211,3 +211,22 @@ def notice_text(n, lang: str) -> str:
     if key == "app.province_in_year":
         params["label"] = province_label(params["new"], params["year"], lang)
     return t(key, lang, **params)
+
+
+def district_of(vintage: str, code: str) -> str | None:
+    """The name of the district a commune of ``vintage`` belonged to (None: two-level)."""
+    return _parents(data.token(True)).get((vintage, str(code)))
+
+
+@st.cache_data(show_spinner=False)
+def _parents(tok: str) -> dict:
+    u = data.dataset(True).units
+    names = _unit_names(tok)
+    out = {}
+    for v, c, lv, parent in zip(u["vintage"].astype(str), u["unit_code"].astype(str), u["admin_level"].astype(str),
+                                u["parent_code"].astype(str)):
+        if lv == "commune":
+            name = names.get((v, "district"), {}).get(parent)
+            if name:
+                out[(v, c)] = name
+    return out

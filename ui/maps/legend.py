@@ -34,23 +34,36 @@ def swatch(style: Style) -> str:
     return f'<span class="ntm-sw" style="background-color:{html.escape(style.fill)}"></span>'
 
 
-def legend_html(spec: MapSpec, lang: str) -> str:
+def line_swatch(style: Style) -> str:
+    """An outline class (an overlay's): a short dashed line in its edge colour."""
+    dash = "dashed" if style.dash else "solid"
+    return (f'<span class="ntm-sw" style="border:none;border-top:2px {dash} {html.escape(style.edge or "#444")};'
+            f'height:0;margin-top:8px"></span>')
+
+
+def legend_html(spec: MapSpec, lang: str, overlays: tuple = ()) -> str:
     """The legend of one map: title (year), the mode's subtitle, a row per class with the number
-    of units drawn in it, and the footnotes (the xã the map counts, where the mode counts them)."""
+    of units drawn in it, the overlays drawn over it (the former districts' outlines) and the
+    footnotes (the xã the map counts, where the mode counts them)."""
     layer = spec.layer
     body = [f'<tr><td></td><td></td><td class="num">{html.escape(t("map.legend_count", lang))}</td></tr>']
     for r in spec.legend:
         body.append(f'<tr data-class="{html.escape(r.key)}"><td>{swatch(r.style)}</td>'
                     f'<td>{html.escape(r.text(lang))}</td>'
                     f'<td class="num" data-count="{r.count}">{format_number(r.count, lang)}</td></tr>')
+    for style, label, key in overlays:     # (Style, text, class key) of each overlay drawn
+        body.append(f'<tr data-overlay="{html.escape(key)}"><td>{line_swatch(style)}</td>'
+                    f'<td colspan="2">{html.escape(label)}</td></tr>')
     foot = []
     if layer.note and spec.den is not None:
         foot.append(html.escape(t(layer.note, lang, den=format_number(spec.den, lang))))
     if spec.outlines:
         foot.append(f'<span style="color:{palette.HOLDOUT_OUTLINE_COLOUR}">▭</span> '
                     + html.escape(t("map.legend_holdout", lang)))
-    subtitle = (f'<div style="font-size:0.88rem">{html.escape(t(layer.subtitle, lang))}</div>'
+    subtitle = (f'<div style="font-size:0.88rem" data-testid="ntm-legend-subtitle">'
+                f'{html.escape(t(layer.subtitle, lang, **dict(layer.subtitle_params)))}</div>'
                 if layer.subtitle else "")
     footer = f'<div class="ntm-legend-foot">{"<br>".join(foot)}</div>' if foot else ""
-    return (f'<div class="ntm-legend-box"><b>{html.escape(t("map.legend_title", lang, year=spec.year))}</b>'
+    return (f'<div class="ntm-legend-box" data-mode="{html.escape(spec.mode)}">'
+            f'<b data-testid="ntm-legend-title">{html.escape(t(layer.title, lang, year=spec.year))}</b>'
             f'{subtitle}<table class="ntm-legend">{"".join(body)}</table>{footer}</div>')

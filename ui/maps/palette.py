@@ -12,6 +12,8 @@ LEVEL_COLOURS = {
     "standard": "#92c5de",
     "advanced": "#4393c3",
     "model": "#053061",
+    "modern": "#01665e",         # 2026–2030 pilot "xã NTM hiện đại" (its own ladder: a teal, not a blue)
+    "not_assessed": "#e0d7ec",   # 2026–2030: not yet assessed under the new set (a state, not "none")
     "completed": "#8073ac",      # thị xã / thành phố "completed the NTM task"
     "mixed": "#fddbc7",          # merged unit whose parts differ (re-expressed years)
     "unknown": "#ffffff",
@@ -29,6 +31,9 @@ NEUTRAL_OPACITY = 0.55
 OUTLINE_COLOUR = "#444444"
 HOLDOUT_OUTLINE_COLOUR = "#d7191c"
 DISTRICT_OUTLINE_COLOUR = "#222222"
+# Former districts over a two-level map (orientation only): thin, dashed, dark grey.
+FORMER_DISTRICT_COLOUR = "#4d4d4d"
+FORMER_DISTRICT_DASH = "5 4"
 
 # Criteria met (0…20): a sequential single-hue scale, light = few criteria.
 CRITERIA_COLOURS = (

@@ -62,7 +62,7 @@ def district_table(districts_gdf) -> list:
             for r, p in zip(districts_gdf.itertuples(index=False), pts)]
 
 
-def topology_text(communes_gdf, districts_gdf, outline: bool) -> str:
+def topology_text(communes_gdf, districts_gdf, outline: bool, former: dict | None = None) -> str:
     """The map's whole geometry as one quantised TopoJSON: communes (id = unit code,
     name, district code, eligible 1/0) on the prepared layer's grid. District
     polygons and the province outline are not sent: the client derives them from
@@ -71,22 +71,76 @@ def topology_text(communes_gdf, districts_gdf, outline: bool) -> str:
     and label points; `ntm.outline` says whether to draw the province outline."""
     from loaders.geometry import DETAILS, topojson_text
     props = {"name": communes_gdf["name"].astype(str).tolist(),
-             "district_code": communes_gdf["district_code"].astype(str).tolist(),
+             "district_code": [None if pd.isna(c) else str(c) for c in communes_gdf["district_code"]],
              "eligible": [1 if is_eligible_commune(str(t)) else 0 for t in communes_gdf["unit_type"]]}
+    if former:   # a two-level vintage: the units each new unit was formed from (names, NFC)
+        props["former"] = [";".join(f"{n}|p" if partial else n for n, partial in former.get(str(c), ())) or None
+                           for c in communes_gdf["unit_code"]]
     return topojson_text(communes_gdf, DETAILS["province"].decimals, properties=props,
                          extra={"ntm": {"districts": district_table(districts_gdf), "outline": outline}})
 
 
-def geometry_urls(vintage: str, communes_gdf, districts_gdf, district: str | None = None) -> dict:
+def geometry_urls(vintage: str, communes_gdf, districts_gdf, district: str | None = None,
+                  former: dict | None = None, former_districts=None) -> dict:
     """Write (once) and return the URL of the map's topology. With `district`, only
-    that district's communes are drawn (the district view)."""
+    that district's communes are drawn (the district view). On a two-level vintage,
+    ``former`` (unit code -> names of the units it was formed from) goes into the
+    topology, and ``former_districts`` (the districts of the vintage it follows) into a
+    second file drawn as labelled outlines (``former``)."""
     tag = vintage if district is None else f"{vintage}-{district}"
     c = communes_gdf
     d = districts_gdf
     if district is not None:
         c = c[c["district_code"].astype(str) == str(district)]
         d = d[d["unit_code"].astype(str) == str(district)]
-    return {"topology": _write_once(f"topo-{tag}", topology_text(c, d, outline=district is None))}
+    urls = {"topology": _write_once(f"topo-{tag}", topology_text(c, d, outline=district is None, former=former))}
+    if former_districts is not None and len(former_districts):
+        urls["former"] = _write_once(f"former-{tag}", former_text(former_districts))
+    return urls
+
+
+def former_units(vintage: str) -> dict:
+    """On a two-level vintage: unit code -> [(name, partial), ...] of the units of the
+    vintages it follows that went into it (the crosswalk of geodata/registers, one step), for
+    the tooltip ("formed from …"); {} on any other vintage."""
+    from loaders.boundaries import has_district_level, load_meta
+    from loaders.registers import load_crosswalk, load_units
+    if has_district_level(vintage):
+        return {}
+    preds = set(load_meta(vintage).get("predecessor_vintages") or [])
+    cw = load_crosswalk()
+    cw = cw[(cw["to_vintage"] == vintage) & cw["from_vintage"].isin(preds) & (cw["to_code"] != "")]
+    u = load_units()
+    u = u[u["vintage"].isin(preds) & (u["admin_level"] == "commune")]
+    names = dict(zip(zip(u["vintage"], u["unit_code"]), u["name"]))
+    out: dict = {}
+    for fv, fc, tc, part in zip(cw["from_vintage"], cw["from_code"], cw["to_code"], cw["part"]):
+        if (fv, fc) in names:
+            out.setdefault(str(tc), []).append((names[(fv, fc)], part == "partial"))
+    return out
+
+
+def former_districts(vintage: str, districts_of) -> "object | None":
+    """On a two-level vintage: the districts of the vintages it follows (``districts_of(v)``
+    gives a vintage's district polygons), for their outlines; None on any other vintage."""
+    from loaders.boundaries import has_district_level, load_meta
+    if has_district_level(vintage):
+        return None
+    frames = [districts_of(p) for p in load_meta(vintage).get("predecessor_vintages") or []
+              if has_district_level(p)]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def former_text(districts_gdf) -> str:
+    """The former districts as one quantised TopoJSON (object ``districts``: id = code, name)
+    and their label points (``ntm.districts`` as in the commune topology): the client draws
+    their borders once each (topojson.mesh) as thin dashed lines, with their names."""
+    from loaders.geometry import DETAILS, topojson_text
+    gdf = districts_gdf.reset_index(drop=True)
+    return topojson_text(gdf, DETAILS["province"].decimals, object_name="districts",
+                         properties={"name": gdf["name"].astype(str).tolist()},
+                         extra={"ntm": {"districts": district_table(gdf)}})
 
 
 def _clean(v):
@@ -167,9 +221,14 @@ def base_map(center: tuple[float, float], zoom: int = 9) -> folium.Map:
 
 
 def js_labels(lang: str) -> dict:
-    """The tooltip's words in one language: field names, every level and provenance class."""
+    """The tooltip's words in one language: field names, every level and provenance class, the
+    level line of the modes that name it (``LayerMode.tip``), the former units' line and the
+    former districts' label."""
     levels = {lv: t(f"levels.{lv}", lang) for lv in STORED_LEVELS + COMPUTED_STATES if has(f"levels.{lv}")}
     return {"district": t("map.tip.district", lang), "level": t("map.tip.level", lang),
+            "level_by_mode": {m.id: t(m.tip, lang) for m in spec.modes() if m.tip},
+            "former": t("map.tip.former", lang), "partial": t("map.tip.partial", lang),
+            "former_district": t("map.former_label", lang),
             "criteria": t("map.tip.criteria", lang), "decision": t("map.tip.decision", lang),
             "provenance": t("map.tip.provenance", lang), "mixed": t("levels.mixed", lang),
             "holdout": t("map.tip.holdout", lang), "levels": levels,
@@ -184,16 +243,19 @@ def js_palette() -> dict:
 def style_url(lang: str) -> str:
     """Tooltip labels (one language), the palette and every layer mode's class styles
     (``spec.client_modes``), fetched once by the browser."""
-    modes = spec.client_modes([m.id for m in spec.modes() if m.source_name in ("status", "districts")])
+    modes = spec.client_modes([m.id for m in spec.modes() if m.source_name in ("status", "districts") or m.overlay])
     return _write_once(f"style-{lang}", {"labels": js_labels(lang), "palette": js_palette(), "modes": modes})
 
 
 def view_group(geo: dict, status: str, year: int, mode: str, lang: str,
-               highlight: str | None = None) -> folium.FeatureGroup:
-    """The small, changing part of the map (year, layer mode, language, highlight):
+               highlight: str | None = None, overlays: tuple = ()) -> folium.FeatureGroup:
+    """The small, changing part of the map (year, layer mode, overlays, language, highlight):
     only URLs and a few values, so a change costs a few hundred bytes."""
-    return base.view_group(CLIENT, {"geo": geo, "status": status, "style": style_url(lang), "year": int(year),
-                                    "mode": spec.mode(mode).id, "highlight": highlight})
+    opts = {"geo": geo, "status": status, "style": style_url(lang), "year": int(year),
+            "mode": spec.mode(mode).id, "highlight": highlight}
+    if overlays:
+        opts["overlays"] = [spec.mode(o).id for o in overlays]
+    return base.view_group(CLIENT, opts)
 
 
 def render(m: folium.Map, view: folium.FeatureGroup, key: str, height: int = 560,

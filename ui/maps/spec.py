@@ -20,18 +20,21 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping
 
 import pandas as pd
 
-from domain.levels import (CLASSIC_LADDER, COMPLETED, DISTRICT_LADDER, NOT_APPLICABLE, UNKNOWN, Ladder,
-                           criteria_set_for_year)
+from domain.levels import (CLASSIC_LADDER, COMPLETED, CRITERIA_SETS, DISTRICT_LADDER, NOT_APPLICABLE,
+                           NOT_ASSESSED, UNKNOWN, Ladder, criteria_set_for_year)
 from domain.text import t
 from ui.maps import palette
 
 COMMUNE, DISTRICT, NATIONAL = "commune", "district", "national"   # the polygons a mode fills
 NO_DATA = "no_data"          # national layer: a unit our records do not reach
+# The boundaries a mode draws on (``LayerMode.structure``): a two-level vintage (from 1/7/2025:
+# no district level) or a three-level one; None: either.
+TWO_LEVEL, THREE_LEVEL = "two_level", "three_level"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,17 @@ class LayerMode:
     shares: bool = True                          # the legend shows denominators and shares
     subtitle: str | None = None                  # legend subtitle key
     note: str | None = None                      # legend footnote key ({den})
+    structure: str | None = None                 # TWO_LEVEL | THREE_LEVEL | None (any vintage)
+    title: str = "map.legend_title"              # legend title key ({year})
+    subtitle_params: tuple = ()                  # (name, value) pairs for the subtitle
+    overlay: bool = False                        # drawn over the layer shown (outlines), not chosen
+    tip: str | None = None                       # the tooltip's level-line key (default map.tip.level)
+
+    def fits(self, year: int, two_level: bool = False) -> bool:
+        """Draws ``year`` on a vintage of that structure."""
+        if self.structure == TWO_LEVEL and not two_level or self.structure == THREE_LEVEL and two_level:
+            return False
+        return self.applies(int(year))
 
     def __post_init__(self):
         keys = [c.key for c in self.classes]
@@ -123,19 +137,29 @@ def modes(units: Iterable[str] | None = None) -> list[LayerMode]:
     return [m for m in MODES.values() if wanted is None or m.units in wanted]
 
 
-def layers(sources: Iterable[str] = ("status", "districts")) -> list[str]:
+def layers(sources: Iterable[str] = ("status", "districts"), year: int | None = None,
+           two_level: bool = False) -> list[str]:
     """The map layers of the registered modes that read ``sources``, in registration order
-    (the province map's layer choice)."""
-    return list(dict.fromkeys(m.layer_name for m in MODES.values() if m.source_name in sources))
+    (the province map's layer choice); with ``year``, only those a mode draws that year on a
+    vintage of that structure (no district layer on a two-level vintage)."""
+    return list(dict.fromkeys(m.layer_name for m in MODES.values() if m.source_name in sources
+                              and not m.overlay and (year is None or m.fits(year, two_level))))
 
 
-def mode_for(layer: str, year: int) -> LayerMode:
-    """The mode that draws ``layer`` in ``year``: the first registered one that applies, else
-    the first registered for the layer."""
-    of_layer = [m for m in MODES.values() if m.layer_name == layer]
+def overlays(year: int, two_level: bool = False) -> list[LayerMode]:
+    """The overlay modes drawn over a map of ``year`` on a vintage of that structure (the
+    former districts' outlines on a two-level vintage)."""
+    return [m for m in MODES.values() if m.overlay and m.fits(year, two_level)]
+
+
+def mode_for(layer: str, year: int, two_level: bool = False) -> LayerMode:
+    """The mode that draws ``layer`` in ``year`` on a vintage of that structure (``two_level``:
+    from 1/7/2025, no districts): the first registered one that fits, else the first registered
+    for the layer."""
+    of_layer = [m for m in MODES.values() if m.layer_name == layer and not m.overlay]
     if not of_layer:
         raise KeyError(f"no layer mode draws layer {layer!r}")
-    return next((m for m in of_layer if m.applies(int(year))), of_layer[0])
+    return next((m for m in of_layer if m.fits(year, two_level)), of_layer[0])
 
 
 # ---- the registered modes -------------------------------------------------------------------
@@ -157,22 +181,29 @@ def level_classes(levels: Iterable[str]) -> tuple[MapClass, ...]:
 
 def ladder_mode(mode_id: str, ladder: Ladder, *, layer: str = COMMUNE,
                 applies: Callable[[int], bool] = lambda year: True,
-                note: str | None = "map.legend_den") -> LayerMode:
-    """The commune map of a level ladder: its levels (highest first), then "no record" and
-    "not applicable" (urban units, outside the denominator)."""
+                note: str | None = "map.legend_den", structure: str | None = None,
+                title: str = "map.legend_title", subtitle: str | None = None,
+                subtitle_params: tuple = (), assessed: bool = False) -> LayerMode:
+    """The commune map of a level ladder: its levels (highest first), then "not yet assessed"
+    (``assessed``: a ladder whose units start unassessed — a state, counted in the denominator,
+    never a zero), "no record" and "not applicable" (urban units, outside the denominator)."""
     levels = tuple(reversed(ladder.levels))
+    known = levels + ((NOT_ASSESSED,) if assessed else ())
 
     def classify(row) -> str:
         if not _eligible(row):
             return NOT_APPLICABLE
         lv = _get(row, "level")
-        return lv if lv in levels else UNKNOWN
+        return lv if lv in known else UNKNOWN
 
     classes = level_classes(levels) + (
+        (MapClass(NOT_ASSESSED, f"levels.{NOT_ASSESSED}", Style(palette.level_colour(NOT_ASSESSED))),)
+        if assessed else ()) + (
         MapClass(UNKNOWN, f"levels.{UNKNOWN}", NO_RECORD_STYLE),
         MapClass(NOT_APPLICABLE, f"levels.{NOT_APPLICABLE}", Style(palette.level_colour(NOT_APPLICABLE)),
                  in_denominator=False))
-    return LayerMode(mode_id, COMMUNE, classes, classify, layer=layer, applies=applies, note=note)
+    return LayerMode(mode_id, COMMUNE, classes, classify, layer=layer, applies=applies, note=note,
+                     structure=structure, title=title, subtitle=subtitle, subtitle_params=subtitle_params)
 
 
 def _classic_year(year: int) -> bool:
@@ -209,21 +240,63 @@ def _district_class(row) -> str:
 DISTRICT_CLASSES = tuple(reversed(DISTRICT_LADDER.recognised)) + (COMPLETED, DISTRICT_LADDER.levels[0])
 
 
-def _national_class(row) -> str:
-    lv = _get(row, "level")
-    return lv if lv in NATIONAL_CLASSES else NO_DATA
+
+def _later_year(year: int) -> bool:
+    return not _classic_year(year)
 
 
-NATIONAL_CLASSES = CLASSIC_LADDER.levels + (NOT_APPLICABLE,)
+LATER_SET = next(s for s in CRITERIA_SETS if s.ladder is not CLASSIC_LADDER)   # 2026–2030 (51/2025)
 
+# A year of the 2021–2025 ladder drawn on a two-level vintage (2025 on the 1/7/2025 map): each new
+# unit's legacy level, the lowest among its former xã (metrics: basis "legacy"); the legend says so.
+register(replace(ladder_mode("legacy", CLASSIC_LADDER, applies=_classic_year, structure=TWO_LEVEL,
+                             title="map.legend_title_legacy", subtitle="map.legend_legacy"), tip="map.tip.legacy"))
 register(ladder_mode("commune", CLASSIC_LADDER, applies=_classic_year))
+# The 2026–2030 ladder (none < standard < modern): every xã "not yet assessed" until a record of
+# that set says otherwise.
+register(replace(ladder_mode("commune_2026", LATER_SET.ladder, applies=_later_year, assessed=True,
+                             title="map.legend_title_set", subtitle="map.legend_set",
+                             subtitle_params=(("set", LATER_SET.id), ("decision", LATER_SET.decision))),
+                 tip="map.tip.level_set"))
 register(LayerMode("district", DISTRICT, level_classes(DISTRICT_CLASSES) + (
-    MapClass(UNKNOWN, f"levels.{UNKNOWN}", NO_RECORD_STYLE),), _district_class))
+    MapClass(UNKNOWN, f"levels.{UNKNOWN}", NO_RECORD_STYLE),), _district_class, structure=THREE_LEVEL))
 register(LayerMode("criteria", COMMUNE, _criteria_classes(), criteria_bin, shares=False,
                    subtitle="map.legend_criteria"))
-register(LayerMode("national", NATIONAL, level_classes(NATIONAL_CLASSES) + (
-    MapClass(NO_DATA, "national.no_record", Style(palette.NEUTRAL, opacity=palette.NEUTRAL_OPACITY)),),
-    _national_class, missing=NO_DATA, shares=False))
+
+
+def national_mode(mode_id: str, ladder: Ladder, *, applies, structure: str | None = None,
+                  assessed: bool = False, title: str = "map.legend_title", subtitle: str | None = None,
+                  subtitle_params: tuple = ()) -> LayerMode:
+    """The national layer of a ladder: its levels, "not yet assessed" (``assessed``), not
+    applicable, and the units our records do not reach ("no data in NTM Atlas": a class of its
+    own, neutral, never "none")."""
+    keys = ladder.levels + ((NOT_ASSESSED,) if assessed else ()) + (NOT_APPLICABLE,)
+
+    def classify(row) -> str:
+        lv = _get(row, "level")
+        return lv if lv in keys else NO_DATA
+
+    return LayerMode(mode_id, NATIONAL, level_classes(keys) + (
+        MapClass(NO_DATA, "national.no_record", Style(palette.NEUTRAL, opacity=palette.NEUTRAL_OPACITY)),),
+        classify, layer=NATIONAL, missing=NO_DATA, shares=False, applies=applies, structure=structure,
+        title=title, subtitle=subtitle, subtitle_params=subtitle_params)
+
+
+# Over a two-level vintage: the districts of the vintage it follows, as thin labelled outlines for
+# orientation (they no longer exist; the legend row says until when).
+FORMER = "former_district"
+register(LayerMode("former_districts", DISTRICT, (
+    MapClass(FORMER, "map.former_districts", Style("none", edge=palette.FORMER_DISTRICT_COLOUR,
+                                                   dash=palette.FORMER_DISTRICT_DASH, opacity=0.0),
+             in_denominator=False),), lambda row: FORMER, source="former", missing=FORMER, shares=False,
+    structure=TWO_LEVEL, overlay=True))
+
+register(national_mode("national_legacy", CLASSIC_LADDER, applies=_classic_year, structure=TWO_LEVEL,
+                       title="map.legend_title_legacy", subtitle="map.legend_legacy"))
+register(national_mode("national", CLASSIC_LADDER, applies=_classic_year))
+register(national_mode("national_2026", LATER_SET.ladder, applies=_later_year, assessed=True,
+                       title="map.legend_title_set", subtitle="map.legend_set",
+                       subtitle_params=(("set", LATER_SET.id), ("decision", LATER_SET.decision))))
 
 
 # ---- the specification ----------------------------------------------------------------------

@@ -21,13 +21,22 @@ def frames(ctx: PageContext) -> spec.Frames:
 
 def spec_of(ctx: PageContext, layer: str, district: str | None = None) -> spec.MapSpec:
     """The specification of the ``layer`` map of ``ctx.year`` (the province, or one district)."""
-    mode = spec.mode_for(layer, ctx.year)
+    mode = spec.mode_for(layer, ctx.year, ctx.two_level())
     return spec.map_spec(mode.id, spec.Scope(ctx.province, district), ctx.year, frames(ctx))
+
+
+def geometry_urls_of(vintage: str, district: str | None = None) -> dict:
+    """The geometry files of a vintage's map (one district's, with ``district``): the app and
+    scripts/prepare_static.py write the same files. On a two-level vintage they carry the
+    units each new unit was formed from and the former districts' outlines."""
+    return ntm_map.geometry_urls(vintage, data.communes_geo(vintage), data.districts_geo(vintage), district,
+                                 former=ntm_map.former_units(vintage),
+                                 former_districts=ntm_map.former_districts(vintage, data.districts_geo))
 
 
 @st.cache_data(show_spinner=False)
 def _geo_urls(vintage: str, district: str | None) -> dict:
-    return ntm_map.geometry_urls(vintage, data.communes_geo(vintage), data.districts_geo(vintage), district)
+    return geometry_urls_of(vintage, district)
 
 
 @st.cache_data(show_spinner=False)
@@ -50,11 +59,28 @@ def commune_map(ctx: PageContext, key: str, layer: str, height: int = 560, distr
     if district is not None:
         communes = communes[communes["district_code"].astype(str) == district]
     m = ntm_map.base_map(ntm_map.bounds_center(communes), zoom=9 if district is None else 11)
+    two = ctx.two_level()
     fg = ntm_map.view_group(_geo_urls(vintage, district),
                             _status_url(ctx.province, vintage, ctx.cache_key, ctx.illustrative),
-                            ctx.year, spec.mode_for(layer, ctx.year).id, ctx.lang, highlight=highlight)
+                            ctx.year, spec.mode_for(layer, ctx.year, two).id, ctx.lang, highlight=highlight,
+                            overlays=tuple(m.id for m in spec.overlays(ctx.year, two)))
     return ntm_map.render(m, fg, key=f"{key}-{vintage}-{district or 'all'}", height=height,
                           center=center, zoom=zoom)
+
+
+def overlay_rows(ctx: PageContext) -> tuple:
+    """(style, label, class key) of the overlays drawn over the map of ``ctx.year`` (the former
+    districts on a two-level vintage, "until" the last day of the vintage they belong to)."""
+    from metrics.fmt import format_day
+    v = ctx.choices.vintage_of(ctx.province, ctx.year)
+    if v is None:
+        return ()
+    ends = [p.valid_to for p in ctx.choices.vintages if p.vintage in v.predecessors and p.valid_to]
+    out = []
+    for m in spec.overlays(ctx.year, ctx.two_level()):
+        for c in m.classes:
+            out.append((c.style, ctx.t(c.label, date=format_day(max(ends)) if ends else "…"), c.key))
+    return tuple(out)
 
 
 def map_legend(ctx: PageContext, layer: str, district: str | None = None, with_figure: bool = True) -> None:
@@ -62,7 +88,7 @@ def map_legend(ctx: PageContext, layer: str, district: str | None = None, with_f
     headed by THE figure of the view's level (unless ``with_figure`` is False: the overview's
     tiles state it right above)."""
     head = legend_figure(ctx, district) if with_figure and layer == "commune" else ""
-    st.html(head + legend.legend_html(spec_of(ctx, layer, district), ctx.lang))
+    st.html(head + legend.legend_html(spec_of(ctx, layer, district), ctx.lang, overlays=overlay_rows(ctx)))
 
 
 def legend_figure(ctx: PageContext, district: str | None = None) -> str:
