@@ -9,7 +9,12 @@ from ui.blocks import area, panels
 from ui.frame import layout
 from ui.maps import views as maps
 
-ctx = frame.page("area.title")
+from ui.blocks import unitarea  # noqa: E402
+
+ctx = frame.page(unitarea.title_key())
+if ctx.two_level():   # from 1/7/2025 no district: one new commune, or a former district as history
+    unitarea.render(ctx)
+    st.stop()
 ctx = panels.district_picker(ctx)
 if ctx.district is None:
     st.info(ctx.t("area.pick_prompt"))

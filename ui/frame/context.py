@@ -161,6 +161,10 @@ class PageContext:
     def transitions(self, year_a: int, year_b: int) -> pd.DataFrame:
         return data.transitions(self.province, int(year_a), int(year_b), self.cache_key, self.illustrative)
 
+    def unit(self, unit_code: str, year: int | None = None) -> dict:
+        """One unit as of the year, on the year's vintage (``metrics unit``'s data)."""
+        return data.unit(self.province, str(unit_code), self._y(year), self.cache_key, self.illustrative)
+
     def history(self, unit_code: str, vintage: str) -> pd.DataFrame:
         return data.history(str(unit_code), str(vintage), self.cache_key, self.illustrative)
 

@@ -158,6 +158,13 @@ def transitions(province: str, year_a: int, year_b: int, tok: str, illustrative:
 
 
 @st.cache_data(show_spinner=False)
+def unit(province: str, unit_code: str, year: int, tok: str, illustrative: bool = False) -> dict:
+    """One unit as of a year (``metrics.unit.unit_as_of``: the ``metrics unit`` object)."""
+    from metrics.unit import unit_as_of
+    return unit_as_of(dataset(illustrative), province, unit_code, year)
+
+
+@st.cache_data(show_spinner=False)
 def history(unit_code: str, vintage: str, tok: str, illustrative: bool = False) -> pd.DataFrame:
     from metrics.history import unit_history
     return unit_history(dataset(illustrative), unit_code, vintage)
