@@ -26,10 +26,10 @@ from loaders import geometry as G  # noqa: E402
 
 
 def present_vintages() -> list[str]:
-    """The layers the app's maps draw today, read from geodata/: every boundary vintage with a
-    commune layer, then the national 2009 layer (scripts/prepare_static.py builds their map files).
-    The national 1/7/2025 layer (`vn-2025`) is prepared by this script but has no map files yet."""
-    return [v for v in G.layer_ids() if v not in G.national_layer_ids() or v == G.NATIONAL]
+    """The layers the app's maps draw, read from geodata/: every boundary vintage with a commune
+    layer, then the national layers (`vn-2009` for the years before 2025, `vn-2025` from it);
+    scripts/prepare_static.py builds their map files."""
+    return G.layer_ids()
 
 
 def _stage_source(source: Path) -> Path:

@@ -2,11 +2,12 @@
 
     python scripts/prepare_static.py [--quiet]
 
-For every boundary vintage present (geodata/boundaries/*/meta.json with a commune layer, and the
-national 2009 layer when it is there): the prepared geometry (var/geometry/, see
-loaders/geometry.py) and the content-addressed map files the app serves from static/ — the
-province topology, one topology per district (the district view), the national layer and its
-per-province layers, the map style files per language. The app writes exactly the same files
+For every boundary vintage present (geodata/boundaries/*/meta.json with a commune layer) and every
+national layer of geodata/national/meta.json (the 2009 census layer and the 3,321 units of
+1/7/2025): the prepared geometry (var/geometry/, see loaders/geometry.py) and the
+content-addressed map files the app serves from static/ — the province topology (on a two-level
+vintage: with the former districts' outlines), one topology per district (the district view),
+each national layer and its per-province layers, the map style files per language. The app writes exactly the same files
 (same names: content hashes) when one is missing, so this step only moves the wait from the first
 visitor to the set-up; running it twice writes nothing new. Files that depend on the data
 (statuses per year) are written by the app once per data version.
@@ -28,20 +29,21 @@ from build_geometry import present_vintages  # noqa: E402  (same folder)
 
 
 def prepare_vintage(vintage: str) -> int:
-    """Prepared layers and topology files of one province vintage; returns files referenced."""
+    """Prepared layers and topology files of one province vintage (on a two-level vintage with
+    the former districts' outlines); returns files referenced."""
     from ui.frame import data
-    from ui.maps import province as ntm_map
-    communes, districts = data.communes_geo(vintage), data.districts_geo(vintage)
-    n = len(ntm_map.geometry_urls(vintage, communes, districts))
+    from ui.maps import views
+    communes = data.communes_geo(vintage)
+    n = len(views.geometry_urls_of(vintage))
     # a two-level vintage (from 1/7/2025) has no districts, hence no district views
     for code in sorted(communes["district_code"].dropna().astype(str).unique()):
-        n += len(ntm_map.geometry_urls(vintage, communes, districts, district=code))
+        n += len(views.geometry_urls_of(vintage, district=code))
     return n
 
 
-def prepare_national() -> int:
+def prepare_national(layer: str) -> int:
     from ui.maps import national as national_map
-    urls = national_map.geometry_urls()   # builds the national and province detail layers it draws
+    urls = national_map.geometry_urls(layer)   # builds the national and province detail layers it draws
     return 1 + len(urls["provinces"])
 
 
@@ -60,7 +62,7 @@ def main(argv=None) -> int:
     for v in present_vintages():
         t0 = time.perf_counter()
         try:
-            n = prepare_national() if v == G.NATIONAL else prepare_vintage(v)
+            n = prepare_national(v) if v in G.national_layer_ids() else prepare_vintage(v)
         except Exception as exc:   # name the layer and go on with the others
             failed.append(v)
             print(f"{v}: cannot prepare: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -18,16 +18,24 @@ ILLUSTRATIVE_KEY = "ntm_show_illustrative"
 
 @st.cache_data(show_spinner=False)
 def _choices(tok: str) -> Choices:
+    return build_choices(data.dataset(True), data.dataset(False))
+
+
+def build_choices(ds, sourced=None) -> Choices:
+    """The choices of the current data (pure): the years from the first status record to the
+    current year, the default year (the latest with a sourced record: a unit's status or a
+    reported aggregate of one of our provinces), the provinces and vintages we carry, each
+    vintage's districts and communes, and the communes' lineage across vintages."""
     from domain.vintages import vintages_from
     from domain.years import current_year
 
-    ds = data.dataset(True)
+    sourced = ds if sourced is None else sourced
     carried = sorted(set(ds.vintages["province_code"].astype(str)), reverse=True)
     status_years = record_years(ds, tables=("status",))
     first = min(status_years) if status_years else current_year()
     # years run to the current year; the view opens on the latest year with a sourced record
     span = tuple(range(first, max(current_year(), first) + 1))
-    default = max((y for y in record_years(data.dataset(False), carried) if y <= span[-1]), default=span[-1])
+    default = max((y for y in record_years(sourced, carried) if y <= span[-1]), default=span[-1])
     units = ds.units
     provinces = tuple(sorted(carried, key=lambda c: c != state.DEFAULT_PROVINCE)) + (state.NATIONAL,)
     districts, communes, by_vintage = {}, {}, {}

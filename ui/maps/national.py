@@ -33,6 +33,7 @@ DATA_DIR = STATIC_DIR / "national" / "data"
 CENTER = (16.0, 106.0)
 CLIENT = "NtmNational"
 LAYER = "national"                 # the map layer (ui.maps.spec) the national modes answer
+MODE = "national"                  # the mode of the 2009 census layer (years before 2025)
 static_url = base.static_url
 
 
@@ -213,7 +214,7 @@ def base_map() -> folium.Map:
                          css=[], prefer_canvas=True)
 
 
-def legend_rows(mode_id: str, lang: str) -> list[dict]:
+def legend_rows(lang: str, mode_id: str = MODE) -> list[dict]:
     """A national layer mode's classes, in legend order, with their label and style."""
     return [{"key": c.key, "label": t(c.label, lang), **c.style.as_json()} for c in spec.mode(mode_id).classes]
 
@@ -228,7 +229,7 @@ def view_group(geo: dict, status: str, year: int, lang: str, layer: str = G.NATI
                    "provenances": {k: t(f"provenance.{k}", lang) for k in PROVENANCE}})
     opts = {"geo": geo["national"], "provinces": geo["provinces"], "status": status, "year": int(year),
             "lang": lang, "labels": labels, "mode": spec.client_modes([mode.id])[mode.id],
-            "legend": legend_rows(mode.id, lang), "layer": layer}
+            "legend": legend_rows(lang, mode.id), "layer": layer}
     return base.view_group(CLIENT, opts)
 
 

@@ -167,7 +167,7 @@ def decision_text(row) -> str | None:
 
 
 def status_payload(per_year: dict, district_per_year: dict, holdouts_per_year: dict,
-                   province: str | None = None) -> dict:
+                   province: str | None = None, two_level: bool = False) -> dict:
     """Every year's classes and tooltip fields for the browser, as compact tables
     (``base.compact_table``; ``base.expand_table`` is the inverse, and the client does the same).
 
@@ -178,8 +178,11 @@ def status_payload(per_year: dict, district_per_year: dict, holdouts_per_year: d
     """
     years = sorted(int(y) for y in per_year)
     scope = spec.Scope(province or "")
-    c_modes = [m.id for m in spec.modes([spec.COMMUNE]) if m.source_name == "status"]
-    d_modes = [m.id for m in spec.modes([spec.DISTRICT]) if m.source_name == "districts"]
+    # the modes that draw one of these years on boundaries of this structure (``two_level``: a
+    # vintage from 1/7/2025), each with its class only in the years it draws
+    fit = {m.id: {y for y in years if m.fits(y, two_level)} for m in spec.modes([spec.COMMUNE, spec.DISTRICT])}
+    c_modes = [m.id for m in spec.modes([spec.COMMUNE]) if m.source_name == "status" and fit[m.id]]
+    d_modes = [m.id for m in spec.modes([spec.DISTRICT]) if m.source_name == "districts" and fit[m.id]]
     units: dict = {}
     districts: dict = {}
     for year in years:
@@ -190,14 +193,15 @@ def status_payload(per_year: dict, district_per_year: dict, holdouts_per_year: d
         for r in per_year[year].itertuples(index=False):
             code = str(r.unit_code)
             level = str(r.level) if bool(getattr(r, "eligible", True)) else "not_applicable"
-            units.setdefault(code, {})[year] = [cls[m].get(code) for m in c_modes] + [
+            units.setdefault(code, {})[year] = [cls[m].get(code) if year in fit[m] else None for m in c_modes] + [
                 level, _clean(getattr(r, "criteria_met", None)), _clean(getattr(r, "criteria_total", None)),
                 decision_text(r), _clean(getattr(r, "provenance", None)),
                 1 if bool(_clean(getattr(r, "mixed", False)) or False) else 0, 1 if code in held else 0]
         frame = district_per_year.get(year)
         for r in (frame.itertuples(index=False) if frame is not None else ()):
             code = str(r.unit_code)
-            districts.setdefault(code, {})[year] = [cls[m].get(code) for m in d_modes] + [1 if code in held else 0]
+            districts.setdefault(code, {})[year] = [cls[m].get(code) if year in fit[m] else None for m in d_modes] + [
+                1 if code in held else 0]
     return {"years": years, "units": base.compact_table(units, years, c_modes + list(COMMUNE_FIELDS)),
             "districts": base.compact_table(districts, years, d_modes + list(DISTRICT_FIELDS))}
 

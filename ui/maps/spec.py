@@ -251,7 +251,7 @@ LATER_SET = next(s for s in CRITERIA_SETS if s.ladder is not CLASSIC_LADDER)   #
 # unit's legacy level, the lowest among its former xã (metrics: basis "legacy"); the legend says so.
 register(replace(ladder_mode("legacy", CLASSIC_LADDER, applies=_classic_year, structure=TWO_LEVEL,
                              title="map.legend_title_legacy", subtitle="map.legend_legacy"), tip="map.tip.legacy"))
-register(ladder_mode("commune", CLASSIC_LADDER, applies=_classic_year))
+register(ladder_mode("commune", CLASSIC_LADDER, applies=_classic_year, structure=THREE_LEVEL))
 # The 2026–2030 ladder (none < standard < modern): every xã "not yet assessed" until a record of
 # that set says otherwise.
 register(replace(ladder_mode("commune_2026", LATER_SET.ladder, applies=_later_year, assessed=True,

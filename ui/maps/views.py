@@ -46,8 +46,10 @@ def _status_url(province: str, vintage: str, cache_key: str, illus: bool) -> str
     per_year = {y: data.status(province, y, cache_key, illus) for y in years}
     per_district = {y: data.district_status(province, y, cache_key, illus) for y in years}
     held = {y: holdout_codes(data.holdouts(province, y, cache_key, illus)) for y in years}
+    v = next((x for x in layout.choices().vintages if x.vintage == vintage), None)
     return ntm_map.status_url(f"{province}-{vintage}-{'i' if illus else 'r'}",
-                              ntm_map.status_payload(per_year, per_district, held, province))
+                              ntm_map.status_payload(per_year, per_district, held, province,
+                                                     two_level=v is not None and not v.has_districts))
 
 
 def commune_map(ctx: PageContext, key: str, layer: str, height: int = 560, district: str | None = None,
