@@ -232,3 +232,74 @@ def test_national_map_of_today_draws_our_units_and_no_data_elsewhere(ds):
     assert classes26["not_assessed"] == 60 + 147 + 89 and "none" not in classes26
     topo = json.loads(national.layer_topojson(G.prepared_layer("vn-2025", "national"), "national"))
     assert len(topo["ntm"]["codes"]) == 3321 and len(topo["ntm"]["provinces"]) == 34
+
+
+# ---- the pages (AppTest) ----------------------------------------------------------------------
+
+def _run(page=None, **params):
+    from pathlib import Path
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=180)
+    for k, v in params.items():
+        at.query_params[k] = str(v)
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _bodies(at):
+    return [h.proto.body for h in at.get("html")]
+
+
+def test_map_page_of_2026_has_no_district_layer_and_says_its_structure():
+    from domain.text import t
+    at = _run(province="42", year=2026, layer="district")     # the notice is shown where the link lands
+    assert t("app.no_district_layer", "vi", year=2026, date="1/7/2025") in [w.value.replace("\\", "") for w in at.warning]
+    assert at.query_params.get("layer") in (None, [], "")
+    at = _run("pages/map.py", province="42", year=2026, layer="district")
+    assert at.radio(key="ntm_w_layer").options == [t("map.layer_commune", "vi"), t("map.layer_criteria", "vi")]
+    assert any("Ranh giới từ 1/7/2025: 69 xã, phường — không còn cấp huyện" in b for b in _bodies(at))
+    legend = next(b for b in _bodies(at) if "ntm-legend" in b)
+    assert 'data-mode="commune_2026"' in legend and 'data-class="not_assessed"' in legend
+    assert 'data-overlay="former_district"' in legend
+    # the focus levels are those of the 2026–2030 ladder
+    assert at.button_group(key="ntm_w_focus").options == [t("levels.at_least_standard", "vi"),
+                                                          t("levels.at_least_modern", "vi")]
+
+
+def test_year_slider_across_the_reform_follows_the_commune_with_a_notice():
+    at = _run("pages/map.py", province="42", year=2024, commune="18499")
+    at.select_slider(key="ntm_w_year_map").set_value(2025).run()
+    assert not at.exception
+    assert at.query_params["commune"] in ("18502", ["18502"]) and at.query_params["year"] in ("2025", ["2025"])
+    notices = " ".join(i.value for i in at.info)
+    assert "Xã Điền Mỹ nay thuộc Xã Hà Linh" in notices and "1/7/2025" in notices
+    legend = next(b for b in _bodies(at) if "ntm-legend" in b)
+    assert 'data-mode="legacy"' in legend
+
+
+def test_area_of_a_new_commune_shows_its_former_units():
+    from domain.text import t
+    at = _run("pages/area.py", province="42", year=2026, commune="18502")
+    assert at.title[0].value == t("area.title_unit", "vi")
+    assert "Xã Hà Linh" in [s.value for s in at.subheader]
+    former = at.dataframe[0].value
+    assert sorted(former[t("area.col_name", "vi")]) == ["Xã Hà Linh", "Xã Điền Mỹ"]
+    text = " ".join(m.value for m in at.markdown)
+    assert t("levels.not_assessed", "vi") in text and t("levels.standard", "vi") in text
+    notes = " ".join(c.value for c in at.caption)
+    assert "Chưa có mục tiêu nào được ghi nhận cho giai đoạn 2026–2030." in notes
+    assert "CHƯA KIỂM CHỨNG" in notes          # the national ≈ 65 % only with its label
+
+
+def test_area_of_a_former_district_is_a_historical_area(ds):
+    from metrics.status import status_as_of
+    at = _run("pages/area.py", province="42", year=2026, district="444", lang="en")
+    assert any(s.value.startswith("Huyện Hương Khê (former district") for s in at.subheader)
+    table = at.dataframe[0].value
+    mine = status_as_of(ds, "42", 2024)
+    assert len(table) == int((mine["district_code"] == "444").sum())
+    assert "Xã Hà Linh" in set(table["Now part of"])
