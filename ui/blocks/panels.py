@@ -9,7 +9,7 @@ import streamlit as st
 
 from domain.levels import CLASSIC_LADDER, COMPLETED, NOT_ASSESSED, UNKNOWN
 from metrics.captions import date_text
-from metrics.fmt import format_number
+from metrics.fmt import format_day, format_number
 from metrics.present import figure_parts, shared_notes, source_ref
 from metrics.targets import headline_target
 from ui.frame import data, figure, layout, state
@@ -74,7 +74,8 @@ def district_tile(ctx: PageContext, summary: dict) -> None:
     lang = ctx.lang
     lad = (summary or {}).get("district_ladder")
     units = (summary or {}).get("district_units") or []
-    if lad is None:   # a two-level vintage: no district level
+    if lad is None:   # a two-level vintage: no district level; its commune-level units instead
+        st.html(_units_tile(ctx))
         return
     if (summary.get("scope") or {}).get("admin_level") == "district" and units:
         u = units[0]
@@ -95,6 +96,20 @@ def district_tile(ctx: PageContext, summary: dict) -> None:
                           den=format_number(total, lang)),
                         t("overview.districts_unknown", lang, n=format_number(unknown, lang)),
                         palette.level_colour(COMPLETED), testid="kpi-districts"))
+
+
+def _units_tile(ctx: PageContext) -> str:
+    """A two-level vintage: its commune-level units (xã counted on the ladder, the others not)
+    and the date the district level ended."""
+    lang = ctx.lang
+    v = ctx.choices.vintage_of(ctx.province, ctx.year)
+    row = province_row(ctx.counts())
+    units, eligible = int(row["units"]), int(row["eligible"])
+    return layout.tile(t("overview.units", lang), format_number(units, lang),
+                       t("overview.units_value", lang, xa=format_number(eligible, lang),
+                         other=format_number(units - eligible, lang)),
+                       t("overview.units_no_district", lang, date=format_day(v.valid_from) if v else ""),
+                       None, testid="kpi-units")
 
 
 def _source_ref(ctx: PageContext, source_id) -> dict | None:
@@ -145,12 +160,15 @@ def provenance_summary(ctx: PageContext) -> None:
     st.subheader(t("overview.provenance_title", lang))
     status = ctx.status()
     el = status[status["eligible"].astype(bool)]
-    prov = el["provenance"].astype(str).where(~el["level"].astype(str).isin([UNKNOWN, NOT_ASSESSED]), UNKNOWN)
+    level = el["level"].astype(str)
+    prov = el["provenance"].astype(str).where(level != UNKNOWN, UNKNOWN).where(level != NOT_ASSESSED, NOT_ASSESSED)
     n = prov.value_counts()
     classes = ("official", "reported", "derived", "illustrative", "unknown")
-    attrs = " ".join(f'data-{k}="{int(n.get(k, 0))}"' for k in classes)
+    attrs = " ".join(f'data-{k}="{int(n.get(k, 0))}"' for k in classes + (NOT_ASSESSED,))
     text = t("overview.provenance_line", lang, eligible=format_number(len(el), lang),
              **{k: format_number(int(n.get(k, 0)), lang) for k in classes})
+    if n.get(NOT_ASSESSED):   # a state of its own (2026–2030: no assessment yet), never "no data"
+        text += " · " + t("overview.provenance_not_assessed", lang, n=format_number(int(n[NOT_ASSESSED]), lang))
     st.html(f'<p data-testid="provenance-counts" {attrs}>{html.escape(text)}</p>')
     dates = pd.to_datetime(el["decision_date"], errors="coerce").dropna()
     if len(dates):

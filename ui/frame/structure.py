@@ -13,13 +13,9 @@ from domain.units import bare_name
 from domain.vintages import Vintage
 from metrics.fmt import format_day, format_number
 from ui.frame import data, state
+from ui.frame.choices import choices as _choices
 from ui.frame.i18n import t
 from ui.frame.state import NATIONAL, Choices
-
-
-def _choices() -> Choices:
-    from ui.frame.layout import choices
-    return choices()
 
 
 def _names(vintage: str, admin_level: str) -> dict:
