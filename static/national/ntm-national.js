@@ -162,7 +162,7 @@
         var d = L.DomUtil.create("div", "ntm-national-legend");
         d.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;max-width:280px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
         return d; } });
-      st.legend = new Legend({ position: "bottomleft" }).addTo(map);
+      st.legend = new Legend({ position: "topright" }).addTo(map);   // over the sea: the south stays visible
     }
     var rows = ["<b>" + esc(L_.title) + "</b>", esc(L_.legend_title || (L_.year + ": " + o.year))];
     if (L_.subtitle) { rows.push("<span style='color:#333'>" + esc(L_.subtitle) + "</span>"); }
