@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from domain.levels import CLASSIC_LADDER, DISTRICT_LEVELS, NOT_APPLICABLE, UNKNOWN
+from domain.levels import CLASSIC_LADDER, COMMUNE_LEVELS, DISTRICT_LEVELS, NOT_APPLICABLE, NOT_ASSESSED, UNKNOWN
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -71,13 +71,15 @@ def fixture_module(name: str):
 def expected_class(layer: str, row: dict) -> str:
     """A unit's class on a province map layer from its metrics row: a district's level on the
     district layer; "not applicable" for an urban unit; its level on the commune layer; the
-    ninth of criteria met (c0 … c8) on the criteria layer; else "no record" (unknown)."""
+    ninth of criteria met (c0 … c8) on the criteria layer; else "no record" (unknown). The
+    legacy level of a two-level 2025 map is the row's level too (metrics gives it)."""
     if layer == "district":
         return row["level"] if row["level"] in DISTRICT_LEVELS else UNKNOWN
     if not row["eligible"]:
         return NOT_APPLICABLE
     if layer == "commune":
-        return row["level"] if row["level"] in LADDER else UNKNOWN
+        # a level of any ladder (the row's own set's), or "not yet assessed" (2026–2030: a state)
+        return row["level"] if row["level"] in COMMUNE_LEVELS + (NOT_ASSESSED,) else UNKNOWN
     met, total = row["criteria_met"], row["criteria_total"]
     if pd.isna(met) or pd.isna(total) or float(total) == 0:
         return UNKNOWN

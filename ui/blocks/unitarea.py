@@ -10,8 +10,10 @@ import html
 import pandas as pd
 import streamlit as st
 
+from domain.levels import NOT_ASSESSED
 from domain.units import is_eligible_commune
 from metrics.fmt import format_day
+from ui.blocks.detail import commune_center
 from ui.frame import data, state, structure
 from ui.frame.context import PageContext
 from ui.frame.i18n import provenance_label, t
@@ -145,8 +147,9 @@ def _last_drawn_year(ctx: PageContext, vintage: str) -> int:
 
 def _status_lines(ctx: PageContext, unit: dict) -> list[str]:
     lang = ctx.lang
-    lines = [ctx.t("area.unit_level", year=ctx.year, set=unit.get("set_in_force") or "",
-                   level=_level(unit["level"], lang))]
+    # "not yet assessed" names its set itself
+    key = "area.unit_level_bare" if unit["level"] == NOT_ASSESSED else "area.unit_level"
+    lines = [ctx.t(key, year=ctx.year, set=unit.get("set_in_force") or "", level=_level(unit["level"], lang))]
     if unit.get("provenance"):
         lines[-1] += f" ({_prov(unit['provenance'], lang)})"
     if unit.get("commune_group"):
@@ -167,12 +170,7 @@ def commune_view(ctx: PageContext, code: str) -> None:
     st.markdown("\n".join(f"- {html.escape(x)}" for x in _status_lines(ctx, unit)))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        center = None
-        try:
-            from ui.blocks.detail import commune_center
-            center = commune_center(ctx)
-        except Exception:   # no geometry for the unit: the map still shows the province
-            center = None
+        center = commune_center(ctx.at(commune=code))   # None: no geometry, the map shows the province
         maps.commune_map(ctx, "area_unit_map", "commune", height=460, highlight=code, center=center,
                          zoom=11 if center else None)
     with right:
