@@ -83,6 +83,12 @@ def criteria_set_for_year(label_year: int) -> CriteriaSet:
     return CRITERIA_SETS[-1]
 
 
+def same_ladder(year_a: int, year_b: int) -> bool:
+    """The two label years are assessed on the same ladder (a 2021–2025 target is not a 2026
+    one: the levels of different ladders are never compared)."""
+    return criteria_set_for_year(int(year_a)).ladder is criteria_set_for_year(int(year_b)).ladder
+
+
 def default_criteria_set(label_year: int) -> str:
     return criteria_set_for_year(label_year).id
 

@@ -314,7 +314,8 @@ def test_overview_of_2026_counts_on_the_ladder_in_force_and_never_shows_a_zero_f
     at = _run(province="42", year=2026)
     assert _tile(at, "kpi-advanced") is None and _tile(at, "kpi-model") is None   # 2021–2025 levels
     assert _tile(at, "kpi-districts") is None                                     # no district level
-    for level in ("standard", "modern"):
+    from domain.levels import LADDER_2026
+    for level in LADDER_2026.recognised:           # đạt chuẩn, hiện đại (51/2025)
         tile = _tile(at, f"kpi-{level}")
         assert ">—<" in tile and t("overview.kpi_none_assessed", "vi", n="60") in tile
         assert "0 / 60" not in tile and "Chưa có mục tiêu nào được ghi nhận cho giai đoạn 2026–2030." in tile

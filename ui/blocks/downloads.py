@@ -23,7 +23,9 @@ def safe_csv(df: pd.DataFrame) -> bytes:
 
 VIEW_COLUMNS = ["unit_code", "name", "unit_type", "district_code", "district_name", "vintage", "eligible",
                 "level", "record_year", "criteria_set", "criteria_met", "criteria_total", "missing_criteria",
-                "decision_no", "decision_date", "source_id", "provenance", "mixed", "illustrative", "note"]
+                "decision_no", "decision_date", "source_id", "provenance", "mixed", "basis", "derived_from",
+                "commune_group", "illustrative", "note"]
+DISTRICT_COLUMNS = ("district_code", "district_name")     # none on a two-level vintage (from 1/7/2025)
 
 
 def view_frame(ctx) -> pd.DataFrame:
@@ -31,7 +33,8 @@ def view_frame(ctx) -> pd.DataFrame:
     st_ = ctx.status()
     if ctx.district:
         st_ = st_[st_["district_code"].astype(str) == ctx.district]
-    out = st_[[c for c in VIEW_COLUMNS if c in st_.columns]].copy()
+    cols = [c for c in VIEW_COLUMNS if c in st_.columns and not (c in DISTRICT_COLUMNS and ctx.two_level())]
+    out = st_[cols].copy()
     out.insert(0, "year", ctx.year)
     return out
 

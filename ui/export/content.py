@@ -54,7 +54,13 @@ def _kpis(view: MapView, summary: dict, districts: pd.DataFrame, lang: str) -> l
     # District-level units: huyện on the district ladder, thị xã/thành phố "completed".
     d = districts if view.district is None else districts[districts["unit_code"].astype(str) == view.district]
     done = d["level"].isin(DISTRICT_DONE) if len(d) else pd.Series(dtype=bool)
-    if view.district is None and len(d):
+    if view.two_level:      # no district level: the vintage's commune-level units
+        units = int(view.counts["units"])
+        eligible = int(view.counts["eligible"])
+        kpis.append(Kpi(t("units_kpi", lang), num(units, lang),
+                        t("units_kpi_detail", lang, xa=num(eligible, lang), other=num(units - eligible, lang)),
+                        t("no_district_level", lang), level="not_applicable"))
+    elif view.district is None and len(d):
         kpis.append(Kpi(t("districts_done", lang), f"{num(int(done.sum()), lang)}/{num(len(d), lang)}",
                         t("district_units", lang), "", level="completed"))
     elif len(d):
@@ -138,7 +144,7 @@ def _districts_table(prep, view: MapView, counts: pd.DataFrame, districts: pd.Da
     from metrics.present import share_text, value_text
 
     num, _ = _fmt()
-    if view.district is None:
+    if view.district is None and not view.two_level:
         cols = [t("district", lang), t("district_level_col", lang),
                 t("eligible", lang), at_least("standard", lang), at_least("advanced", lang),
                 level_label("model", lang), level_label("unknown", lang)]
@@ -157,12 +163,13 @@ def _districts_table(prep, view: MapView, counts: pd.DataFrame, districts: pd.Da
         return Table(cols, rows[:MAX_TABLE_ROWS + 2], [2.6, 2.4, 1.1, 2.0, 1.5, 1.5, 1.6],
                      note=t("more_rows", lang, n=len(rows) - MAX_TABLE_ROWS - 2)
                      if len(rows) > MAX_TABLE_ROWS + 2 else "", row_levels=row_levels)
-    # A district's own pack: its communes.
+    # A district's own pack, or a province on a two-level vintage (no district): its communes.
     st = view.status
     cols = [t("commune", lang), t("level", lang), t("criteria_met", lang), t("decision_year", lang),
             t("provenance", lang)]
     rows = []
-    order = {"model": 0, "advanced": 1, "standard": 2, "none": 3, "unknown": 4, "not_applicable": 5}
+    order = {"model": 0, "modern": 0, "advanced": 1, "standard": 2, "none": 3, "not_assessed": 4, "unknown": 5,
+             "not_applicable": 6}
     st = st.assign(_o=st["level"].map(order).fillna(9)).sort_values(["_o", "name"])
     for r in st.to_dict("records"):
         crit = (f"{int(float(r['criteria_met']))}/{int(float(r['criteria_total']))}"
@@ -265,7 +272,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
     for cls in PROVENANCE:
         text, n = provenance_text(cls, lang), int(prov_counts.get(cls, 0))
         prov_lines.append(f"{text}" + (f" — {num(n, lang)} {t('communes', lang)}" if n else ""))
-    short_attr = t("short_attribution", lang)
+    short_attr = view.short_attribution
     return Pack(
         lang=lang, province_code=province, district_code=district, year=int(year), scope_name=scope,
         title=title, headline=headline, generated_on=format_date(dt.date.today(), lang),
@@ -276,8 +283,8 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         progress=progress, progress_title=t("progress_title", lang), progress_notes=notes,
         set_changes=changes,
         districts_table=_districts_table(prep, view, counts, districts, lang),
-        districts_title=t("district_table_title", lang) if district is None
-        else t("district_communes", lang),
+        districts_title=t("units_table_title", lang) if view.two_level
+        else t("district_table_title", lang) if district is None else t("district_communes", lang),
         sources=source_labels(ds, [f["source_id"] for f in figures.values() if f.get("source_id")]
                               + list(view.status["source_id"].dropna())),
         attribution_vi=view.attribution_vi, attribution_en=view.attribution_en,

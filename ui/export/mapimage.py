@@ -106,9 +106,20 @@ def draw_with_legend(ax, lax, communes, districts, map_spec: spec.MapSpec, lang:
                      fontsize: float = 12) -> list[LegendEntry]:
     """The map into ``ax`` and its legend into ``lax`` (titled with the mode's subtitle)."""
     entries = draw_map(ax, communes, districts, map_spec, lang)
-    subtitle = map_spec.layer.subtitle
-    draw_legend(lax, entries, fontsize=fontsize, title=t_store(subtitle, lang) if subtitle else None)
+    draw_legend(lax, entries, fontsize=fontsize, title=legend_title(map_spec, lang))
     return entries
+
+
+def legend_title(map_spec: spec.MapSpec, lang: str, width: int = 44) -> str | None:
+    """The legend's heading: the mode's own title when it has one (the 2025 legacy level, the
+    2026–2030 set) and its subtitle, as on the web legend, wrapped to the legend's width."""
+    layer = map_spec.layer
+    parts = []
+    if layer.title != spec.LayerMode.title:
+        parts.append(t_store(layer.title, lang, year=map_spec.year))
+    if layer.subtitle:
+        parts.append(t_store(layer.subtitle, lang, **dict(layer.subtitle_params)))
+    return "\n".join(wrap(p, width) for p in parts) or None
 
 
 def _drop_slivers(geom):
@@ -127,7 +138,8 @@ def _holdout_label(lang: str) -> str:
     return t("holdout_legend", lang)
 
 
-def draw_legend(ax, entries: list[LegendEntry], *, fontsize: float = 12, title: str | None = None):
+def draw_legend(ax, entries: list[LegendEntry], *, fontsize: float = 12, title: str | None = None,
+                wrap_at: int = 40):
     """Legend with one swatch per class and its count, in its own axes (never clipped)."""
     handles = []
     for e in entries:
@@ -136,7 +148,7 @@ def draw_legend(ax, entries: list[LegendEntry], *, fontsize: float = 12, title: 
         else:
             handles.append(Patch(facecolor=e.colour, edgecolor=e.edge, hatch=e.hatch,
                                  linewidth=0.8))
-    labels = [f"{e.label}: {e.count}" for e in entries]
+    labels = [wrap(f"{e.label}: {e.count}", wrap_at) for e in entries]   # long labels on two lines, never clipped
     ax.set_axis_off()
     leg = ax.legend(handles, labels, loc="upper left", frameon=False, fontsize=fontsize,
                     title=title, title_fontsize=fontsize, alignment="left",

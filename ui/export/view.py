@@ -4,18 +4,19 @@ quote. Every figure comes from ``metrics``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 
 from ui.export import fonts
-from domain.levels import CLASSIC_LADDER
+from domain.levels import RECOGNISED_LEVELS, criteria_set_for_year
 from ui.export.strings import at_least, check_lang, level_label, provenance_text, t
 from ui.maps import spec
 
 CRITERIA = "criteria"
-LEVELS = CLASSIC_LADDER.recognised + (CRITERIA,)   # what an export's ``level`` may say
+LEVELS = RECOGNISED_LEVELS + (CRITERIA,)   # what an export's ``level`` may say (any ladder's; checked against the year's)
 
 
 class ExportError(ValueError):
@@ -58,6 +59,8 @@ class MapView:
     attribution_en: str
     illustrative: bool
     illustrative_note: str
+    two_level: bool = False        # a vintage without a district level (from 1/7/2025)
+    short_attribution: str = ""    # "Boundaries: <source> (<licence>), reconstructed, illustrative only"
 
 
 def _province_name(ds, province: str) -> str:
@@ -114,6 +117,14 @@ def _s(value) -> str:
     return str(value).strip()
 
 
+def short_attribution(meta: dict, lang: str) -> str:
+    """The boundary source in a footer's few words, read from the vintage's ``meta.json``: the
+    source's name (before its details in brackets) and the licence's first word."""
+    source = re.sub(r"^[^:(]*:\s*", "", str(meta.get("source") or "")).split(" (")[0].strip()
+    licence = str(meta.get("licence") or "").split(" ")[0].strip()
+    return fonts.nfc(t("short_attribution", lang, source=source or "—", licence=licence or "—"))
+
+
 def _source_line(lang: str, short: list[str], attribution: str) -> str:
     shown = "; ".join(short) or "—"
     return fonts.nfc(f"{t('source', lang)}: {shown}. {attribution}")
@@ -162,7 +173,10 @@ def map_view(ds, province: str, year: int, district: str | None = None,
     districts = load_districts(vintage)
     if district is not None:
         districts = districts[districts["unit_code"].astype(str) == district]
-    mode = spec.mode_for(layer, year)
+    two_level = not prep.has_districts(vintage)     # from 1/7/2025: no district level
+    if two_level:
+        districts = districts.iloc[0:0]
+    mode = spec.mode_for(layer, year, two_level=two_level)
     frames = spec.Frames(status=status, holdouts=frozenset(holdout_codes),
                          districts=district_status_as_of(prep, province, year) if mode.units == spec.DISTRICT else None)
     map_spec = spec.map_spec(mode.id, spec.Scope(province, district), year, frames)
@@ -184,6 +198,13 @@ def map_view(ds, province: str, year: int, district: str | None = None,
     if level == "criteria":
         with_data = int(status["criteria_met"].notna().sum()) if "criteria_met" in status else 0
         subtitle = f"{t('criteria_data', lang)}: {format_number(with_data, lang)}/{format_number(eligible, lang)}"
+    elif pd.isna(counts.get(f"atleast_{level}")):
+        raise ExportError(f"level {level!r} is not on the ladder of {year} "
+                          f"({', '.join(criteria_set_for_year(year).ladder.recognised)})")
+    elif int(counts.get("not_assessed") or 0) and not int(counts.get("known") or 0):
+        # nothing assessed under the set in force yet (2026–2030): a state, never "0 of N"
+        subtitle = t("not_assessed_all", lang, n=format_number(int(counts["not_assessed"]), lang),
+                     decision=criteria_set_for_year(year).decision)
     else:
         # what the map draws (the per-commune records), worded as such: how many xã have a record
         # and how many have none, never a count or share at a level beside THE figure (the pack's
@@ -206,5 +227,6 @@ def map_view(ds, province: str, year: int, district: str | None = None,
         attribution_vi=fonts.nfc(meta.get("attribution_vi", "")),
         attribution_en=fonts.nfc(meta.get("attribution_en", "")),
         illustrative=illustrative,
-        illustrative_note=provenance_text("illustrative", lang),
+        illustrative_note=provenance_text("illustrative", lang), two_level=two_level,
+        short_attribution=short_attribution(meta, lang),
     )
