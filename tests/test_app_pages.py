@@ -37,7 +37,7 @@ def ds():
 def latest(ds):
     """The year the app opens on: the latest year with a sourced record (the 6/2025 figures)."""
     from ui.frame.layout import build_choices
-    return build_choices(load_dataset(), ds).default_year
+    return build_choices(dataset(illustrative=True), ds).default_year
 
 
 def run(page: str | None = None, **params) -> AppTest:

@@ -81,6 +81,10 @@ def national(browser, app_server):
 
 
 def _screen_point(page, frame, lat, lng):
+    # the whole map in view first: a click that scrolls the page between mouse down and up is a
+    # drag to Leaflet, not a click (the structure line and notice above the map make it reach
+    # below a 1100 px viewport)
+    frame.frame_element().scroll_into_view_if_needed()
     xy = frame.evaluate(f"() => {{ const p = window.map.latLngToContainerPoint([{lat}, {lng}]);"
                         f" const r = window.map.getContainer().getBoundingClientRect();"
                         f" return [p.x + r.left, p.y + r.top]; }}")
