@@ -26,7 +26,7 @@ import math
 
 import pandas as pd
 
-from domain.levels import DISTRICT_RANK, criteria_set_for_year, ladder_of
+from domain.levels import DISTRICT_RANK, criteria_set_for_year, ladder_of, same_ladder
 from domain.text import both
 from domain.units import COMMUNE_ELIGIBLE
 
@@ -444,7 +444,8 @@ def headline_target(targets, area_code: str, level: str, year: int) -> dict | No
     missed). Share targets come before bare counts (a count may be of other units)."""
     rows = [r for r in targets or () if str(r.get("area_code")) == str(area_code) and r.get("level") == level
             and r.get("admin_level") == "commune" and r.get("target_year") is not None
-            and r.get("state") not in ("not_computed", "reference", "later_set")]
+            and r.get("state") not in ("not_computed", "reference", "later_set")
+            and same_ladder(int(r["target_year"]), int(year))]   # a 2021–2025 target is not a 2026 one
     shares = [r for r in rows if r.get("target_share") is not None and r.get("target_count") is None]
     rows = shares or rows
     if not rows:

@@ -59,7 +59,7 @@ def test_briefing_pack_on_the_new_units(ds, province, year):
     if year == 2026:
         standard = next(k for k in pack.kpis if k.level == "standard")
         assert standard.value == "—" and "2025" not in standard.target   # no 2021–2025 target on 2026
-        assert next(k for k in pack.kpis if k.level == "not_assessed").value == "60"
+        assert "chưa được đánh giá" in standard.detail                    # a state, never "0/60"
     assert pack.districts_title == "Các xã, phường (ranh giới từ 1/7/2025)"
     pdf = build_briefing(ds, province, year, fmt="pdf")
     assert pdf[:5] == b"%PDF-"

@@ -310,30 +310,24 @@ def _tile(at, testid):
 
 
 def test_overview_of_2026_counts_on_the_ladder_in_force_and_never_shows_a_zero_for_not_assessed():
-    from domain.text import t
     at = _run(province="42", year=2026)
     assert _tile(at, "kpi-advanced") is None and _tile(at, "kpi-model") is None   # 2021–2025 levels
     assert _tile(at, "kpi-districts") is None                                     # no district level
     from domain.levels import LADDER_2026
     for level in LADDER_2026.recognised:           # đạt chuẩn, hiện đại (51/2025)
         tile = _tile(at, f"kpi-{level}")
-        assert ">—<" in tile and t("overview.kpi_none_assessed", "vi", n="60") in tile
-        assert "0 / 60" not in tile and "Chưa có mục tiêu nào được ghi nhận cho giai đoạn 2026–2030." in tile
-    assert ">60<" in _tile(at, "kpi-not_assessed")
+        assert "—" in tile and "chưa được đánh giá" in tile and "0 / 60" not in tile and "0/60" not in tile
+        assert "2025" not in tile                  # no 2021–2025 target beside a 2026 figure
     units = _tile(at, "kpi-units")
     assert ">69<" in units and "60 xã · 9 phường, thị trấn" in units and "1/7/2025" in units
-    line = " ".join(m.value for m in at.markdown)
-    assert "60 chưa được đánh giá" in line and "0 chưa có dữ liệu" in line
+    line = _tile(at, "provenance-counts")
+    assert 'data-not_assessed="60"' in line and 'data-unknown="0"' in line
+    assert "60 chưa được đánh giá" in line
 
 
-def test_overview_of_2025_says_its_target_rests_on_the_reported_figure():
-    """2025 on the new units: the tiles count the legacy level (45 of 60 xã have one), the
-    target is judged on the reported 169/169 of 6/2025 (the units before 1/7/2025): both said."""
-    from domain.text import t
-    from metrics.counts import level_counts
-    from metrics.status import status_as_of
-    row = level_counts(status_as_of(dataset(), "42", 2025)).iloc[0]
+def test_overview_of_2025_on_the_new_units_has_no_district_tile():
+    """2025 is drawn on the 1/7/2025 units (the legacy level): the 69 units, not the districts."""
     at = _run(province="42", year=2025, lang="en")
-    tile = _tile(at, "kpi-standard")
-    assert f"{int(row['atleast_standard'])} / 60 communes" in tile and t("overview.kpi_legacy", "en") in tile
-    assert "on the reported 169/169 communes" in tile and t("overview.kpi_met", "en") in tile
+    assert _tile(at, "kpi-districts") is None
+    units = _tile(at, "kpi-units")
+    assert ">69<" in units and "60 xã · 9 wards, towns" in units

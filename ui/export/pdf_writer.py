@@ -256,15 +256,16 @@ def _leadership(pack: Pack, number: int) -> Page:
 
 def _progress(pack: Pack, number: int) -> Page:
     page, top = _page(pack, pack.progress_title, number)
-    n_lines = sum(min(2, len(page.wrap(n, W - 2 * MARGIN, 12))) for n in pack.progress_notes)
-    notes_h = 12 * 1.3 / 72 * n_lines + (0.1 if pack.progress_notes else 0)
+    size = 12 if len(pack.progress_notes) <= 4 else 10   # 2025/2026 carry more notes
+    n_lines = sum(min(2, len(page.wrap(n, W - 2 * MARGIN, size))) for n in pack.progress_notes)
+    notes_h = size * 1.3 / 72 * n_lines + (0.1 if pack.progress_notes else 0)
     ax = page.axes(MARGIN + 0.8, top + 0.1, (W - 2 * MARGIN) * 0.66, H - 0.75 - top - 0.7 - notes_h)
     charts.draw_progress(ax, pack.progress, pack.set_changes, fontsize=14,
                          ylabel=t("progress_y", pack.lang), set_label=pack.extra.get("set_label", ""),
                         kind_labels=pack.extra.get("kind_labels"))
     y = H - 0.75 - notes_h
     for note in pack.progress_notes:
-        y += page.text(MARGIN, y, W - 2 * MARGIN, note, size=12, colour=GREY, max_lines=2)
+        y += page.text(MARGIN, y, W - 2 * MARGIN, note, size=size, colour=GREY, max_lines=2)
     return page
 
 

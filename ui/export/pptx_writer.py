@@ -8,6 +8,7 @@ chart are 200-dpi images drawn by matplotlib from the same data.
 from __future__ import annotations
 
 import io
+import math
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -259,7 +260,11 @@ def _leadership(prs, pack: Pack, number: int):
 def _progress(prs, pack: Pack, number: int):
     slide = _slide(prs, pack, pack.progress_title, number)
     top = 1.6 if pack.illustrative else 1.3
-    notes_h = 0.5 * len(pack.progress_notes)
+    # many notes (2025/2026: the boundary change, the legacy level, the new criteria set): a
+    # smaller size, the band sized by the lines they take (about 200 characters a line at 10 pt)
+    note_size = 12 if len(pack.progress_notes) <= 4 else 10
+    lines = sum(max(1, math.ceil(len(n) / (200 if note_size == 10 else 140))) for n in pack.progress_notes)
+    notes_h = lines * note_size * 1.3 / 72 + (0.15 if pack.progress_notes else 0)
     img_h = H - 0.7 - top - notes_h
     buf = io.BytesIO()
     charts.progress_png(pack.progress, pack.set_changes, buf, size=(W - 2 * MARGIN, img_h),
@@ -269,7 +274,7 @@ def _progress(prs, pack: Pack, number: int):
     slide.shapes.add_picture(buf, Inches(MARGIN), Inches(top), Inches(W - 2 * MARGIN), Inches(img_h))
     if pack.progress_notes:
         add_text(slide, MARGIN, top + img_h, W - 2 * MARGIN, notes_h, pack.progress_notes,
-                 size=12, colour=GREY, lang=pack.lang)
+                 size=note_size, colour=GREY, lang=pack.lang)
 
 
 def _sources(prs, pack: Pack, number: int):
