@@ -237,17 +237,8 @@ def test_national_map_of_today_draws_our_units_and_no_data_elsewhere(ds):
 # ---- the pages (AppTest) ----------------------------------------------------------------------
 
 def _run(page=None, **params):
-    from pathlib import Path
-    from streamlit.testing.v1 import AppTest
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=180)
-    for k, v in params.items():
-        at.query_params[k] = str(v)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    from testing import run_app
+    return run_app(page, timeout=180, **params)
 
 
 def _bodies(at):
