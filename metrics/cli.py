@@ -16,6 +16,7 @@ from domain.text import has, level_label, provenance_label, t
 
 from .common import MetricsInputError
 from .fmt import format_number, format_percent
+from .present import figure_parts, level_title
 
 
 class _Parser(argparse.ArgumentParser):
@@ -137,30 +138,32 @@ def _fmt(lang: str):
 
 
 def _head_lines(s: dict, lang: str) -> list[str]:
-    f, pc = _fmt(lang)
+    f, _ = _fmt(lang)
     c, levels = s["counts"], s["levels"]
     vnote = next((n[lang] for n in s["notes"] if n["key"] == "vintage"), None)
     note = f" ({vnote})" if vnote else ""
     out = [s["captions"][lang] or "", "",
            t("metrics.cli.scope", lang, scope=s["area"]["name"], year=s["year"], vintage=s["vintage"], note=note)]
-    from .present import figure_parts
     for fig in s["figures"].values():   # worded as every screen words THE figure (metrics.present)
         p = figure_parts(fig, lang)
         title = f" — {p['source']['title']}" if p["source"] else ""
         out.append(t("metrics.cli.figure", lang, level=p["level"], line=p["line"], title=title))
         out += ["  " + n[lang] for n in fig["notes"]]
-    lv_text = "; ".join(t("metrics.cli.level_count", lang, level=lv, n=f(c[f"atleast_{lv}"]), share=pc(c[f"share_{lv}"]))
+    # what the map draws, worded as such: counts of the per-commune records, never a share
+    # beside THE figures above (150/182 = 82,4% under the report's 181/181 was a second answer)
+    lv_text = "; ".join(t("metrics.cli.level_count", lang, level=level_title(lv, lang), n=f(c[f"atleast_{lv}"]))
                         for lv in levels)
+    prov = c["weakest_provenance"]
     out.append(t("metrics.cli.counts", lang, eligible=f(c["eligible"]), levels=lv_text, unknown=f(c["unknown"]),
                  not_assessed=f(c["not_assessed"]), not_applicable=f(c["not_applicable"]),
-                 provenance=c["weakest_provenance"]))
+                 provenance=provenance_label(prov, lang) if prov else "—"))
     return out
 
 
 def _district_lines(s: dict, lang: str) -> list[str]:
     out = []
     if s["districts"]:
-        out += ["", t("metrics.cli.districts", lang, levels=" ".join(f"{lv}+" for lv in s["levels"]))]
+        out += ["", t("metrics.cli.districts", lang, levels=" / ".join(level_title(lv, lang) for lv in s["levels"]))]
         for d in s["districts"]:
             out.append(f"  {d['area_code']} {d['area_name']}: {d['eligible']} "
                        + " ".join(str(d[f"atleast_{lv}"]) for lv in s["levels"]) + f" {d['unknown']}")

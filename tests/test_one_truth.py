@@ -317,3 +317,18 @@ def test_the_legend_of_every_layer_counts_and_states_no_share(ds):
                     assert "%" not in html.unescape(re.sub(r"<[^>]+>", " ", box)), (layer, district, lang, box)
                 if m.den is not None and m.layer.note:
                     assert t(m.layer.note, lang, den=format_number(m.den, lang)) in html.unescape(box)
+
+
+def test_summary_text_states_the_figures_and_counts_the_map_without_a_share():
+    """``python -m metrics summary`` (text, VI and EN) for Hà Tĩnh 2023: the headline lines carry
+    the report's 181/181, 60/181 and 15/181; the line of per-commune counts is worded as what the
+    map draws, in the language's level names, with no share of its own (no 82,4% of 182 xã)."""
+    for lang in ("vi", "en"):
+        out = subprocess.run([sys.executable, "-m", "metrics", "summary", "--province", "42", "--year", "2023",
+                              "--lang", lang], cwd=REPO, check=True, capture_output=True, text=True).stdout
+        for count in ("181/181", "60/181", "15/181"):
+            assert count in out, (lang, count)
+        head = t("metrics.cli.counts", lang).split(":")[0]
+        line = next(x for x in out.splitlines() if x.startswith(head))
+        assert "%" not in line and "standard+" not in line, (lang, line)
+        assert t("metrics.present.level.standard", lang) in line, (lang, line)
