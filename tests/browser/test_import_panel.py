@@ -1,8 +1,8 @@
 """The import panel in a real browser (network blocked), in Vietnamese: an editor logs in, uploads a
 file that weakens an official recognition, reads the dry run, confirms it with a reason, sees the
 import as active, rolls it back and sees it as rolled back with nothing left to roll back (issue 14,
-item 6). The uploader's own words (Streamlit's "Upload", "… per file") are Vietnamese too, with the
-one size limit."""
+item 6). The uploader's own words (Streamlit's "Upload", "… per file", a refused file) are Vietnamese
+too, with the one size limit."""
 from __future__ import annotations
 
 import shutil
@@ -62,6 +62,14 @@ def test_import_panel_in_vietnamese_dry_run_confirm_rollback(browser, panel_serv
         for sel in (f"{zone} [data-testid=stFileUploaderDropzoneInstructions] span",
                     f"{zone} button [data-testid=stMarkdownContainer] p"):
             assert page.evaluate("s => getComputedStyle(document.querySelector(s)).fontSize", sel) == "0px"
+        # A file over the limit: refused by Streamlit before it is sent, and said beside it in Vietnamese
+        # (Streamlit's only word is an English tooltip).
+        big = tmp_path / "qua_lon.csv"
+        big.write_bytes(b"x," * (3 * 1024 * 1024))
+        page.locator("input[type=file]").first.set_input_files(str(big))
+        chip = ".st-key-ntm_import_file [data-testid=stFileChip][aria-invalid=true]"
+        page.locator(chip).first.wait_for(timeout=30_000)
+        assert "Tệp lớn hơn 5 MB: không được tải lên" in (_after(page, chip) or "")
         f = tmp_path / "ha_linh_2023.csv"
         f.write_bytes(FILE)
         page.locator("input[type=file]").first.set_input_files(str(f))

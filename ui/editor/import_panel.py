@@ -108,8 +108,9 @@ def _css_string(s: str) -> str:
 
 
 def _uploader_words(lang, mb):
-    """Streamlit writes its uploader's button and hint in English ("Upload", "5MB per file"):
-    the panel's words replace them (the originals kept for screen readers, drawn at size 0)."""
+    """Streamlit writes its uploader's button and hint in English ("Upload", "5MB per file") and
+    refuses a bigger file with an English tooltip only: the panel's words replace the first two
+    (the originals kept for screen readers, drawn at size 0) and are written beside a refused file."""
     box = ".st-key-ntm_import_file [data-testid=stFileUploaderDropzone]"
     st.html(f"""<style>
     {box} [data-testid=stFileUploaderDropzoneInstructions] span,
@@ -118,6 +119,9 @@ def _uploader_words(lang, mb):
       content: {_css_string(_t(lang, "upload_hint", mb=mb))}; font-size: 0.875rem; }}
     {box} button [data-testid=stMarkdownContainer] p::after {{
       content: {_css_string(_t(lang, "upload_button"))}; font-size: 0.875rem; }}
+    .st-key-ntm_import_file [data-testid=stFileChip][aria-invalid=true]::after {{
+      content: {_css_string(_t(lang, "upload_refused", mb=mb))}; font-size: 0.875rem; color: #8a1c1c;
+      margin-left: 0.75rem; align-self: center; }}
     </style>""")
 
 
