@@ -161,6 +161,8 @@
       var Legend = L.Control.extend({ onAdd: function () {
         var d = L.DomUtil.create("div", "ntm-national-legend");
         d.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;max-width:280px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+        L.DomEvent.disableClickPropagation(d);   // a tap on the key opens it, it is not a map click
+        L.DomEvent.disableScrollPropagation(d);
         return d; } });
       st.legend = new Legend({ position: "topright" }).addTo(map);   // over the sea: the south stays visible
     }
@@ -172,7 +174,12 @@
                 "background:" + esc(r.fill) + "'></span>" + esc(r.label));
     });
     rows.push("<span style='color:#555'>" + esc(L_.hint) + "</span>");
-    st.legend.getContainer().innerHTML = rows.join("<br>");
+    // The key folds under its title on a narrow map (a phone): open, it would hide half the
+    // country; the reader opens it with one tap. The reader's choice is kept across restyles.
+    var box = st.legend.getContainer(), prev = box.querySelector("details");
+    var open = prev ? prev.open : map.getSize().x >= 560;
+    box.innerHTML = "<details" + (open ? " open" : "") + "><summary style='cursor:pointer'>" + rows[0] +
+                    "</summary>" + rows.slice(1).join("<br>") + "</details>";
   }
 
   function restyle(map, fresh) {

@@ -81,6 +81,18 @@ def test_national_map_of_today_draws_3321_units(page_of, app_server):
     legend = frame.inner_text(".ntm-national-legend")
     assert "3.321" in legend and "Chưa được đánh giá" in legend
     assert "3.321" in page.inner_text("[data-testid=ntm-structure]")
+    assert frame.evaluate("() => document.querySelector('.ntm-national-legend details').open")
+    assert guard.blocked == [] and guard.console_errors == []
+
+
+def test_national_legend_folds_on_a_phone(page_of, app_server):
+    """At 390 px the open key would hide half the country: it folds under its title, one tap opens it."""
+    page, guard = page_of(f"{app_server}/map?province=all&year=2026&lang=en", width=390, height=844)
+    frame = national_frame(page, timeout_s=240)
+    assert not frame.evaluate("() => document.querySelector('.ntm-national-legend details').open")
+    assert "3,321" in frame.inner_text(".ntm-national-legend summary")
+    frame.click(".ntm-national-legend summary")
+    assert frame.evaluate("() => document.querySelector('.ntm-national-legend details').open")
     assert guard.blocked == [] and guard.console_errors == []
 
 
