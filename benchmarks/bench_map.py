@@ -215,18 +215,29 @@ def first_render(pw, url: str, selector: str, timeout: float) -> dict:
         browser.close()
 
 
+def open_painted(browser, url: str, selector: str, timeout: float):
+    """A new page of ``url`` once its map painted and the run settled: (context, probe, map frame),
+    or None when nothing painted within ``timeout``."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = Probe(ctx)
+    p.url = url
+    secs, fr = p.wait_paint(selector, timeout)
+    if secs is None:
+        ctx.close()
+        return None
+    p.settle()
+    return ctx, p, fr
+
+
 def year_changes(pw, url: str, selector: str, changes: int, timeout: float) -> dict:
     """Bytes per change of the year slider (ArrowLeft on the first slider), and
     whether the map document survived (no remount)."""
     browser = _browser(pw)
     try:
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-        p = Probe(ctx)
-        p.url = url
-        secs, fr = p.wait_paint(selector, timeout)
-        if secs is None:
+        opened = open_painted(browser, url, selector, timeout)
+        if opened is None:
             return {"error": f"no paint within {timeout:.0f} s"}
-        p.settle()
+        ctx, p, fr = opened
         first = p.ws_bytes + p.data_bytes()
         fr.evaluate("() => { window.__ntmBenchMark = 1; }")
         per_change, kept, moved = [], True, []

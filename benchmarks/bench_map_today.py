@@ -21,7 +21,7 @@ import os
 import statistics
 import time
 
-from benchmarks.bench_map import (CANVAS_READY, SVG_POLY, Probe, _browser, _mb, _ratio, first_render,
+from benchmarks.bench_map import (CANVAS_READY, SVG_POLY, _browser, _mb, _ratio, first_render, open_painted,
                                   spawn_server, stop_server, wait_server, year_changes)
 from domain.years import current_year
 
@@ -35,13 +35,10 @@ def repaint_national(pw, url: str, changes: int, timeout: float) -> dict:
     clock of both documents: Date.now())."""
     browser = _browser(pw)
     try:
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-        p = Probe(ctx)
-        p.url = url
-        secs, fr = p.wait_paint(CANVAS_READY, timeout)
-        if secs is None:
+        opened = open_painted(browser, url, CANVAS_READY, timeout)
+        if opened is None:
             return {"error": f"no paint within {timeout:.0f} s"}
-        p.settle()
+        ctx, p, fr = opened
         out = []
         for _ in range(changes):
             fr.evaluate("""() => { window.__ntmT1 = null; const el = document.querySelector('[data-ntm-national]');
@@ -79,6 +76,18 @@ def _paint(pw, url, selector, timeout, repeat):
 
 def _verdict(ok: bool) -> str:
     return "OK" if ok else "MISS"
+
+
+def _report(what: str, ours: dict, base: dict, payload_budget: float, paint_budget: float) -> None:
+    """The payload and first-paint lines of one map, ours beside the baseline."""
+    ok = base["payload"] and ours["payload"] <= payload_budget * base["payload"]
+    print(f"payload {what}: ours {_mb(ours['payload'])} (ws {_mb(ours['ws'])} + data {_mb(ours['data'])}) | "
+          f"baseline {_mb(base['payload'])} | ratio {_ratio(ours['payload'], base['payload'])} "
+          f"(budget ≤ {payload_budget:.0%}: {_verdict(ok)})")
+    po, pb = ours["paint_s"], base["paint_s"]
+    print(f"first paint {what}, warm: ours {'n/a' if po is None else f'{po:.2f} s'} | baseline "
+          f"{'TIMEOUT' if pb is None else f'{pb:.2f} s'} (budget ≤ {paint_budget:.0f} s: "
+          f"{_verdict(po is not None and po <= paint_budget)})")
 
 
 def main(short: bool = False) -> dict:
@@ -119,13 +128,7 @@ def main(short: bool = False) -> dict:
             ours = _paint(pw, nat_url, CANVAS_READY, 60, repeat)
             naive = _paint(pw, f"{base}/?layer=vn-2025&year={TODAY}", SVG_POLY, 120, 1)
             results["national"] = {"ours": ours, "base": naive}
-            ok = naive["payload"] and ours["payload"] <= 0.15 * naive["payload"]
-            print(f"payload national of today (vn-2025, 3,321 units): ours {_mb(ours['payload'])} "
-                  f"(ws {_mb(ours['ws'])} + data {_mb(ours['data'])}) | baseline {_mb(naive['payload'])} | "
-                  f"ratio {_ratio(ours['payload'], naive['payload'])} (budget ≤ 15%: {_verdict(ok)})")
-            os_, bs = ours["paint_s"], naive["paint_s"]
-            print(f"first paint national of today, warm: ours {'n/a' if os_ is None else f'{os_:.2f} s'} | baseline "
-                  f"{'TIMEOUT' if bs is None else f'{bs:.2f} s'} (budget ≤ 4 s: {_verdict(os_ is not None and os_ <= 4)})")
+            _report("national of today (vn-2025, 3,321 units)", ours, naive, 0.15, 4.0)
             yc = year_changes(pw, nat_url, CANVAS_READY, 1 if short else 2, 90)
             results["national_year_change"] = yc
             if "error" in yc:
@@ -147,13 +150,7 @@ def main(short: bool = False) -> dict:
                 o = _paint(pw, f"{prov}/?province={code}&year={TODAY}", SVG_POLY, 30, repeat)
                 b = _paint(pw, f"{base}/?layer={vintage}&year={TODAY}", SVG_POLY, 60, 1)
                 results[vintage] = {"ours": o, "base": b}
-                ok = b["payload"] and o["payload"] <= 0.40 * b["payload"]
-                print(f"payload province {vintage}: ours {_mb(o['payload'])} (ws {_mb(o['ws'])} + data "
-                      f"{_mb(o['data'])}) | baseline {_mb(b['payload'])} | ratio {_ratio(o['payload'], b['payload'])} "
-                      f"(budget ≤ 40%: {_verdict(ok)})")
-                po, pb = o["paint_s"], b["paint_s"]
-                print(f"first paint province {vintage}: ours {'n/a' if po is None else f'{po:.2f} s'} | baseline "
-                      f"{'TIMEOUT' if pb is None else f'{pb:.2f} s'} (budget ≤ 3 s: {_verdict(po is not None and po <= 3)})")
+                _report(f"province {vintage}", o, b, 0.40, 3.0)
                 for label, year, budget in (("within the vintage", TODAY, 0.10), ("across 1/7/2025", TODAY - 1, None)):
                     yc = year_changes(pw, f"{app}/map?province={code}&year={year}", SVG_POLY, 1, 180)
                     results[f"{vintage}_year_change_{year}"] = yc
@@ -174,8 +171,3 @@ def main(short: bool = False) -> dict:
     print(f"bench_map_today done in {time.perf_counter() - t_start:.0f} s, load average now "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return results
-
-
-if __name__ == "__main__":
-    import sys
-    main("--short" in sys.argv)
