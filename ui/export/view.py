@@ -12,6 +12,7 @@ import pandas as pd
 
 from ui.export import fonts
 from domain.levels import RECOGNISED_LEVELS, criteria_set_for_year
+from domain.units import bare_name
 from ui.export.strings import at_least, check_lang, level_label, provenance_text, t
 from ui.maps import spec
 
@@ -188,6 +189,8 @@ def map_view(ds, province: str, year: int, district: str | None = None,
 
     from metrics.figures import area_of
     province_name = _province_name(ds, province)
+    if lang != "vi":   # "Tỉnh Hà Tĩnh" is Vietnamese; other languages name the province bare
+        province_name = bare_name(province_name)
     scope_name = province_name
     covered = area_of(prep, vintage, district)   # a register holding one district names it, not the province
     if district is not None or covered["covers"] == "district_only":
