@@ -188,9 +188,8 @@ def map_view(ds, province: str, year: int, district: str | None = None,
     counts = row.iloc[0] if len(row) else counts_all.iloc[0]
 
     from metrics.figures import area_of
-    province_name = _province_name(ds, province)
-    if lang != "vi":   # "Tỉnh Hà Tĩnh" is Vietnamese; other languages name the province bare
-        province_name = bare_name(province_name)
+    # the province bare, as the screens name it ("Hà Tĩnh": "Tỉnh" is no English word)
+    province_name = bare_name(_province_name(ds, province))
     scope_name = province_name
     covered = area_of(prep, vintage, district)   # a register holding one district names it, not the province
     if district is not None or covered["covers"] == "district_only":
