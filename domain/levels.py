@@ -16,6 +16,8 @@ UNKNOWN, NOT_APPLICABLE, MIXED, NOT_ASSESSED = "unknown", "not_applicable", "mix
 
 STORED_LEVELS = (NONE, STANDARD, ADVANCED, MODEL, MODERN, COMPLETED)
 COMPUTED_STATES = (UNKNOWN, NOT_APPLICABLE, MIXED, NOT_ASSESSED)
+# a unit no record decides: nothing known, or not yet assessed under the set in force
+UNDECIDED = (UNKNOWN, NOT_ASSESSED)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from domain.levels import COMMUNE_LEVELS, PROV_RANK, PROVENANCE, criteria_set, criteria_set_for_year
+from domain.levels import COMMUNE_LEVELS, UNDECIDED, PROV_RANK, PROVENANCE, criteria_set, criteria_set_for_year
 
 RECOGNISED_ALL = tuple(lv for lv in COMMUNE_LEVELS if lv != "none")   # standard, advanced, model, modern
 COUNT_COLS = (["area_code", "area_name", "admin_level", "units", "eligible", "known", "none"]
@@ -55,7 +55,6 @@ def _finish(code, name, admin_level, t: dict, cset) -> dict:
 
 
 _IN = ("district_code", "district_name", "eligible", "level", "mixed", "provenance")
-UNDECIDED = ("unknown", "not_assessed")
 
 
 def _count(units, province_code, province_name, cset) -> list[dict]:

@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from domain.levels import CLASSIC_LADDER, PROV_RANK, ladder_of, weakest
+from domain.levels import CLASSIC_LADDER, PROV_RANK, UNDECIDED, ladder_of, weakest
 from domain.text import LANGS, both, t
 
 from .common import MetricsInputError
@@ -160,7 +160,7 @@ def _source_ids(prep, year: int, rows: list) -> dict:
     if key not in prep._cache:
         out: dict = {None: set()}
         for r in rows:
-            if not r["eligible"] or r["level"] in ("unknown", "not_assessed") or not r["source_id"]:
+            if not r["eligible"] or r["level"] in UNDECIDED or not r["source_id"]:
                 continue
             ids = [s for s in r["source_id"].split(";") if s]
             out[None].update(ids)

@@ -21,7 +21,7 @@ from collections import Counter
 
 import pandas as pd
 
-from domain.levels import ladder_of
+from domain.levels import UNDECIDED, ladder_of
 
 from .common import dict_rows, meta_of
 from .counts import level_counts
@@ -46,7 +46,6 @@ def _unit_row(u, **kw):
 
 UNIT_FIELDS = ["unit_code", "name", "unit_type", "district_code", "district_name", "level", "provenance",
                "source_id", "record_year", "mixed", "vintage", "eligible"]
-UNDECIDED = ("unknown", "not_assessed")
 
 
 def _rank(ladder, level) -> int:

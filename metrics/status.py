@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from domain.levels import CLASSIC_LADDER, LADDER, LEVEL_RANK, PROVENANCE, criteria_set_for_year
+from domain.levels import CLASSIC_LADDER, LADDER, UNDECIDED, LEVEL_RANK, PROVENANCE, criteria_set_for_year
 from domain.units import COMMUNE_ELIGIBLE, DISTRICT_COMPLETED_TYPES
 
 from .common import MetricsInputError, dict_rows, meta_of
@@ -30,7 +30,6 @@ RULES = ("lowest", "highest")
 REC_FIELDS = ("record_id", "vintage", "year", "level", "provenance", "source_id", "decision_no",
               "decision_date", "criteria_set", "criteria_met", "criteria_total", "missing_criteria", "note",
               "commune_group", "derived_from")
-UNDECIDED = ("unknown", "not_assessed")   # a unit no record decides (the illustrative fill may)
 
 
 def _best(recs, year: int):

@@ -26,7 +26,7 @@ import math
 
 import pandas as pd
 
-from domain.levels import DISTRICT_RANK, criteria_set_for_year, ladder_of, same_ladder
+from domain.levels import DISTRICT_RANK, UNDECIDED, criteria_set_for_year, ladder_of, same_ladder
 from domain.text import both
 from domain.units import COMMUNE_ELIGIBLE
 
@@ -42,7 +42,6 @@ TARGET_COLS = ["target_id", "scope", "area_code", "area_name", "admin_level", "l
                "current_as_of", "records_current", "pace", "pace_years", "years_to_target", "on_track",
                "provenance", "source_id", "current_provenance", "reported_current", "reported_denominator",
                "reported_gap", "reported_source", "verified", "verification", "note"]
-UNDECIDED = ("unknown", "not_assessed")
 
 
 def map_code(prep, vintage_from: str, code: str, vintage_to: str, admin_level: str):

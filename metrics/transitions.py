@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from domain.levels import LEVEL_RANK, criteria_set
+from domain.levels import CLASSIC_LADDER, LEVEL_RANK, criteria_set
 
 from .common import dict_rows, meta_of
 from .prepare import as_prepared
@@ -130,7 +130,7 @@ def not_reassessed_rows(prep, communes: list[dict], year: int, vintage: str) -> 
     if int(year) < 2022:
         return []
     return [{c: u[c] for c in NOT_REASSESSED_COLS} for u in communes
-            if u["eligible"] and u["level"] in ("standard", "advanced", "model") and u["criteria_set"] in OLD_SETS
+            if u["eligible"] and u["level"] in CLASSIC_LADDER.recognised and u["criteria_set"] in OLD_SETS
             and u["basis"] != "merger" and not _reassessed(prep, vintage, u["unit_code"], int(year))]
 
 

@@ -1,5 +1,5 @@
 """The Streamlit server log stays clean while every page is visited in both languages (issue 14,
-item 14): no deprecation warning (``use_container_width`` and friends), no traceback."""
+item 14): no deprecation warning (deprecated arguments of Streamlit), no traceback."""
 from __future__ import annotations
 
 import re
