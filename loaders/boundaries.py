@@ -146,6 +146,20 @@ def national_layer_for(year: int, root=None) -> str:
     return choose(vs, "VN", int(year)).vintage
 
 
+def province_successors(root=None) -> dict[str, str]:
+    """Province code before 1/7/2025 -> the code of the province it became part of (the
+    `old_province_codes` of each province of the two-level national layer): 10 → 15, 42 → 42."""
+    out: dict[str, str] = {}
+    for layer, meta in national_layers(root).items():
+        if meta.get("district_level", True) or "provinces" not in meta:
+            continue
+        for r in load_national("province", root, layer).to_dict("records"):
+            for old in str(r.get("old_province_codes") or "").split(";"):
+                if old.strip():
+                    out[old.strip()] = str(r["province_code"])
+    return out
+
+
 def load_national(level: str = "commune", root=None, layer: str = "vn-2009") -> gpd.GeoDataFrame:
     """A national layer, outside the default load path (national view, scale views, tests).
     `vn-2009` (default): the 2009 census layer (11,163 communes / 703 districts; codes are census

@@ -124,6 +124,32 @@ def test_moving_the_year_drops_the_district_level_and_follows_the_province(ch):
     assert mv.view.province == "10"
 
 
+def test_national_drill_down_is_in_the_url_and_follows_across_the_reform(ch):
+    """The national map's drill-down (``drill``) is kept in the link on ``province=all`` only; a
+    year move onto the layer of 1/7/2025 takes it to the province an old one became part of: old
+    Lào Cai 10 → the new Lào Cai 15 (old Lào Cai + Yên Bái, which takes Yên Bái's code 15,
+    Công văn 915/CTK-CSCL); going back the new code is that of one of its former provinces."""
+    view, bad = parse_params({"province": "all", "year": "2024", "drill": "10"}, ch)
+    assert view.drill == "10" and bad == [] and view.as_params()["drill"] == "10"
+    view, bad = parse_params({"province": "42", "year": "2024", "drill": "10"}, ch)
+    assert view.drill is None and "drill" not in view.as_params()   # no meaning off the national map
+    view, bad = parse_params({"province": "all", "drill": "<b>"}, ch)
+    assert view.drill is None and [p for p, _ in bad] == ["drill"]
+    mv = move_year(ViewState(province="all", year=2024, drill="10"), 2025, ch)
+    assert mv.view.drill == "15"
+    assert move_year(ViewState(province="all", year=2024, drill="42"), 2026, ch).view.drill == "42"
+    assert move_year(ViewState(province="all", year=2022, drill="10"), 2023, ch).view.drill == "10"
+    assert move_year(ViewState(province="all", year=2026, drill="15"), 2024, ch).view.drill == "15"
+
+
+def test_a_national_map_report_names_the_drill_down():
+    from ui.maps.national import clicked
+    assert clicked({"type": "Feature", "id": "18502", "properties": {"n": "Xã Hà Linh", "d": 3, "p": "42"}}) \
+        == {"drill": "42"}
+    assert clicked({"type": "Feature", "geometry": None, "properties": {"p": ""}}) == {"drill": None}
+    assert clicked({}) == {} and clicked(None) == {}
+
+
 def test_ta_van_follows_into_the_new_lao_cai(ch, ds):
     """Tả Van (new Lào Cai, 03037) was formed from Hoàng Liên, Mường Hoa and Tả Van (GSO units of
     1/3/2025); on the 2009 layer of old Lào Cai those are Hầu Thào (03025), Sử Pán (03037) and Tả
@@ -259,6 +285,17 @@ def test_map_page_of_2026_has_no_district_layer_and_says_its_structure():
     # the focus levels are those of the 2026–2030 ladder
     assert at.button_group(key="ntm_w_focus").options == [t("levels.at_least_standard", "vi"),
                                                           t("levels.at_least_modern", "vi")]
+
+
+def test_a_drill_down_the_year_s_national_layer_does_not_have_is_dropped_with_a_notice():
+    """10 (old Lào Cai) is a province of the 2009 layer, not of the layer of 1/7/2025."""
+    from domain.text import t
+    at = _run("pages/map.py", province="all", year=2026, drill="10")
+    assert t("national.no_drill", "vi", code="10") in [i.value for i in at.info]
+    assert at.query_params.get("drill") in (None, [], "")
+    at = _run("pages/map.py", province="all", year=2024, drill="10")
+    assert t("national.no_drill", "vi", code="10") not in [i.value for i in at.info]
+    assert at.query_params.get("drill") in ("10", ["10"])
 
 
 def test_year_slider_across_the_reform_follows_the_commune_with_a_notice():

@@ -5,7 +5,10 @@
  * drawn on one canvas (Leaflet canvas renderer: one <canvas> instead of 11k SVG
  * paths). Statuses for every year arrive once as JSON; a year or language change
  * is a one-line NtmNational.show(...) call that only restyles. Clicking a commune
- * drills down to its province at province detail (a second TopoJSON per province).
+ * drills down to its province at province detail (a second TopoJSON per province);
+ * the click, and the back button, are reported to the page (streamlit-folium's
+ * last_active_drawing: properties.p = the province, "" for the whole country), which
+ * keeps the drill-down in the URL and asks for it again in opts.drill.
  */
 (function () {
   "use strict";
@@ -15,8 +18,8 @@
 
   function attach(map, container) {
     map._ntmn = { container: container, renderer: L.canvas({ padding: 0.3, tolerance: 2 }),
-                  national: null, outlines: null, drill: null, drillCode: null, topo: null,
-                  opts: null, status: null, back: null };
+                  national: null, outlines: null, drill: null, drillCode: null, drillPending: null, topo: null,
+                  opts: null, status: null, back: null, drillWanted: null };
   }
 
   function unitRow(st, code) {
@@ -44,6 +47,12 @@
     return { district: d[0], province: p[1], provinceCode: p[0] };
   }
 
+  // The page learns of a drill-up as of a click: a report with the whole country (p = "").
+  function reportWholeCountry(map) {
+    var st = map._ntmn, report = { type: "Feature", geometry: null, properties: { p: "" } };
+    st.container.fire("click", { latlng: map.getCenter(), layer: { toGeoJSON: function () { return report; } } });
+  }
+
   function tooltip(st, layer) {
     var f = layer.feature, L_ = st.opts.labels, n = names(st, f);
     var r = unitRow(st, f.id), cls = classOf(st, f.id), label = cls;
@@ -68,10 +77,17 @@
     return group;
   }
 
-  // Unit attributes travel as parallel arrays (topo.ntm); put them back by index.
+  // Unit attributes travel as parallel arrays (topo.ntm); put them back by index. The
+  // lookup tables (m) are not enumerable: a clicked feature is reported as JSON, and it
+  // carries its province (p) instead of the names of the whole country.
   function features(topo) {
     var fc = topojson.feature(topo, topo.objects.communes), m = topo.ntm;
-    fc.features.forEach(function (f, i) { f.id = m.codes[i]; f.properties = { n: m.names[i], d: m.d[i], m: m }; });
+    fc.features.forEach(function (f, i) {
+      var d = m.districts[m.d[i]] || ["", -1], p = m.provinces[d[1]] || [""];
+      f.id = m.codes[i];
+      f.properties = { n: m.names[i], d: m.d[i], p: p[0] };
+      Object.defineProperty(f.properties, "m", { value: m, enumerable: false });
+    });
     return fc;
   }
 
@@ -79,6 +95,7 @@
   // any drill-down; the new layer is built from its own file.
   function clear(map) {
     var st = map._ntmn;
+    st.drillPending = null;
     if (st.drill) { st.container.removeLayer(st.drill); st.drill = null; st.drillCode = null; }
     if (st.back) { map.removeControl(st.back); st.back = null; }
     if (st.national) { st.container.removeLayer(st.national); st.national = null; }
@@ -122,7 +139,7 @@
         b.type = "button";
         b.textContent = st.opts.labels.back;
         L.DomEvent.disableClickPropagation(b);
-        L.DomEvent.on(b, "click", function () { drillUp(map); });
+        L.DomEvent.on(b, "click", function () { drillUp(map); reportWholeCountry(map); });
         return b;
       }
     });
@@ -131,8 +148,10 @@
 
   function drillDown(map, provinceCode) {
     var st = map._ntmn, url = st.opts.provinces[provinceCode];
-    if (!url || st.drillCode === provinceCode) { return; }
+    if (!url || st.drillPending === provinceCode) { return; }
+    st.drillPending = provinceCode;
     fetchJson(url).then(function (topo) {
+      if (st.drillPending !== provinceCode) { return; }   // drilled up, or elsewhere, meanwhile
       if (st.drill) { st.container.removeLayer(st.drill); }
       st.drillCode = provinceCode;
       st.drill = L.geoJSON(features(topo), {
@@ -148,7 +167,9 @@
 
   function drillUp(map) {
     var st = map._ntmn;
-    if (st.drill) { st.container.removeLayer(st.drill); st.drill = null; st.drillCode = null; }
+    st.drillPending = null;
+    if (!st.drill) { return; }   // nothing to undo: keep the reader's view
+    st.container.removeLayer(st.drill); st.drill = null; st.drillCode = null;
     if (st.back) { map.removeControl(st.back); st.back = null; }
     map.fitBounds(st.national.getBounds());
     map.getContainer().removeAttribute("data-ntm-drill");
@@ -208,13 +229,21 @@
       }
       timing.fetched = timing.fetched || performance.now();
       if (st.national && st.geoUrl !== opts.geo) { clear(map); }
-      if (!st.national) {
+      var fresh = !st.national;
+      if (fresh) {
         st.geoUrl = opts.geo;
         build(map, res[0]);           // styled for these opts already
         timing.built = performance.now();
         restyle(map, true);
       } else {
         restyle(map, false);
+      }
+      // The page's drill-down (the URL): applied on a new layer and when the page changes it;
+      // otherwise the reader's own drill-down (reported, not yet echoed back) stands.
+      var want = opts.drill || null;
+      if (fresh || want !== st.drillWanted) {
+        st.drillWanted = want;
+        if (want) { drillDown(map, want); } else { drillUp(map); }
       }
     }).catch(function (err) {
       map.getContainer().setAttribute("data-ntm-error", String(err));

@@ -1,8 +1,9 @@
 """The national commune map (`/map?province=all`) in headless Chromium with every
 non-localhost request blocked: it paints all 11,163 communes of the 2009 layer,
 a hovered commune's tooltip names it and shows its status (or "no record"),
-a click drills down to the province at province detail, and a year change
-restyles the same map document (no remount)."""
+a click drills down to the province at province detail and puts it in the URL (a link
+opens drilled down; the back button clears it; across 1/7/2025 it follows to the new province),
+and a year change restyles the same map document (no remount)."""
 from __future__ import annotations
 
 import time
@@ -142,6 +143,67 @@ def test_click_drills_down_to_province_detail(national, expected):
     n = frame.evaluate("() => window.map._ntmn.drill.getLayers().length")
     assert n == expected["n_42"]
     assert frame.query_selector(".ntm-national-back") is not None
+    _wait_url(page, lambda q: q.get("drill") == ["42"])   # the link restores the drill-down
+
+
+def test_back_button_clears_drill_from_url(national, expected):
+    page, frame, _, _ = national
+    if frame.query_selector("[data-ntm-drill='42']") is None:
+        test_click_drills_down_to_province_detail(national, expected)
+    frame.locator(".ntm-national-back").click()
+    frame.wait_for_function("() => !document.querySelector('[data-ntm-drill]')", timeout=10_000)
+    _wait_url(page, lambda q: "drill" not in q)
+
+
+def _wait_url(page, ok, timeout: float = 15.0) -> dict:
+    from urllib.parse import parse_qs
+    deadline = time.time() + timeout
+    while True:
+        href = page.evaluate("() => location.href")   # the app rewrites the URL in place
+        q = parse_qs(urlparse(href).query)
+        if ok(q) or time.time() > deadline:
+            assert ok(q), f"URL {href}"
+            return q
+        page.wait_for_timeout(200)
+
+
+def _national_frame(page):
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        for f in page.frames:
+            try:
+                if f.query_selector("[data-ntm-national=ready]"):
+                    return f
+            except Exception:
+                pass
+        page.wait_for_timeout(250)
+    raise AssertionError("the national layer never painted")
+
+
+def test_link_opens_drilled_down_and_follows_across_1_7_2025(browser, app_server):
+    """A shared link with drill=10 (old Lào Cai, 2024) opens at province detail; moving the year to
+    2025 (the layer of 1/7/2025) drills into the new Lào Cai, 15, which old Lào Cai became part of
+   , and the URL says so."""
+    from loaders.boundaries import province_successors
+    assert province_successors()["10"] == "15"
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1100})
+    try:
+        page = ctx.new_page()
+        page.goto(f"{app_server}/map?province=all&year=2024&drill=10&lang=vi")
+        wait_for_app(page, timeout=240_000)
+        frame = _national_frame(page)
+        frame.wait_for_selector("[data-ntm-drill='10']", timeout=20_000)
+        assert frame.query_selector(".ntm-national-back") is not None
+        slider = page.locator('.st-key-ntm_w_year_map input[type="range"]').first
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        _wait_url(page, lambda q: q.get("year") == ["2025"] and q.get("drill") == ["15"], timeout=60)
+        # a fresh checkout prepares the layer of 1/7/2025 on its first use
+        frame.wait_for_selector("[data-ntm-layer='vn-2025'][data-ntm-drill='15']", timeout=300_000)
+        n = frame.evaluate("() => window.map._ntmn.drill.getLayers().length")
+        assert n == 99          # the new Lào Cai: 99 commune-level units
+    finally:
+        ctx.close()
 
 
 def test_year_change_restyles_without_remount(national):

@@ -154,6 +154,9 @@ def _set_year(choices) -> None:
     after = choices.vintage_of(view.province, view.year)
     if before is not None and after is not None and before.vintage != after.vintage:
         st.session_state[FULL_RERUN] = True
+    layers = choices.national_layers
+    if view.province == state.NATIONAL and cur.year is not None and layers.get(cur.year) != layers.get(year):
+        st.session_state[FULL_RERUN] = True   # the province label names the national layer
 
 
 def _play_step(ctx: PageContext) -> None:

@@ -43,7 +43,18 @@ def build_choices(ds, sourced=None) -> Choices:
                            frozenset(u.loc[u["admin_level"] == "commune", "unit_code"].astype(str)))
     return Choices(years=span, default_year=default, provinces=provinces, districts=districts,
                    communes=communes, vintages=tuple(vintages_from(ds.vintages.to_dict("records"))),
-                   units=by_vintage, lineage=commune_lineage(ds, carried))
+                   units=by_vintage, lineage=commune_lineage(ds, carried), **national_choices(span))
+
+
+def national_choices(years) -> dict:
+    """The national layer of each year and the provinces' codes across 1/7/2025 (the national
+    map's drill-down follows a year change); empty without national layers."""
+    from loaders.boundaries import national_layer_for, national_layers, province_successors
+
+    if not national_layers():
+        return {}
+    return {"national_layers": {int(y): national_layer_for(int(y)) for y in years},
+            "province_successors": province_successors()}
 
 
 def record_years(ds, provinces=None, tables=("status", "aggregates")) -> list[int]:

@@ -47,7 +47,8 @@ def _province_select(view: ViewState, ch: Choices, key: str) -> None:
     st.session_state[key] = view.province
     st.selectbox(t("app.province", lang), options=options, key=key,
                  format_func=lambda code: province_label(code, year, lang, ch),
-                 on_change=lambda: state.update(province=st.session_state[key], district=None, commune=None))
+                 on_change=lambda: state.update(province=st.session_state[key], district=None, commune=None,
+                                              drill=None))
 
 
 def province_picker(view: ViewState, key: str) -> None:

@@ -26,7 +26,7 @@ DEFAULT_LEVEL = STANDARD
 LAYERS = ("commune", "district")       # extension: which map layer is shown
 # the leadership page's own view: a reporting period, the index weights, the selected locality
 PAGE_PARAMS = ("period", "weights", "locality")
-PARAMS = ("province", "district", "year", "level", "compare", "lang", "layer", "commune") + PAGE_PARAMS
+PARAMS = ("province", "district", "year", "level", "compare", "lang", "layer", "commune", "drill") + PAGE_PARAMS
 
 
 class Notice(tuple):
@@ -59,6 +59,8 @@ class Choices:
     vintages: tuple[Vintage, ...] = ()
     units: dict = field(default_factory=dict)       # vintage -> (district codes, commune codes)
     lineage: dict = field(default_factory=dict)     # (vintage, commune code) -> {vintage: code}
+    national_layers: dict = field(default_factory=dict)      # year -> the national layer it is drawn on
+    province_successors: dict = field(default_factory=dict)  # province code before 1/7/2025 -> code after
 
     def provinces_in(self, year: int) -> tuple[str, ...]:
         """The provinces as they were in ``year`` (default province first), then ``all``."""
@@ -120,6 +122,7 @@ class ViewState:
     period: str | None = None      # YYYY-MM, YYYY-Qn or YYYY (the leadership page)
     weights: str | None = None     # k=v,… of the index weights that differ from the defaults
     locality: str | None = None    # unit code of the locality whose card is open
+    drill: str | None = None       # the province the national map is drilled down to (province=all)
 
     def as_params(self) -> dict[str, str]:
         """Only non-default values go into the URL, so links stay short."""
@@ -136,6 +139,8 @@ class ViewState:
             out["layer"] = self.layer
         if self.commune:
             out["commune"] = self.commune
+        if self.drill and self.province == NATIONAL:
+            out["drill"] = self.drill
         for key in PAGE_PARAMS:
             if getattr(self, key):
                 out[key] = getattr(self, key)
@@ -233,6 +238,15 @@ def parse_params(params: dict, choices: Choices) -> tuple[ViewState, list[tuple[
             notices.append(("commune", p.get("commune")))
         commune = followed
 
+    # a province code of the national layer; which codes that layer has is checked by the map
+    # (its drill-down files); off the national map the parameter means nothing and is dropped
+    drill = (p.get("drill") or "").strip() or None
+    if drill is not None and not (drill.isalnum() and len(drill) <= 8):
+        notices.append(("drill", p.get("drill")))
+        drill = None
+    if province != NATIONAL:
+        drill = None
+
     period = (p.get("period") or "").strip() or None
     if period is not None:
         try:
@@ -261,7 +275,7 @@ def parse_params(params: dict, choices: Choices) -> tuple[ViewState, list[tuple[
 
     return ViewState(province=province, district=district, year=year, level=level,
                      compare=compare, lang=lang, layer=layer, commune=commune, period=period,
-                     weights=weights, locality=locality), notices
+                     weights=weights, locality=locality, drill=drill), notices
 
 
 def follow_code(choices: Choices, province: str, code: str, year: int) -> str | None:
@@ -280,6 +294,20 @@ def follow_code(choices: Choices, province: str, code: str, year: int) -> str | 
         if got is not None:
             return got
     return None
+
+
+def follow_drill(view: "ViewState", year: int, choices: Choices) -> str | None:
+    """The national map's drill-down at another year: the same province, or on the layer of
+    1/7/2025 the new province an old one became part of (10 Lào Cai → 15). Going back, the new
+    province's code is that of one of its former provinces (15 → Yên Bái), so it stays."""
+    if not view.drill or view.year is None:
+        return view.drill
+    before, after = choices.national_layers.get(int(view.year)), choices.national_layers.get(int(year))
+    if before is None or after is None or before == after:
+        return view.drill
+    if int(year) > int(view.year):
+        return choices.province_successors.get(view.drill, view.drill)
+    return view.drill
 
 
 @dataclass(frozen=True)
@@ -324,7 +352,7 @@ def move_year(view: "ViewState", year: int, choices: Choices, compare: int | Non
     elif district is not None and district not in choices.districts_in(province, year):
         district, _ = None, dropped.append("district")
     new = replace(view, year=year, province=province, commune=commune, district=district, layer=layer,
-                  compare=compare)
+                  compare=compare, drill=follow_drill(view, year, choices))
     return YearMove(new, before, after, view.commune, commune, moved_from, tuple(dropped))
 
 
@@ -381,7 +409,7 @@ def change_year(year: int, choices: Choices, compare: int | None = None) -> View
     mv = move_year(current(), year, choices, compare)
     st.session_state[MOVE_KEY] = mv if mv.crossed or mv.province_from else None
     return update(**{k: getattr(mv.view, k) for k in ("year", "province", "commune", "district", "layer",
-                                                        "compare")})
+                                                        "compare", "drill")})
 
 
 def last_move() -> YearMove | None:

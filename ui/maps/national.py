@@ -12,7 +12,8 @@ static serving, drawn by Leaflet on one canvas (`prefer_canvas`), with the same 
 pattern as the province map: the map script never changes, so streamlit-folium never remounts;
 a year or language change sends only a one-line `NtmNational.show(...)` call (a year on the
 other layer names that layer's file, fetched once). Click a unit: the client drills down to its
-province at province detail.
+province at province detail, and the page keeps that province in the URL (``drill``), so a link
+opens drilled down; the map's back button drills up and clears it.
 
 Files under static/national/data/ are content-addressed and written once per
 process (and reused by later processes); scripts/prepare_static.py writes them at set-up.
@@ -219,7 +220,8 @@ def legend_rows(lang: str, mode_id: str = MODE) -> list[dict]:
     return [{"key": c.key, "label": t(c.label, lang), **c.style.as_json()} for c in spec.mode(mode_id).classes]
 
 
-def view_group(geo: dict, status: str, year: int, lang: str, layer: str = G.NATIONAL) -> folium.FeatureGroup:
+def view_group(geo: dict, status: str, year: int, lang: str, layer: str = G.NATIONAL,
+               drill: str | None = None) -> folium.FeatureGroup:
     mode = mode_for(year)
     title = text("title", lang) if layer == G.NATIONAL else title_today(layer, lang)
     labels = {k: text(k, lang) for k in ("code", "back", "hint")}
@@ -229,7 +231,7 @@ def view_group(geo: dict, status: str, year: int, lang: str, layer: str = G.NATI
                    "provenances": {k: t(f"provenance.{k}", lang) for k in PROVENANCE}})
     opts = {"geo": geo["national"], "provinces": geo["provinces"], "status": status, "year": int(year),
             "lang": lang, "labels": labels, "mode": spec.client_modes([mode.id])[mode.id],
-            "legend": legend_rows(lang, mode.id), "layer": layer}
+            "legend": legend_rows(lang, mode.id), "layer": layer, "drill": drill}
     return base.view_group(CLIENT, opts)
 
 
@@ -250,11 +252,12 @@ def caption_text(layer: str, lang: str, provinces: str) -> str:
 
 
 def render(lang: str, year: int, ds=None, years=None, key: str = "ntm_national", height: int = 640,
-           provinces: str = ""):
-    """Draw the national map of ``year`` on its layer; returns the clicked unit code or None."""
+           provinces: str = "", drill: str | None = None) -> dict:
+    """Draw the national map of ``year`` on its layer, drilled down to the province ``drill``
+    (one of ``drill_codes``); returns what the reader did last (``clicked``): ``{"drill":
+    province code, or None after the back button}`` or {}."""
     layer = layer_for(year)
-    with st.spinner(text("preparing", lang)):   # minutes once per checkout (prepare_static does it)
-        geo = _geometry_urls(layer)
+    geo = _geometry(layer, lang)
     years = tuple(int(y) for y in (years or [year]) if layer_for(int(y)) == layer)
     if ds is None:
         from ui.frame import data
@@ -263,9 +266,27 @@ def render(lang: str, year: int, ds=None, years=None, key: str = "ntm_national",
         token = str(id(ds))
     status = _status_url(token, years, layer, ds)
     st.caption(caption_text(layer, lang, provinces))
-    drawing = base.render(base_map(), view_group(geo, status, year, lang, layer), key, height)
-    code = drawing.get("id") or (drawing.get("properties") or {}).get("unit_code")
-    return str(code) if code else None
+    drawing = base.render(base_map(), view_group(geo, status, year, lang, layer, drill), key, height)
+    return clicked(drawing)
+
+
+def clicked(drawing: dict) -> dict:
+    """The drill-down a map report asks for: a click on a unit names its province (``p``, set by
+    the client on each feature); the back button reports ``p`` empty (the whole country)."""
+    props = (drawing or {}).get("properties") or {}
+    if "p" not in props:
+        return {}
+    return {"drill": str(props["p"]) if props["p"] else None}
+
+
+def drill_codes(year: int, lang: str) -> set:
+    """The provinces the national map of ``year`` can drill down to (its layer's files)."""
+    return set(_geometry(layer_for(year), lang)["provinces"])
+
+
+def _geometry(layer: str, lang: str) -> dict:
+    with st.spinner(text("preparing", lang)):   # minutes once per checkout (prepare_static does it)
+        return _geometry_urls(layer)
 
 
 @st.cache_resource(show_spinner=False)
@@ -278,9 +299,18 @@ def _status_url(token: str, years: tuple, layer: str, _ds) -> str:
     return status_url(_ds, years, layer)
 
 
-def render_national(ctx) -> str | None:
-    """Entry point of the map page on the national layer (``province=all``)."""
+def render_national(ctx) -> None:
+    """Entry point of the map page on the national layer (``province=all``); a drill-down or
+    drill-up goes into the view state (the URL)."""
+    from ui.frame import state
     from ui.frame.structure import province_label
     carried = [c for c in ctx.choices.provinces_in(ctx.year) if c != "all"]
     names = ", ".join(province_label(c, ctx.year, ctx.lang, ctx.choices) for c in carried)
-    return render(ctx.lang, ctx.year, years=ctx.years, provinces=names)
+    drill = ctx.view.drill
+    if drill is not None and drill not in drill_codes(ctx.year, ctx.lang):
+        st.info(t("national.no_drill", ctx.lang, code=drill))
+        state.update(drill=None)
+        drill = None
+    asked = render(ctx.lang, ctx.year, years=ctx.years, provinces=names, drill=drill)
+    if asked and state.changed("national_drill", asked["drill"] or "") and asked["drill"] != ctx.view.drill:
+        state.update(drill=asked["drill"])
