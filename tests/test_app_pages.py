@@ -252,6 +252,13 @@ def test_progress_chart_and_transitions_equal_metrics(ds):
     assert not any(y in got for y in range(years[0], 2013))       # no figure before: gaps, never 0
     names = {tr.get("name") for tr in fig["data"]}
     assert {t("progress.kind.reported", "vi"), t("progress.kind.at_least", "vi")} <= names
+    # the key under each chart (HTML that wraps on a phone) names what the legend would, each with a swatch
+    import html as _html
+    keys = [h.proto.body for h in at.get("html") if 'data-testid="chart-key"' in h.proto.body]
+    listed = [tr["name"] for tr in fig["data"] if tr.get("showlegend", True) and tr.get("name")]
+    assert len(keys) == 2 and fig["layout"]["showlegend"] is False
+    assert [n for n in listed if f"{_html.escape(n)}</span>" not in keys[0]] == []
+    assert keys[0].count("<img") == len(listed) and t("progress.kind.at_least", "vi") in listed
     # transitions 2022 → 2023: the matrix counts equal metrics' per-commune changes
     tr = transitions(ds, "42", 2022, 2023)
     el = tr[tr["eligible"].astype(bool)]

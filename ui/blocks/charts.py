@@ -2,6 +2,7 @@
 reference lines, reported vs computed, national line, criteria average)."""
 from __future__ import annotations
 
+import base64
 import html
 
 import pandas as pd
@@ -102,6 +103,50 @@ def _targets(fig: go.Figure, targets: list, kind: str, lang: str) -> None:
                                  hovertemplate=label + ": %{y}<extra></extra>"))
 
 
+def chart_key(fig: go.Figure) -> str:
+    """The figure's legend as HTML that wraps at any width (plotly's own legend, under the
+    narrow plot of a phone, scrolled inside a small box and squeezed the plot): one swatch per
+    trace the legend would show, drawn from the trace's own line and marker."""
+    items = [f'<span class="ntm-key-item">{_swatch(tr)}{html.escape(tr.name)}</span>'
+             for tr in fig.data if tr.showlegend is not False and tr.name]
+    return '<div class="ntm-chart-key" data-testid="chart-key">' + "".join(items) + "</div>"
+
+
+def _swatch(tr) -> str:
+    mode = tr.mode or ""
+    parts = []
+    if "lines" in mode:
+        dash = ' stroke-dasharray="4 3"' if tr.line.dash in ("dash", "dot") else ""
+        parts.append(f'<line x1="1" y1="8" x2="29" y2="8" stroke="{tr.line.color}" '
+                     f'stroke-width="{min(tr.line.width or 2, 3)}"{dash}/>')
+    if "markers" in mode:
+        symbol = str(tr.marker.symbol or "circle")
+        open_ = symbol.endswith("-open")
+        edge = (tr.marker.line.color if tr.marker.line and tr.marker.line.color else None) or tr.marker.color
+        fill = "#fff" if open_ else tr.marker.color
+        parts.append(_shape(symbol.removesuffix("-open"), fill, edge))
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="30" height="16" viewBox="0 0 30 16">{"".join(parts)}</svg>'
+    # an image, not inline SVG: the page's HTML sanitiser drops <svg> elements
+    return f'<img alt="" width="30" height="16" src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">'
+
+
+def _shape(symbol: str, fill: str, edge: str) -> str:
+    import math
+    paint = f'fill="{fill}" stroke="{edge}" stroke-width="1.5"'
+    if symbol == "diamond":
+        pts = [(15, 2), (21, 8), (15, 14), (9, 8)]
+    elif symbol == "triangle-up":
+        pts = [(15, 2), (21, 14), (9, 14)]
+    elif symbol == "square":
+        pts = [(10, 3), (20, 3), (20, 13), (10, 13)]
+    elif symbol == "star":
+        pts = [(15 + r * math.sin(k * math.pi / 5), 8.5 - r * math.cos(k * math.pi / 5))
+               for k, r in zip(range(10), [7.5, 3.2] * 5)]
+    else:
+        return f'<circle cx="15" cy="8" r="5" {paint}/>'
+    return f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in pts)}" {paint}/>'
+
+
 def criteria_chart(series: pd.DataFrame, area: str, lang: str):
     s = series[(series["area_code"].astype(str) == str(area)) & (series["metric"].astype(str) == "avg_criteria")]
     if not len(s):
@@ -145,10 +190,12 @@ def level_charts(ctx, series: pd.DataFrame, area: str) -> None:
     code = None if area == ctx.province else area
     figures = {lv: ctx.headline_series(lv, code) for lv in LEVELS}
     targets = area_targets(ctx, area)
-    st.subheader(t("progress.counts", lang))
-    st.plotly_chart(level_chart(figures, "count", lang, targets), width="stretch", key="prog_counts", config=CONFIG)
-    st.subheader(t("progress.shares", lang))
-    st.plotly_chart(level_chart(figures, "share", lang, targets), width="stretch", key="prog_shares", config=CONFIG)
+    for kind, title in (("count", "progress.counts"), ("share", "progress.shares")):
+        st.subheader(t(title, lang))
+        fig = level_chart(figures, kind, lang, targets)
+        st.plotly_chart(fig.update_layout(showlegend=False, height=400), width="stretch", key=f"prog_{kind}s",
+                        config=CONFIG)
+        st.html(chart_key(fig))
     notes = progress_notes(figures, lang) + [n[lang] for n in series_notes(series, area)]
     st.html('<div class="ntm-figure-notes" data-testid="progress-notes">'
             + "".join(f"<div>{html.escape(n)}</div>" for n in dict.fromkeys(notes)) + "</div>")

@@ -135,6 +135,8 @@ def print_css(extra: str = "") -> None:
     .ntm-tile .note, .ntm-figure .note { font-size: 0.84rem; color: #555; margin-top: 2px; }
     .ntm-figure { font-size: 0.95rem; margin: 0.2rem 0 0.6rem 0; }
     .ntm-figure-notes { font-size: 0.88rem; color: #444; margin: -0.2rem 0 0.8rem 0; }
+    .ntm-chart-key { display: flex; flex-wrap: wrap; gap: 0.2rem 1.1rem; font-size: 0.92rem; margin: -0.6rem 0 1rem 0; }
+    .ntm-key-item { display: inline-flex; align-items: center; gap: 0.35rem; white-space: nowrap; }
     .ntm-tile a, .ntm-figure a { color: #1f4e8c; }
     .ntm-sw { display: inline-block; width: 16px; height: 16px; border: 1px solid #555; border-radius: 3px; flex: none; }
     .ntm-legend { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
