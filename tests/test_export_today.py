@@ -60,6 +60,9 @@ def test_briefing_pack_on_the_new_units(ds, province, year):
         standard = next(k for k in pack.kpis if k.level == "standard")
         assert standard.value == "—" and "2025" not in standard.target   # no 2021–2025 target on 2026
         assert "chưa được đánh giá" in standard.detail                    # a state, never "0/60"
+        # no record is sourced yet under 51/2025: the footer says so instead of "Nguồn: —"
+        assert pack.source_line.startswith("Nguồn: chưa có bản ghi có nguồn cho năm này.")
+        assert pack.extra["map_source_line"].startswith("Nguồn: chưa có bản ghi có nguồn cho năm này.")
     assert pack.districts_title == "Các xã, phường (ranh giới từ 1/7/2025)"
     pdf = build_briefing(ds, province, year, fmt="pdf")
     assert pdf[:5] == b"%PDF-"

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from ui.export import fonts
-from ui.export.view import MapView, _s, map_view, short_sources, source_labels
+from ui.export.view import MapView, _s, map_view, short_sources, source_labels, source_line
 from ui.export.leadership import leadership_slide
 from ui.export.pack import Kpi, Pack, Table
 from domain.levels import CLASSIC_LADDER, DISTRICT_DONE, DISTRICT_LEVELS, PROVENANCE, UNKNOWN
@@ -290,8 +290,7 @@ def build_pack(ds, province: str, year: int, district: str | None = None, lang: 
         attribution_vi=view.attribution_vi, attribution_en=view.attribution_en,
         provenance_lines=prov_lines, illustrative=view.illustrative,
         illustrative_note=view.illustrative_note,
-        source_line=fonts.nfc(f"{t('source', lang)}: {'; '.join(view.short_sources) or '—'}. "
-                              f"{short_attr}"),
+        source_line=source_line(lang, view.short_sources, short_attr),
         extra={"citation": view_citation(ds, view.status, lang), "cover_facts": cover_facts,
                "kpi_notes": _kpi_notes(summary, lang),
                "kind_labels": {k: fonts.nfc(store_t(f"progress.kind.{k}", lang)) for k in CHART_KINDS},

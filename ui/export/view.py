@@ -126,8 +126,10 @@ def short_attribution(meta: dict, lang: str) -> str:
     return fonts.nfc(t("short_attribution", lang, source=source or "—", licence=licence or "—"))
 
 
-def _source_line(lang: str, short: list[str], attribution: str) -> str:
-    shown = "; ".join(short) or "—"
+def source_line(lang: str, short: list[str], attribution: str) -> str:
+    """"Nguồn: <the sources of the figures shown>. <boundaries' attribution>"; a view without a
+    sourced record (a year of the 2026–2030 set not yet assessed) says so, not "—"."""
+    shown = "; ".join(short) or t("no_sources", lang)
     return fonts.nfc(f"{t('source', lang)}: {shown}. {attribution}")
 
 
@@ -225,7 +227,7 @@ def map_view(ds, province: str, year: int, district: str | None = None,
         province=province, district=district, year=int(year), level=level, lang=lang, vintage=vintage,
         communes=communes, districts=districts, spec=map_spec, status=status, counts=counts, scope_name=scope_name,
         title=title, subtitle=subtitle, sources=sources,
-        short_sources=short, source_line=_source_line(lang, short, attribution),
+        short_sources=short, source_line=source_line(lang, short, attribution),
         attribution_vi=fonts.nfc(meta.get("attribution_vi", "")),
         attribution_en=fonts.nfc(meta.get("attribution_en", "")),
         illustrative=illustrative,
