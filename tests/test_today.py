@@ -131,6 +131,9 @@ def test_national_drill_down_is_in_the_url_and_follows_across_the_reform(ch):
     Công văn 915/CTK-CSCL); going back the new code is that of one of its former provinces."""
     view, bad = parse_params({"province": "all", "year": "2024", "drill": "10"}, ch)
     assert view.drill == "10" and bad == [] and view.as_params()["drill"] == "10"
+    from ui.export.share import share_url
+    assert share_url(view, "map", base="https://ntm.example") == \
+        "https://ntm.example/map?province=all&year=2024&lang=vi&drill=10"
     view, bad = parse_params({"province": "42", "year": "2024", "drill": "10"}, ch)
     assert view.drill is None and "drill" not in view.as_params()   # no meaning off the national map
     view, bad = parse_params({"province": "all", "drill": "<b>"}, ch)

@@ -189,6 +189,7 @@ def year_view(ctx: PageContext) -> None:
         if not ctx.two_level():   # the 2009 census layer says what it is; the 1/7/2025 layer's line is above
             layout.national_notice(ctx.lang, ctx.year)
         render_national(ctx)
+        panels.share_and_export(ctx.refreshed(), page="map")   # the link keeps the drill-down
         return
     year_maps(ctx)
 

@@ -205,12 +205,23 @@ def boundary_attribution(ctx: PageContext) -> None:
                 st.markdown("\n".join(f"- {c}" for c in meta["caveats"]))
 
 
+def _cited_status(ctx: PageContext):
+    """The records a view's citation names: the area's; on the national map, those of every
+    province we carry in the year (the map draws them all)."""
+    if ctx.national:
+        import pandas as pd
+        carried = [p for p in ctx.choices.provinces_in(ctx.year) if p != ctx.view.province]
+        return pd.concat([ctx.at(province=p).status() for p in carried], ignore_index=True)
+    status = ctx.status()
+    if ctx.district:
+        status = status[status["district_code"].astype(str) == ctx.district]
+    return status
+
+
 def share_and_export(ctx: PageContext, page: str, briefing: bool = False) -> None:
     """Share link, citation and image/briefing downloads (export module), folded away.
     Its content is built only while the expander is open (it depends on the year, so
     a closed one would otherwise be rebuilt and re-sent on every year change)."""
-    if ctx.national:
-        return
     box = st.expander(ctx.t("app.share_export"), expanded=False, key=f"ntm_share_open_{page}",
                       on_change="rerun")
     if not box.open:
@@ -219,10 +230,9 @@ def share_and_export(ctx: PageContext, page: str, briefing: bool = False) -> Non
         from ui.export.buttons import briefing_buttons, map_buttons
         from ui.export.share import render_share
         from ui.export.share import view_citation
-        status = ctx.status()
-        if ctx.district:
-            status = status[status["district_code"].astype(str) == ctx.district]
-        render_share(ctx.view, view_citation(ctx.dataset(), status, ctx.lang), ctx.lang, page=page)
+        render_share(ctx.view, view_citation(ctx.dataset(), _cited_status(ctx), ctx.lang), ctx.lang, page=page)
+        if ctx.national:   # the link (with its drill-down) and the citation; images are per province
+            return
         map_buttons(ctx.view, illustrative=ctx.illustrative)
         if briefing:
             briefing_buttons(ctx.view, illustrative=ctx.illustrative)

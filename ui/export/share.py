@@ -19,7 +19,7 @@ DEFAULT_BASE_URL = "http://localhost:8501"
 URL_PARAMS = ("province", "district", "year", "level", "compare", "lang")
 # a share link also keeps the view's extensions (docs/data-model.md, URL state): the map layer and
 # the selected commune (its detail panel, highlight and zoom)
-SHARE_PARAMS = URL_PARAMS + ("layer", "commune")
+SHARE_PARAMS = URL_PARAMS + ("layer", "commune", "drill")
 
 def view_params(url_state, keys=URL_PARAMS) -> dict[str, str]:
     """The URL-contract parameters of a view (``keys``), from a ``ui.state.ViewState`` (or
@@ -50,7 +50,7 @@ def base_url() -> str:
 
 def share_url(url_state, page: str = "map", base: str | None = None) -> str:
     """Link that reopens ``page`` with the same province/district/year/level/compare/lang, map
-    layer and selected commune."""
+    layer, selected commune and the national map's drill-down."""
     base = (base or base_url()).rstrip("/")
     path = page.strip("/")
     query = urlencode(view_params(url_state, SHARE_PARAMS))
