@@ -114,6 +114,11 @@ DISTRICT_LEVELS = DISTRICT_LADDER.levels + (COMPLETED,)
 DISTRICT_RANK = {**{lv: i for i, lv in enumerate(DISTRICT_LADDER.levels)}, COMPLETED: 1}
 # District-level units that reached at least "standard" or completed the task (the "done" count).
 DISTRICT_DONE = DISTRICT_LADDER.recognised + (COMPLETED,)
+# Thị xã / thành phố have no ladder: not yet ("none") or completed the NTM task, nothing else.
+TOWN_LEVELS = (NONE, COMPLETED)
+# Every level a unit can attain: a recognised level of any ladder, or a town's "completed" (what
+# a target may plan; never "none").
+ATTAINED_LEVELS = RECOGNISED_LEVELS + (COMPLETED,)
 
 # ---- provenance ---------------------------------------------------------------------------
 OFFICIAL, REPORTED, DERIVED, ILLUSTRATIVE = "official", "reported", "derived", "illustrative"

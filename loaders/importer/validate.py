@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from domain.levels import DISTRICT_RANK, ladder_of
-from domain.units import is_eligible_commune
+from domain.levels import COMPLETED, DISTRICT_RANK, TOWN_LEVELS, ladder_of
+from domain.units import DISTRICT_COMPLETED_TYPES, DISTRICT_LADDER_TYPES, is_eligible_commune
 from domain.years import FIRST_YEAR, LAST_YEAR
 
 from .layouts import MET, NOT_MET, Item, Parsed, low
@@ -315,11 +315,11 @@ class Validator:
         m = None
         if unit.admin_level == "commune" and not is_eligible_commune(unit.unit_type):
             m = err("not_eligible", unit=unit.name, unit_type=unit.unit_type)
-        elif unit.admin_level == "commune" and level == "completed":
+        elif unit.admin_level == "commune" and level == COMPLETED:
             m = err("completed_for_commune")
-        elif unit.admin_level == "district" and unit.unit_type in ("thị xã", "thành phố") and level not in ("none", "completed"):
+        elif unit.admin_level == "district" and unit.unit_type in DISTRICT_COMPLETED_TYPES and level not in TOWN_LEVELS:
             m = err("town_only_completed", unit=unit.name)
-        elif unit.admin_level == "district" and unit.unit_type == "huyện" and level == "completed":
+        elif unit.admin_level == "district" and unit.unit_type in DISTRICT_LADDER_TYPES and level == COMPLETED:
             m = err("completed_for_huyen")
         elif unit.admin_level not in ("commune", "district"):
             m = err("status_unit_level")

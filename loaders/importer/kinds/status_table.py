@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from domain.levels import CRITERIA_SET_IDS, criteria_set as criteria_set_of, default_criteria_set, ladder_of
+from domain.levels import (COMPLETED, CRITERIA_SET_IDS, RECOGNISED_LEVELS, criteria_set as criteria_set_of,
+                           default_criteria_set, ladder_of)
 
 from ..layouts import Item, low, parse_date
 from ..matching import Unit
@@ -92,11 +93,11 @@ def level(v: Validator, r: Row) -> bool:
     raw, r.lcol = r.it.fields.get("level", (None, None))
     lv = LEVEL_ALIASES.get(low(raw), low(raw))
     ladder = ladder_of(r.cset, r.year)
-    if lv in ladder.levels or lv == "completed":
+    if lv in ladder.levels or lv == COMPLETED:
         r.level = lv
     else:
         v.out.err(r.it.row, r.lcol, cell_text(raw),
-                  err("level", levels=list(ladder.levels) + ["completed"], criteria_set=r.cset or "—"))
+                  err("level", levels=list(ladder.levels) + [COMPLETED], criteria_set=r.cset or "—"))
     return r.year is not None
 
 
@@ -194,7 +195,9 @@ def _met_in_range(v: Validator, r: Row) -> bool:
 
 
 def level_vs_criteria(v: Validator, r: Row) -> bool:
-    if r.met is not None and r.level not in ("none", "completed") and r.met < r.total:
+    # A recognised level (of any ladder) claims every criterion met; "none" and a town's
+    # "completed" claim no count.
+    if r.met is not None and r.level in RECOGNISED_LEVELS and r.met < r.total:
         v.out.err(r.it.row, r.lcol, r.level, err("level_criteria", level=r.level, met=r.met, total=r.total))
         return False
     return True

@@ -4,12 +4,12 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from domain.levels import ATTAINED_LEVELS
+
 from ..layouts import low
 from ..messages import err
 from ..readers import cell_text
 from ..validate import LEVEL_ALIASES, Record, Validator
-
-TARGET_LEVELS = ("standard", "advanced", "model", "modern", "completed")
 
 
 def validate(v: Validator) -> None:
@@ -20,8 +20,8 @@ def validate(v: Validator) -> None:
         year, _ = v.year(it, "target_year")
         lv_raw, lcol = it.fields.get("level", (None, None))
         level = LEVEL_ALIASES.get(low(lv_raw), low(lv_raw))
-        if level not in TARGET_LEVELS:
-            v.out.err(it.row, lcol, cell_text(lv_raw), err("target_level", levels=TARGET_LEVELS))
+        if level not in ATTAINED_LEVELS:   # a plan names a level to reach, never "none"
+            v.out.err(it.row, lcol, cell_text(lv_raw), err("target_level", levels=ATTAINED_LEVELS))
             continue
         if year is None:
             continue
