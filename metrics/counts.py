@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from domain.levels import COMMUNE_LEVELS, UNDECIDED, PROV_RANK, PROVENANCE, criteria_set, criteria_set_for_year
+from domain.levels import (ILLUSTRATIVE, MIXED, NONE, NOT_APPLICABLE, NOT_ASSESSED, PROV_RANK, PROVENANCE,
+                           RECOGNISED_LEVELS, UNDECIDED, UNKNOWN, criteria_set, criteria_set_for_year)
 
-RECOGNISED_ALL = tuple(lv for lv in COMMUNE_LEVELS if lv != "none")   # standard, advanced, model, modern
-COUNT_COLS = (["area_code", "area_name", "admin_level", "units", "eligible", "known", "none"]
-              + list(RECOGNISED_ALL) + ["unknown", "not_assessed", "not_applicable", "mixed"]
+RECOGNISED_ALL = RECOGNISED_LEVELS   # every ladder's recognised levels: standard, advanced, model, modern
+# the columns of the units no level counts: undecided (unknown, not assessed), then the others
+_OTHER_STATES = UNDECIDED + (NOT_APPLICABLE, MIXED)
+COUNT_COLS = (["area_code", "area_name", "admin_level", "units", "eligible", "known", NONE]
+              + list(RECOGNISED_ALL) + list(_OTHER_STATES)
               + [f"atleast_{lv}" for lv in RECOGNISED_ALL] + [f"share_{lv}" for lv in RECOGNISED_ALL]
               + ["share_known", "weakest_provenance", "illustrative", "criteria_set", "levels"])
-_STATES = ("units", "eligible", "unknown", "not_assessed", "not_applicable", "mixed")
+_STATES = ("units", "eligible") + _OTHER_STATES
 
 
 def _empty(levels) -> dict:
@@ -36,8 +39,8 @@ def _finish(code, name, admin_level, t: dict, cset) -> dict:
     levels = cset.ladder.levels
     out = {"area_code": code, "area_name": name, "admin_level": admin_level,
            **{k: t[k] for k in _STATES}, **dict.fromkeys(RECOGNISED_ALL)}
-    out["none"] = t["none"]
-    out["known"] = e - t["unknown"] - t["not_assessed"]
+    out[NONE] = t[NONE]
+    out["known"] = e - sum(t[s] for s in UNDECIDED)
     above = 0
     for lv in reversed(levels[1:]):   # at-least counts, from the top of the ladder down
         out[lv] = t[lv]
@@ -76,15 +79,15 @@ def _count(units, province_code, province_name, cset) -> list[dict]:
         for t in tallies:
             t["units"] += 1
             if not elig:
-                t["not_applicable"] += 1
+                t[NOT_APPLICABLE] += 1
                 continue
             t["eligible"] += 1
-            t[level if level in levels or level == "not_assessed" else "unknown"] += 1
+            t[level if level in levels or level == NOT_ASSESSED else UNKNOWN] += 1
             if mixed:
-                t["mixed"] += 1
+                t[MIXED] += 1
             if level not in UNDECIDED and p in PROV_RANK:
                 t["prov_rank"] = max(t["prov_rank"], PROV_RANK[p])
-                t["illustrative"] = t["illustrative"] or p == "illustrative"
+                t["illustrative"] = t["illustrative"] or p == ILLUSTRATIVE
     out = [_finish(province_code, province_name, "province", prov, cset)]
     for code in sorted(dist):
         out.append(_finish(code, names[code], "district", dist[code], cset))
