@@ -31,14 +31,18 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_geodata import VINTAGES as RECIPES  # noqa: E402  (the vintages and their validity)
+from domain import levels  # noqa: E402  (levels, ladders, criteria sets, provenance classes)
 from loaders.importer.matching import name_key  # noqa: E402  (tone placement: Hòa / Hoà)
 
-LEVEL_RANK = {"none": 0, "standard": 1, "advanced": 2, "model": 3, "completed": 1}
-COMMUNE_LEVELS = {"none", "standard", "advanced", "model"}
-DISTRICT_LEVELS = {"none", "standard", "advanced", "model", "completed"}
-CRITERIA_SETS = {"2009", "2016-2020", "2021-2025", "2026-2030"}
-COMMUNE_GROUPS = {"", "1", "2", "3"}   # 2026-2030 records (51/2025/QĐ-TTg): the commune group
-PROVENANCE = {"official", "reported", "derived"}
+# The curated records are of 2010–2025: communes on the classic ladder, districts on it or
+# "completed" (thị xã / thành phố), which ranks as standard.
+LEVEL_RANK = levels.DISTRICT_RANK
+COMMUNE_LEVELS = set(levels.CLASSIC_LADDER.levels)
+DISTRICT_LEVELS = set(levels.DISTRICT_LEVELS)
+CRITERIA_SETS = set(levels.CRITERIA_SET_IDS)
+COMMUNE_GROUPS = {""} | {str(g) for g in levels.criteria_set("2026-2030").commune_groups}   # 51/2025/QĐ-TTg
+# what a sourced record may be (an illustrative one is never curated)
+PROVENANCE = {levels.OFFICIAL, levels.REPORTED, levels.DERIVED}
 
 STATUS_COLS = ["record_id", "vintage", "unit_code", "admin_level", "year", "level", "criteria_set",
                "criteria_met", "criteria_total", "missing_criteria", "decision_no", "decision_date",
@@ -377,7 +381,7 @@ def build(src: Path, curated: Path) -> dict:
             area = pcode if r["admin_level"] == "province" else res.district(where, pcode, r["district"], avid)
         if r["metric"] not in AGG_METRICS:
             raise BuildError(f"{where}: column metric: {r['metric']!r}")
-        if r["provenance"] not in ("reported", "derived", "official"):
+        if r["provenance"] not in PROVENANCE:
             raise BuildError(f"{where}: column provenance: {r['provenance']!r}")
         try:
             float(r["value"])
@@ -411,17 +415,17 @@ def build(src: Path, curated: Path) -> dict:
 
     def none_at_or_after(vid, code, year):
         return [s["record_id"] for s in status.values() if s["vintage"] == vid and s["unit_code"] == code
-                and s["level"] == "none" and int(s["year"]) >= year and s["provenance"] != "derived"]
+                and s["level"] == levels.NONE and int(s["year"]) >= year and s["provenance"] != "derived"]
 
     def derive(vid, code, year, basis, note, where):
         conflict = none_at_or_after(vid, code, year)
         if conflict:
             raise BuildError(f"{where}: derivation from {basis} contradicts {conflict}")
-        if best_at_or_before(vid, code, year) >= LEVEL_RANK["standard"]:
+        if best_at_or_before(vid, code, year) >= LEVEL_RANK[levels.STANDARD]:
             return  # a record already says at least standard by then
-        rid = status_id(vid, code, year, "standard")
+        rid = status_id(vid, code, year, levels.STANDARD)
         status[rid] = {"record_id": rid, "vintage": vid, "unit_code": code, "admin_level": "commune",
-                       "year": str(year), "level": "standard", "criteria_set": "", "criteria_met": "",
+                       "year": str(year), "level": levels.STANDARD, "criteria_set": "", "criteria_met": "",
                        "criteria_total": "", "missing_criteria": "", "decision_no": "",
                        "decision_date": "", "source_id": (status.get(basis) or aggs[basis])["source_id"],
                        "provenance": "derived", "derived_from": basis, "note": note}
@@ -450,7 +454,7 @@ def build(src: Path, curated: Path) -> dict:
             xa = xa_of(vid, dcode)
             ny = _int(where, r["none_year"], "none_year")
             named_none = sorted({s["unit_code"] for s in status.values() if s["vintage"] == vid
-                                 and s["unit_code"] in xa and s["level"] == "none"
+                                 and s["unit_code"] in xa and s["level"] == levels.NONE
                                  and int(s["year"]) == ny and s["provenance"] != "derived"})
             if len(xa) != dn or len(named_none) != dn - v:
                 raise BuildError(f"{where}: counts disagree (register {len(xa)} xã, denominator {dn}, "
@@ -541,7 +545,7 @@ def build(src: Path, curated: Path) -> dict:
             continue
         later = sorted(t["target_id"] for t in targets.values()
                        if t["scope"] == "unit" and t["vintage"] == srow["vintage"]
-                       and t["unit_code"] == srow["unit_code"] and t["level"] == "standard"
+                       and t["unit_code"] == srow["unit_code"] and t["level"] == levels.STANDARD
                        and int(t["target_year"]) > int(srow["year"]))
         if later:
             srow["note"] += (f". Conflict kept: target(s) {', '.join(later)} aimed for a later year; the"
