@@ -13,23 +13,32 @@ row has provenance `illustrative` and says so in its note. It is built to respec
   geodata/records/README.md, "Illustrative fill").
 
 Usage:  python scripts/make_illustrative.py --seed 20241 [--out geodata/records/illustrative]
-Reads geodata/records/{status,aggregates}.csv and geodata/registers/{units,crosswalk}.csv.
+Reads geodata/records/{status,aggregates}.csv, geodata/registers/{units,crosswalk}.csv and the
+vintages' validity in geodata/boundaries/*/meta.json.
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import io
+import json
 import random
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-RANK = {"none": 0, "standard": 1, "advanced": 2, "model": 3}
-LEVEL = {v: k for k, v in RANK.items()}
+sys.path.insert(0, str(REPO))
+
+from domain.levels import ILLUSTRATIVE, LADDER, LEVEL_RANK, NONE  # noqa: E402
+from domain.vintages import drawing_day, valid_on, vintages_from  # noqa: E402
+
+RANK = LEVEL_RANK          # the classic ladder (2010–2025): none 0 … model 3
+LEVEL = dict(enumerate(LADDER))
 INF = 9999
-OLD, NEW = "42-2019", "42-2020"
+PROVINCE = "42"            # Hà Tĩnh
+# The years before and after the 2019→2020 merger; each range is drawn on one vintage, the one
+# valid on 31 December (read from the boundaries' meta.json: 42-2019, then 42-2020).
 OLD_YEARS, NEW_YEARS = list(range(2014, 2020)), list(range(2020, 2025))
 SOURCE_ID = "illustrative-fill"
 # Rows that are not first recognitions: the 2023 'thừa nhận' of merged communes re-recognises
@@ -47,6 +56,19 @@ class FillError(Exception):
 def read(path: Path) -> list:
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def drawn_on(boundaries: Path, years) -> str:
+    """The province's vintage the years are drawn on (valid on 31 December of each: the domain
+    rule); FillError unless it is one and the same for all of them."""
+    metas = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(boundaries.glob("*/meta.json"))]
+    vs = vintages_from(metas)
+    on = {y: valid_on(vs, PROVINCE, drawing_day(y)) for y in years}
+    ids = {v.vintage if v else None for v in on.values()}
+    if len(ids) != 1 or None in ids:
+        raise FillError(f"years {years[0]}-{years[-1]} of province {PROVINCE} are not drawn on one "
+                        f"vintage of {boundaries}: {sorted(map(str, ids))}")
+    return ids.pop()
 
 
 def criteria_set(year: int) -> tuple:
@@ -104,7 +126,7 @@ def sourced_bounds(status, vintage, units, years):
     for (u, y), k in same_year.items():
         b.at_most(u, k, y)
     for r in recs:
-        if r["level"] == "none":
+        if r["level"] == NONE:
             u, y = r["unit_code"], int(r["year"])
             # `none` at y: not recognised up to y, unless a record of the same or an earlier
             # year already says more (same-year conflicts resolve to the higher level)
@@ -248,24 +270,26 @@ def calibrate_old(levels, crit, rng, sourced_met, caps, below7_2014, avg_2018):
             crit[(u, 2019)] = max(crit[(u, 2019)], vals[u])
 
 
-def build(seed: int, records: Path, registers: Path) -> bytes:
+def build(seed: int, records: Path, registers: Path, boundaries: Path) -> bytes:
     rng = random.Random(seed)
-    status = [r for r in read(records / "status.csv") if r["provenance"] != "illustrative"]
+    old_v, new_v = drawn_on(boundaries, OLD_YEARS), drawn_on(boundaries, NEW_YEARS)
+    status = [r for r in read(records / "status.csv") if r["provenance"] != ILLUSTRATIVE]
     aggs = read(records / "aggregates.csv")
     units = read(registers / "units.csv")
     xa = {v: sorted(r["unit_code"] for r in units if r["vintage"] == v and r["admin_level"] == "commune"
-                    and r["unit_type"] == "xã") for v in (OLD, NEW)}
-    cw = [r for r in read(registers / "crosswalk.csv") if r["from_vintage"] == OLD and r["to_vintage"] == NEW]
+                    and r["unit_type"] == "xã") for v in (old_v, new_v)}
+    cw = [r for r in read(registers / "crosswalk.csv")
+          if r["from_vintage"] == old_v and r["to_vintage"] == new_v]
     succ = {r["from_code"]: r["to_code"] for r in cw}
     preds = defaultdict(list)
     for r in cw:
         preds[r["to_code"]].append(r["from_code"])
 
     # 2019 is included as a helper year: what the 2020+ records imply for 2019 goes to the parts.
-    new_b = sourced_bounds(status, NEW, xa[NEW], [2019] + NEW_YEARS)
-    old_b = sourced_bounds(status, OLD, xa[OLD], OLD_YEARS)
+    new_b = sourced_bounds(status, new_v, xa[new_v], [2019] + NEW_YEARS)
+    old_b = sourced_bounds(status, old_v, xa[old_v], OLD_YEARS)
     # Sourced 2019 records reach 2020 through the crosswalk (merger: lowest of the parts).
-    for u in xa[NEW]:
+    for u in xa[new_v]:
         ps = preds.get(u, [])
         if ps and all(p in old_b.lo for p in ps):
             new_b.at_least(u, min(old_b.lo[p][2019] for p in ps), 2020)
@@ -273,32 +297,32 @@ def build(seed: int, records: Path, registers: Path) -> bytes:
     # merger it says only that the merged unit was not (the lowest of its parts): one part may have
     # been recognised before (Kỳ Lâm, NTM 2017, and Kỳ Hợp → Lâm Hợp, recognised by QĐ 218/QĐ-UBND
     # for 2020), so the cap applies to a sole predecessor only.
-    for u in xa[NEW]:
+    for u in xa[new_v]:
         ps = preds.get(u, [])
         for p in ps:
             if p in old_b.hi and len(ps) == 1:
                 old_b.at_most(p, new_b.hi[u][2019], 2019)
-    old_b.check(OLD)
-    new_b.check(NEW)
+    old_b.check(old_v)
+    new_b.check(new_v)
 
-    n_none_2022 = sum(1 for u in xa[NEW] if new_b.hi[u][2022] == 0)
-    t_old, t_new = target_table(aggs, len(xa[NEW]), n_none_2022)
-    new_lv = assign(xa[NEW], NEW_YEARS, t_new, new_b, rng)
+    n_none_2022 = sum(1 for u in xa[new_v] if new_b.hi[u][2022] == 0)
+    t_old, t_new = target_table(aggs, len(xa[new_v]), n_none_2022)
+    new_lv = assign(xa[new_v], NEW_YEARS, t_new, new_b, rng)
     # Ladder across the merger: a 2019 commune is at most its successor's 2020 level.
-    for p in xa[OLD]:
+    for p in xa[old_v]:
         s = succ.get(p)
         if s in new_lv:
             old_b.at_most(p, new_lv[s][2020], 2019)
-    old_b.check(OLD)
+    old_b.check(old_v)
     # 2015-2016 are not reported (linear): never more than the 2017 count leaves room for, once the
     # xã the sources name as first recognised in 2017 (the 33-xã decision) are taken out.
     for y in (2016, 2015):
-        room = t_old[1][y + 1] - sum(1 for u in xa[OLD] if old_b.lo[u][y + 1] >= 1 and old_b.hi[u][y] == 0)
+        room = t_old[1][y + 1] - sum(1 for u in xa[old_v] if old_b.lo[u][y + 1] >= 1 and old_b.hi[u][y] == 0)
         t_old[1][y] = max(t_old[1][2014], min(t_old[1][y], room))
-    old_lv = assign(xa[OLD], OLD_YEARS, t_old, old_b, rng)
+    old_lv = assign(xa[old_v], OLD_YEARS, t_old, old_b, rng)
 
     met = {(r["unit_code"], int(r["year"])): int(r["criteria_met"]) for r in status
-           if r["criteria_met"] and r["level"] == "none" and r["vintage"] in (OLD, NEW)
+           if r["criteria_met"] and r["level"] == NONE and r["vintage"] in (old_v, new_v)
            and r["criteria_set"] == criteria_set(int(r["year"]))[0]}
     # Kỳ Nam-type statements (criteria short of the set in a year whose label is already standard)
     # bound the earlier years of the same set instead.
@@ -324,7 +348,8 @@ def build(seed: int, records: Path, registers: Path) -> bytes:
     rows = []
     note = (f"ILLUSTRATIVE - generated by scripts/make_illustrative.py --seed {seed}; not a sourced "
             "fact. Respects every sourced record and matches the reported counts (see records README)")
-    for vintage, lv, crit, years in ((OLD, old_lv, crit_old, OLD_YEARS), (NEW, new_lv, crit_new, NEW_YEARS)):
+    for vintage, lv, crit, years in ((old_v, old_lv, crit_old, OLD_YEARS),
+                                     (new_v, new_lv, crit_new, NEW_YEARS)):
         for u in sorted(lv):
             for y in years:
                 cs, total = criteria_set(y)
@@ -333,7 +358,7 @@ def build(seed: int, records: Path, registers: Path) -> bytes:
                              "admin_level": "commune", "year": str(y), "level": level,
                              "criteria_set": cs, "criteria_met": str(crit[(u, y)]),
                              "criteria_total": str(total), "missing_criteria": "", "decision_no": "",
-                             "decision_date": "", "source_id": SOURCE_ID, "provenance": "illustrative",
+                             "decision_date": "", "source_id": SOURCE_ID, "provenance": ILLUSTRATIVE,
                              "derived_from": "", "note": note})
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=STATUS_COLS, lineterminator="\n")
@@ -347,10 +372,11 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=20241)
     ap.add_argument("--records", default=str(REPO / "geodata" / "records"))
     ap.add_argument("--registers", default=str(REPO / "geodata" / "registers"))
+    ap.add_argument("--boundaries", default=str(REPO / "geodata" / "boundaries"))
     ap.add_argument("--out", default=str(REPO / "geodata" / "records" / "illustrative"))
     a = ap.parse_args(argv)
     try:
-        data = build(a.seed, Path(a.records), Path(a.registers))
+        data = build(a.seed, Path(a.records), Path(a.registers), Path(a.boundaries))
     except FillError as e:
         print(f"make_illustrative: ERROR {e}", file=sys.stderr)
         return 1
