@@ -13,16 +13,18 @@ note starting "ILLUSTRATIVE". It fills gaps only and respects the sourced rows o
 * stocks never decrease within a definition; flows are counts per period (a year's flow is the sum
   of its months where months exist).
 
-Periods: yearly rows 2016–2024 for the 13 district-level units (2016–2019 on `42-2019`, 2020–2024 on
+Periods: yearly rows 2016–2024 for the 13 district-level units, each year on the vintage valid on
+its 31 December (the domain rule, on the boundaries' meta.json: 2016–2019 on `42-2019`, 2020–2024 on
 `42-2020`); monthly rows from 2023-01 to the last full month of `42-2020` (its meta.json `valid_to`)
-for the districts and, when the boundaries have the two-level vintage `42-2025`, 2025-07 … 2025-12
-for its xã — only for the months whose report "arrived" (the 9/2025 reports always arrive, late at worst:
-their sum is the sourced province count). Receipts: one per locality and month reported, on time (by the 20th), late or missing
+for the districts and, when the boundaries have the two-level vintage valid on 31/12/2025
+(`42-2025`), 2025-07 … 2025-12 for its xã — only for the months whose report "arrived" (the 9/2025
+reports always arrive, late at worst: their sum is the sourced province count). Receipts: one per locality and month reported, on time (by the 20th), late or missing
 with a seeded per-locality punctuality; some arrive on the evening of the 20th to show the
 23:59 rule. Same seed ⇒ identical bytes.
 
 Usage:  python scripts/make_illustrative_indicators.py --seed 20162 [--out geodata/records/illustrative]
-Reads geodata/records/indicators.csv and geodata/registers/units.csv.
+Reads geodata/records/indicators.csv, geodata/registers/units.csv and the vintages' validity in
+geodata/boundaries/*/meta.json.
 """
 from __future__ import annotations
 
@@ -37,8 +39,13 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from domain.levels import ILLUSTRATIVE  # noqa: E402
+from domain.vintages import drawing_day, valid_on, vintages_from  # noqa: E402
+
 PROVINCE = "42"
-OLD, MID, NEW = "42-2019", "42-2020", "42-2025"
+YEARS = range(2016, 2025)                          # the yearly rows
 SOURCE_ID = "illustrative-indicators"
 LOCAL = dt.timezone(dt.timedelta(hours=7))          # Asia/Ho_Chi_Minh (no daylight saving)
 IND_COLS = ["record_id", "vintage", "unit_code", "admin_level", "period", "indicator", "value", "qualifier",
@@ -113,17 +120,36 @@ def last_month(boundaries: Path, vintage: str) -> tuple:
     return min((end.year, end.month), LAST_MONTH)
 
 
+def drawn_on(boundaries: Path) -> dict:
+    """Year -> the province's vintage that year is drawn on (valid on 31 December: the domain
+    rule), for the yearly rows and the last year of the months (None when no vintage is)."""
+    metas = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(boundaries.glob("*/meta.json"))]
+    vs = vintages_from(metas)
+    out = {}
+    for y in (*YEARS, LAST_MONTH[0]):
+        v = valid_on(vs, PROVINCE, drawing_day(y))
+        out[y] = v.vintage if v else None
+    return out
+
+
 def build(seed: int, records: Path, registers: Path, boundaries: Path) -> tuple[bytes, bytes]:
     rng = random.Random(seed)
-    last_district_month = last_month(boundaries, MID)
+    year_vintage = drawn_on(boundaries)
+    # the district-level layers of the yearly rows (before and after the 2019→2020 merger) and
+    # the two-level layer of the communes' months
+    old_v, mid_v, new_v = year_vintage[YEARS[0]], year_vintage[YEARS[-1]], year_vintage[LAST_MONTH[0]]
+    if None in (old_v, mid_v) or {year_vintage[y] for y in YEARS} != {old_v, mid_v}:
+        raise FillError(f"years {YEARS[0]}-{YEARS[-1]} of province {PROVINCE} are not drawn on two "
+                        f"district-level vintages of {boundaries}: {year_vintage}")
+    last_district_month = last_month(boundaries, mid_v)
     units = read(registers / "units.csv")
     sourced = {(r["vintage"], r["unit_code"], r["period"], r["indicator"], r["basis"]): r
                for r in read(records / "indicators.csv")}
-    districts = sorted(u["unit_code"] for u in units if u["vintage"] == MID and u["admin_level"] == "district")
-    old_districts = {u["unit_code"] for u in units if u["vintage"] == OLD and u["admin_level"] == "district"}
+    districts = sorted(u["unit_code"] for u in units if u["vintage"] == mid_v and u["admin_level"] == "district")
+    old_districts = {u["unit_code"] for u in units if u["vintage"] == old_v and u["admin_level"] == "district"}
     if not districts or set(districts) != old_districts:
-        raise FillError(f"the district-level units of {OLD} and {MID} differ (or are missing)")
-    communes = sorted(u["unit_code"] for u in units if u["vintage"] == NEW and u["admin_level"] == "commune"
+        raise FillError(f"the district-level units of {old_v} and {mid_v} differ (or are missing)")
+    communes = sorted(u["unit_code"] for u in units if u["vintage"] == new_v and u["admin_level"] == "commune"
                       and u["unit_type"] == "xã")
     towns = {"436", "437", "449"}          # thành phố / thị xã: fewer villages and gardens
 
@@ -148,7 +174,7 @@ def build(seed: int, records: Path, registers: Path, boundaries: Path) -> tuple[
                 stock[(key, d, when)] = v
         # a sourced locality value is a bound for its own definition's years
         for (vin, code, period, k, basis), r in sourced.items():
-            if k != key or basis != "actual" or code not in shares or vin not in (OLD, MID):
+            if k != key or basis != "actual" or code not in shares or vin not in (old_v, mid_v):
                 continue
             y, v = int(period[:4]), int(float(r["value"]))
             for when in TOTALS[key]:
@@ -174,7 +200,7 @@ def build(seed: int, records: Path, registers: Path, boundaries: Path) -> tuple[
                          "unit_code": code, "admin_level": level, "period": period, "indicator": key,
                          "value": str(int(value)), "qualifier": "exact", "basis": "actual",
                          "definition": phase(int(period[:4])) if key in STOCKS else "",
-                         "source_id": SOURCE_ID, "provenance": "illustrative", "note": note})
+                         "source_id": SOURCE_ID, "provenance": ILLUSTRATIVE, "note": note})
 
     # ---- monthly flows (true values; a month is written only when its report arrived) ------
     month_flow = {}
@@ -188,8 +214,8 @@ def build(seed: int, records: Path, registers: Path, boundaries: Path) -> tuple[
                 month_flow[(key, c, y, m)] = poisson(rng, FLOW_RATE[key] * c_pace[c] / 4)
 
     # ---- yearly rows ---------------------------------------------------------------------
-    for y in range(2016, 2025):
-        vintage = OLD if y <= 2019 else MID
+    for y in YEARS:
+        vintage = year_vintage[y]
         for d in districts:
             for key in FLOWS:
                 if y >= FIRST_MONTH[0]:
@@ -221,17 +247,17 @@ def build(seed: int, records: Path, registers: Path, boundaries: Path) -> tuple[
         utc = local.astimezone(dt.timezone.utc).replace(tzinfo=None)
         rec_rows.append({"vintage": vintage, "unit_code": code, "period": f"{y:04d}-{m:02d}",
                          "received_at": utc.isoformat(), "username": f"illustrative:{code}",
-                         "provenance": "illustrative", "note": note})
+                         "provenance": ILLUSTRATIVE, "note": note})
         return True
 
     for d in districts:
         p_on = punctuality()
         for y, m in months(FIRST_MONTH, last_district_month):
-            if not receipt(MID, d, y, m, p_on):
+            if not receipt(mid_v, d, y, m, p_on):
                 continue
             period = f"{y:04d}-{m:02d}"
             for key in FLOWS:
-                add(MID, d, "district", period, key, month_flow[(key, d, y, m)])
+                add(mid_v, d, "district", period, key, month_flow[(key, d, y, m)])
             for key in STOCKS:
                 # from the previous year end towards the next one (or 6/2025), month by month
                 if (y, m) == (2025, 6):
@@ -241,7 +267,7 @@ def build(seed: int, records: Path, registers: Path, boundaries: Path) -> tuple[
                     end = stock[(key, d, y)] if y <= 2024 else stock[(key, d, "2025-06")]
                     span = 12 if y <= 2024 else 6
                     v = start + (end - start) * m // span
-                add(MID, d, "district", period, key, v)
+                add(mid_v, d, "district", period, key, v)
     if communes:
         for key in STOCKS:
             sep = split(TOTALS[key]["2025-09"], c_shares)
@@ -253,13 +279,13 @@ def build(seed: int, records: Path, registers: Path, boundaries: Path) -> tuple[
         for c in communes:
             p_on = punctuality()
             for y, m in months((2025, 7), LAST_MONTH):
-                if not receipt(NEW, c, y, m, p_on, must=(y, m) == (2025, 9)):
+                if not receipt(new_v, c, y, m, p_on, must=(y, m) == (2025, 9)):
                     continue
                 period = f"{y:04d}-{m:02d}"
                 for key in FLOWS:
-                    add(NEW, c, "commune", period, key, month_flow[(key, c, y, m)])
+                    add(new_v, c, "commune", period, key, month_flow[(key, c, y, m)])
                 for key in STOCKS:
-                    add(NEW, c, "commune", period, key, stock[(key, c, (y, m))])
+                    add(new_v, c, "commune", period, key, stock[(key, c, (y, m))])
 
     def out(cols, rows):
         buf = io.StringIO()
