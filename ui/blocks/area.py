@@ -9,7 +9,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from domain.levels import COMPLETED, RECOGNISED_LEVELS
+from domain.levels import ATTAINED_LEVELS
 from metrics.present import figure_parts, known, target_parts, unit_target_text
 from metrics.targets import main_unit_target
 from ui.blocks import tables
@@ -17,7 +17,6 @@ from ui.frame import figure
 from ui.frame.context import PageContext
 from ui.frame.safe import safe_frame
 
-RECOGNISED = RECOGNISED_LEVELS + (COMPLETED,)   # a level with a year of recognition
 
 
 def targets(ctx: PageContext, summary: dict) -> None:
@@ -69,7 +68,7 @@ def communes(ctx: PageContext, summary: dict, status: pd.DataFrame) -> None:
         code, eligible = str(r.unit_code), bool(r.eligible)
         level = str(r.level) if eligible else "not_applicable"
         met, missing = _criteria(ctx, crit.get(code))
-        yr = tables._num(getattr(r, "record_year", None)) if level in RECOGNISED else None
+        yr = tables._num(getattr(r, "record_year", None)) if level in ATTAINED_LEVELS else None
         row = {ctx.t("cols.commune"): r.name, ctx.t("cols.level"): ctx.t(f"levels.{level}")}
         if recorded:
             row[ctx.t("cols.criteria_met")] = met

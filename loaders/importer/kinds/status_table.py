@@ -17,7 +17,6 @@ from ..readers import cell_text
 from ..validate import LEVEL_ALIASES, Validator, to_int
 
 HA_TINH = "42"                 # the one province with a 20th criterion (2016–2020)
-COMMUNE_GROUPS = (1, 2, 3)     # Decision 51/2025/QĐ-TTg: thresholds by commune group
 
 
 @dataclass
@@ -207,15 +206,17 @@ def commune_group(v: Validator, r: Row) -> bool:
     raw, gcol = r.it.fields.get("commune_group", (None, None))
     if raw is None:
         return True
-    if r.cset != "2026-2030" or r.unit.admin_level != "commune":
+    # a set with thresholds by commune group (51/2025/QĐ-TTg: Nhóm 1, 2, 3) names its groups
+    groups = criteria_set_of(r.cset).commune_groups if r.cset in CRITERIA_SET_IDS else ()
+    if not groups or r.unit.admin_level != "commune":
         v.out.err(r.it.row, gcol, cell_text(raw), err("group_outside_2026", criteria_set=r.cset))
         return False
     try:
         g = to_int(raw)
     except ValueError:
         g = None
-    if g not in COMMUNE_GROUPS:
-        v.out.err(r.it.row, gcol, cell_text(raw), err("commune_group", groups=COMMUNE_GROUPS))
+    if g not in groups:
+        v.out.err(r.it.row, gcol, cell_text(raw), err("commune_group", groups=groups))
         return False
     r.group = g
     return True
