@@ -142,6 +142,8 @@ def print_css(extra: str = "") -> None:
     .ntm-legend { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
     .ntm-legend td { padding: 4px 6px; border-bottom: 1px solid #eee; vertical-align: middle; }
     .ntm-legend-foot { font-size: 0.88rem; color: #333; margin-top: 4px; }
+    .ntm-legend-sub { font-size: 0.88rem; }
+    .ntm-sw.ntm-line { border: none; height: 0; margin-top: 8px; }
     .ntm-legend td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     .ntm-structure { font-size: 0.95rem; color: #333; margin: -0.4rem 0 0.6rem 0; }
     .ntm-caption { font-size: 1.15rem; line-height: 1.5; margin: 0.2rem 0 0.8rem 0; }

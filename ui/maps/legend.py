@@ -28,17 +28,19 @@ def page_css() -> str:
     return f".ntm-hatch {{ background: {hatch_css()}; }}"
 
 
+# The legend is re-sent with every year change: its fixed styling is in the page's style sheet
+# (``ui.frame.layout``), only a class's own colour is written inline.
+
 def swatch(style: Style) -> str:
     if style.pattern == "hatch":
         return '<span class="ntm-sw ntm-hatch"></span>'
-    return f'<span class="ntm-sw" style="background-color:{html.escape(style.fill)}"></span>'
+    return f'<span class="ntm-sw" style="background:{html.escape(style.fill)}"></span>'
 
 
 def line_swatch(style: Style) -> str:
     """An outline class (an overlay's): a short dashed line in its edge colour."""
     dash = "dashed" if style.dash else "solid"
-    return (f'<span class="ntm-sw" style="border:none;border-top:2px {dash} {html.escape(style.edge or "#444")};'
-            f'height:0;margin-top:8px"></span>')
+    return f'<span class="ntm-sw ntm-line" style="border-top:2px {dash} {html.escape(style.edge or "#444")}"></span>'
 
 
 def legend_html(spec: MapSpec, lang: str, overlays: tuple = ()) -> str:
@@ -46,7 +48,7 @@ def legend_html(spec: MapSpec, lang: str, overlays: tuple = ()) -> str:
     of units drawn in it, the overlays drawn over it (the former districts' outlines) and the
     footnotes (the xã the map counts, where the mode counts them)."""
     layer = spec.layer
-    body = [f'<tr><td></td><td></td><td class="num">{html.escape(t("map.legend_count", lang))}</td></tr>']
+    body = [f'<tr><td colspan="2"></td><td class="num">{html.escape(t("map.legend_count", lang))}</td></tr>']
     for r in spec.legend:
         body.append(f'<tr data-class="{html.escape(r.key)}"><td>{swatch(r.style)}</td>'
                     f'<td>{html.escape(r.text(lang))}</td>'
@@ -60,7 +62,7 @@ def legend_html(spec: MapSpec, lang: str, overlays: tuple = ()) -> str:
     if spec.outlines:
         foot.append(f'<span style="color:{palette.HOLDOUT_OUTLINE_COLOUR}">▭</span> '
                     + html.escape(t("map.legend_holdout", lang)))
-    subtitle = (f'<div style="font-size:0.88rem" data-testid="ntm-legend-subtitle">'
+    subtitle = (f'<div class="ntm-legend-sub" data-testid="ntm-legend-subtitle">'
                 f'{html.escape(t(layer.subtitle, lang, **dict(layer.subtitle_params)))}</div>'
                 if layer.subtitle else "")
     footer = f'<div class="ntm-legend-foot">{"<br>".join(foot)}</div>' if foot else ""
