@@ -2,12 +2,16 @@
 year view.
 
 Everything that depends on the year (the year slider itself, caption, map(s), legend, detail
-panel, share and export) is one fragment: a year change reruns only that part, not the app
-frame (sidebar, navigation, styles, footer) or the controls above it, so it sends little more
-than the map's one-line restyle call. For the same reason the year control is on this page,
-beside the map, and not in the sidebar."""
+panel) is one fragment: a year change reruns only that part, not the app frame (sidebar,
+navigation, styles, footer) or the controls above it, so it sends little more than the map's
+one-line restyle call. For the same reason the year control is on this page, beside the map,
+and not in the sidebar. Streamlit re-sends every element of the fragment on each of its runs,
+changed or not (each costs its content and ~0.12 kB of framing), so what does not depend on the
+year stays out of it (the folded share panel, drawn after it) and the text above the map is
+one element."""
 from __future__ import annotations
 
+import html
 import time
 
 import streamlit as st
@@ -58,6 +62,10 @@ def render(ctx: PageContext) -> None:
     st.fragment(run_every=PLAY_STEP_S if playing else None)(year_view)(ctx)
     if ctx.national:
         st.stop()   # as the province pages on the national layer: nothing after the map
+    # Folded, it does not depend on the year: after the fragment, not re-sent with each year
+    # change; open, a change of the view in the fragment reruns the page (``year_view``). The
+    # national map's is in the fragment: a drill-down on the map changes its link there.
+    panels.share_and_export(ctx.refreshed(), page="map")
 
 
 # ---- controls (year-independent: a change reruns the page) ------------------------------------
@@ -174,31 +182,40 @@ def _play_step(ctx: PageContext) -> None:
 
 
 def year_view(ctx: PageContext) -> None:
+    """The fragment; ``ctx`` is the page run's context (the fragment's own runs get the same)."""
     if st.session_state.get("ntm_playing"):
         _play_step(ctx)
     if st.session_state.pop(FULL_RERUN, False) and not st.session_state.get("ntm_playing"):
         st.rerun(scope="app")
-    ctx = ctx.refreshed()
+    fresh = ctx.refreshed()
+    if not ctx.national and fresh.view != ctx.view and panels.share_open("map"):
+        st.rerun(scope="app")   # the open share panel, drawn after the fragment, follows the view
+    ctx = fresh
     st.session_state["ntm_w_year_map"] = ctx.year
     st.select_slider(ctx.t("app.year"), options=list(ctx.years), key="ntm_w_year_map", on_change=_set_year,
                      args=(ctx.choices,))
-    structure.structure_line(ctx.province, ctx.year, ctx.lang)
-    structure.move_notice(ctx.lang)
     if ctx.national:
         from ui.maps.national import render_national
+        structure.structure_line(ctx.province, ctx.year, ctx.lang)
+        structure.move_notice(ctx.lang)
         if not ctx.two_level():   # the 2009 census layer says what it is; the 1/7/2025 layer's line is above
             layout.national_notice(ctx.lang, ctx.year)
         render_national(ctx)
         panels.share_and_export(ctx.refreshed(), page="map")   # the link keeps the drill-down
         return
+    structure.move_notice(ctx.lang)
     year_maps(ctx)
 
 
 def year_maps(ctx: PageContext) -> None:
     layer = layer_of(ctx)
+    text = [structure.structure_html(ctx.province, ctx.year, ctx.lang)]
     if layer == "commune":
         _focus(ctx)
-        panels.caption(ctx, level=focus_level(ctx))
+        text.append(panels.caption_html(ctx, level=focus_level(ctx)))
+    # the boundaries, the caption and the click hint above the map: one element, not three
+    text.append(f'<p class="ntm-hint">{html.escape(ctx.t("map.click_hint"))}</p>')
+    st.html("".join(text))
     center = zoom = None
     if ctx.commune and ctx.commune != st.session_state.get("ntm_clicked"):
         # zoom to a searched (or linked) commune; a click on the map only selects it
@@ -224,8 +241,6 @@ def year_maps(ctx: PageContext) -> None:
     if ctx.compare is None:
         with right:
             maps.map_legend(ctx, layer)
-    st.caption(ctx.t("map.click_hint"))
     layout.illustrative_banner([ctx.status()], ctx.lang)
     if ctx.commune:
         detail.panel(ctx)
-    panels.share_and_export(ctx, page="map")

@@ -28,12 +28,19 @@ def caption_text(summary: dict, lang: str, level: str = "standard") -> str | Non
     return by_level.get(lang) or caps.get(lang)
 
 
-def caption(ctx: PageContext, summary: dict | None = None, level: str | None = None) -> None:
-    """The metrics-written caption of the view (the province's, or ``summary``'s)."""
+def caption_html(ctx: PageContext, summary: dict | None = None, level: str | None = None) -> str:
+    """The metrics-written caption of the view (the province's, or ``summary``'s) as HTML ("" when
+    there is none)."""
     summary = ctx.summary() if summary is None else summary
     text = caption_text(summary, ctx.lang, level or ctx.level)
-    if text:
-        st.html(f'<p class="ntm-caption" data-testid="ntm-caption">{html.escape(str(text))}</p>')
+    return f'<p class="ntm-caption" data-testid="ntm-caption">{html.escape(str(text))}</p>' if text else ""
+
+
+def caption(ctx: PageContext, summary: dict | None = None, level: str | None = None) -> None:
+    """The metrics-written caption of the view (the province's, or ``summary``'s)."""
+    body = caption_html(ctx, summary, level)
+    if body:
+        st.html(body)
 
 
 def province_row(counts: pd.DataFrame) -> pd.Series:
@@ -216,6 +223,11 @@ def _cited_status(ctx: PageContext):
     if ctx.district:
         status = status[status["district_code"].astype(str) == ctx.district]
     return status
+
+
+def share_open(page: str) -> bool:
+    """Whether the share panel of ``page`` is open (its content is then built)."""
+    return bool(st.session_state.get(f"ntm_share_open_{page}"))
 
 
 def share_and_export(ctx: PageContext, page: str, briefing: bool = False) -> None:

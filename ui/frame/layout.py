@@ -147,6 +147,7 @@ def print_css(extra: str = "") -> None:
     .ntm-legend td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     .ntm-structure { font-size: 0.95rem; color: #333; margin: -0.4rem 0 0.6rem 0; }
     .ntm-caption { font-size: 1.15rem; line-height: 1.5; margin: 0.2rem 0 0.8rem 0; }
+    .ntm-hint { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); margin: 0; }
     @media (max-width: 640px) {
       h1 { font-size: 1.9rem !important; }
       .ntm-tile .big { font-size: 1.6rem; }

@@ -130,12 +130,18 @@ def structure_text(province: str, year: int, lang: str, ch: Choices | None = Non
              end=format_day(v.valid_to) if v.valid_to else "…", **_units_text(v, lang))
 
 
-def structure_line(province: str, year: int, lang: str) -> None:
-    """The structure statement under a page's title (or beside its map)."""
+def structure_html(province: str, year: int, lang: str) -> str:
+    """The structure statement as HTML ("" when there is none)."""
     import html
     text = structure_text(province, year, lang)
-    if text:
-        st.html(f'<p class="ntm-structure" data-testid="ntm-structure">{html.escape(text)}</p>')
+    return f'<p class="ntm-structure" data-testid="ntm-structure">{html.escape(text)}</p>' if text else ""
+
+
+def structure_line(province: str, year: int, lang: str) -> None:
+    """The structure statement under a page's title (or beside its map)."""
+    body = structure_html(province, year, lang)
+    if body:
+        st.html(body)
 
 
 # ---- a year change across a change of boundaries ------------------------------------------
