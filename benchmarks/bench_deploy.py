@@ -50,6 +50,7 @@ if str(REPO) not in sys.path:
 from benchmarks.bench_map import CHROMIUM, CHROMIUM_ARGS, SVG_POLY, rss_mb  # noqa: E402
 from domain.levels import RECOGNISED  # noqa: E402
 from benchmarks.st_client import LightSession, Run, http_get  # noqa: E402
+from ui.maps.base import FRAME_NAME as MAP_FRAME  # noqa: E402  (the map frame, in its URL)
 
 STACK_DIR = REPO / "var" / "bench-deploy"
 PROVINCE = "42"
@@ -327,7 +328,7 @@ def browser_flow(browser, base: str, route: str, year_changes: int, out: list) -
               f"&& window.map._ntm.shown.year === {target}")
         deadline = time.time() + RUN_TIMEOUT
         while True:
-            fr = next((f for f in page.frames if "streamlit_folium" in f.url), None)
+            fr = next((f for f in page.frames if MAP_FRAME in f.url), None)
             try:
                 if fr is None:
                     raise RuntimeError("no map frame")

@@ -6,8 +6,9 @@ Figures
 - payload: what the browser receives for the map on first render — websocket
   frames (decoded) plus the map data files (JSON) fetched from static serving.
   Libraries (Leaflet, the map clients) are loaded by both sides and left out.
-- server build (warm): the per-rerun work of the map element — building the folium
-  map and the strings st_folium sends — with geometry and statuses cached.
+- server build (warm): the per-rerun work of the map element — building the map frame's
+  arguments as Streamlit sends them (ours) or the folium map and the strings st_folium sends
+  (the baseline) — with geometry and statuses cached.
 - first paint: navigation -> first commune polygon painted, headless Chromium,
   polling the map iframe for `path.leaflet-interactive` (SVG) or our canvas layer's
   ready mark, then two animation frames.
@@ -25,6 +26,7 @@ national baseline with a 60 s paint timeout.
 """
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -324,12 +326,13 @@ def server_build(repeat: int) -> dict:
     import logging
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     import geopandas as gpd
-    from streamlit_folium import _get_feature_group_string, _get_map_string
+    from streamlit_folium import _get_map_string
 
     from loaders import geometry as G
     from loaders.dataset import load_dataset
     from metrics.status import status_as_of
     from ui.maps import province as ntm_map
+    from ui.maps import base as map_base
     from ui.maps import national as national_map
 
     ds = load_dataset()
@@ -349,16 +352,14 @@ def server_build(repeat: int) -> dict:
     geo_p = {"topology": "/app/static/generated/topo.json"}
 
     def ours_province():
-        m = ntm_map.base_map(center)
-        fg = ntm_map.view_group(geo_p, "/app/static/generated/status.json", YEAR, "commune", "vi")
-        return _get_map_string(m) + _get_feature_group_string(fg, m)
+        view = ntm_map.view(geo_p, "/app/static/generated/status.json", YEAR, "commune", "vi")
+        return json.dumps(map_base.frame_args(ntm_map.CLIENT, ntm_map.base_map(center), view, 600))
 
     geo_n = national_map.geometry_urls()
 
     def ours_national():
-        m = national_map.base_map()
-        fg = national_map.view_group(geo_n, "/app/static/national/data/status.json", YEAR, "vi")
-        return _get_map_string(m) + _get_feature_group_string(fg, m)
+        view = national_map.view(geo_n, "/app/static/national/data/status.json", YEAR, "vi")
+        return json.dumps(map_base.frame_args(national_map.CLIENT, national_map.base_map(), view, 640))
 
     out = {"province": {"ours": _median_time(ours_province, repeat), "base": _median_time(lambda: naive(raw_p, "unit_code"), repeat)},
            "national": {"ours": _median_time(ours_national, repeat),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
 
 from ui.blocks.downloads import safe_csv
-from ui.maps.base import script_json
+from ui.maps.base import FRAME_DIR, frame_args, map_args
 from ui.maps.province import expand_table, status_payload
 from ui.maps.search import fold, search
 from ui.frame.state import Choices, ViewState, parse_params
@@ -78,10 +79,14 @@ def test_safe_csv_neutralises_formulas():
     assert back["n"].tolist() == ["1", "2", "3", "4", "5", "6"]
 
 
-def test_show_script_cannot_close_its_tag():
-    text = script_json({"labels": {"x": "</script><script>alert(1)</script>"}})
-    assert "</script" not in text
-    assert json.loads(text)["labels"]["x"] == "</script><script>alert(1)</script>"
+def test_map_view_is_data_never_a_script():
+    """The view reaches the map frame as the component's arguments (JSON) and goes to the client
+    as an object: a label that looks like markup stays a string, and the frame evaluates nothing."""
+    hostile = "</script><script>alert(1)</script>"
+    args = frame_args("NtmAtlas", map_args((18.3, 105.8), 9), {"labels": {"x": hostile}}, 600)
+    assert json.loads(json.dumps(args))["view"]["labels"]["x"] == hostile
+    code = (FRAME_DIR / "frame.js").read_text(encoding="utf-8")
+    assert not re.search(r"\beval\s*\(|new Function|innerHTML|document\.write", code)
 
 
 def test_status_payload_rows_are_named_fields_with_class_keys():

@@ -4,11 +4,11 @@
  * from Streamlit's static serving (browser-cached, content-hashed URL) and is
  * drawn on one canvas (Leaflet canvas renderer: one <canvas> instead of 11k SVG
  * paths). Statuses for every year arrive once as JSON; a year or language change
- * is a one-line NtmNational.show(...) call that only restyles. Clicking a commune
+ * is a new view for NtmNational.show(map, view) that only restyles. Clicking a commune
  * drills down to its province at province detail (a second TopoJSON per province);
- * the click, and the back button, are reported to the page (streamlit-folium's
- * last_active_drawing: properties.p = the province, "" for the whole country), which
- * keeps the drill-down in the URL and asks for it again in opts.drill.
+ * the click, and the back button, are reported to the page (the map frame's value:
+ * properties.p = the province, "" for the whole country), which keeps the drill-down
+ * in the URL and asks for it again in opts.drill.
  */
 (function () {
   "use strict";
@@ -16,10 +16,13 @@
 
   var fetchJson = NtmCommon.fetchJson, esc = NtmCommon.esc, expand = NtmCommon.expandTable;
 
-  function attach(map, container) {
+  // The layer container is returned: the map frame reports the clicks that bubble up to it.
+  function attach(map) {
+    var container = L.featureGroup().addTo(map);
     map._ntmn = { container: container, renderer: L.canvas({ padding: 0.3, tolerance: 2 }),
                   national: null, outlines: null, drill: null, drillCode: null, drillPending: null, topo: null,
                   opts: null, status: null, back: null, drillWanted: null };
+    return container;
   }
 
   function unitRow(st, code) {

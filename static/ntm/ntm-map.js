@@ -1,12 +1,10 @@
 /* NTM Atlas map client (served by the app, no internet needed).
  *
- * Why this exists: streamlit-folium remounts the map whenever the generated map
- * script changes, and re-sends that whole script over the websocket on every
- * change. So the base map script stays small and fixed (map + an empty layer
- * container), geometry (one TopoJSON) and every year's statuses (a compact
- * table) are fetched once by URL from
- * Streamlit's static serving (browser-cached), and a year / level change only
- * sends a tiny `NtmAtlas.show(...)` call through `feature_group_to_add`.
+ * Why this exists: Streamlit re-sends a map's arguments with every change, so
+ * geometry (one TopoJSON) and every year's statuses (a compact table) are
+ * fetched once by URL from Streamlit's static serving (browser-cached), and a
+ * year / level change only sends a small view for `NtmAtlas.show(map, view)`
+ * (the map frame, static/ntm/frame/, keeps the map).
  */
 (function () {
   "use strict";
@@ -58,7 +56,7 @@
 
   // A click whose mousedown and mouseup land on different elements (the pointer
   // crossing a tooltip or an outline) reaches the map, not the polygon; find the
-  // commune under it and fire the click there, so streamlit-folium reports it.
+  // commune under it and fire the click there, so the map frame reports it.
   function clickFallback(map, e) {
     var st = map._ntm, t = e.originalEvent && e.originalEvent.target;
     if (!st.communes || (t && t.tagName === "path")) { return; }
@@ -71,8 +69,10 @@
     if (best) { best.fire("click", { latlng: e.latlng, originalEvent: e.originalEvent }, true); }
   }
 
-  // State per map: the container made by the base script, loaded layers, current view.
-  function attach(map, container) {
+  // State per map: the layer container (returned: the map frame reports the clicks that
+  // bubble up to it), loaded layers, current view.
+  function attach(map) {
+    var container = L.featureGroup().addTo(map);
     map._ntm = { container: container, communes: null, districts: null, province: null,
                  geoKey: null, view: null, status: null, shown: null, seq: 0 };
     map.on("click", function (e) { clickFallback(map, e); });
@@ -87,6 +87,7 @@
       pane.style.zIndex = 450;            // above communes (overlayPane = 400)
       pane.style.pointerEvents = "none";  // hover and click reach the communes below
     }
+    return container;
   }
 
   function row(view, code) {

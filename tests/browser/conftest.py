@@ -5,7 +5,7 @@
   (geometry, exports) reuse it. With `NTM_BASE_URL` set it starts nothing and
   yields that URL (`make test-deployed`: the same tests through nginx).
 - `examples_server` (session): the same for examples/app.py (one app per map feature).
-- `map_frame(page)`: the province map's iframe once its client shows a year;
+- `map_frame(page)`: the province map's iframe (``MAP_FRAME``) once its client shows a year;
   `drawn_classes(frame, mode)`: the class of every polygon, read back from its fill.
 - `launch_chromium(playwright)` launches Debian's Chromium with the project flags;
   `guard_page(context)` blocks and records every request that is not to
@@ -23,6 +23,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from ui.maps.base import FRAME_NAME as MAP_FRAME   # in the map frame's URL and its iframe's title
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("NTM_CHROMIUM", "/usr/bin/chromium")
@@ -182,11 +184,11 @@ def is_streamlit_probe(url: str) -> bool:
 
 
 def map_frame(page):
-    """The streamlit-folium iframe's Frame once the NTM layer shows a year."""
+    """The map frame's Frame once the NTM layer shows a year."""
     deadline = time.time() + 45
     while time.time() < deadline:
         for f in page.frames:
-            if "streamlit_folium" in f.url:
+            if MAP_FRAME in f.url:
                 try:
                     if f.evaluate("() => !!(window.map && window.map._ntm && window.map._ntm.shown)"):
                         return f
@@ -221,7 +223,7 @@ def map_frames(page, n):
     while time.time() < deadline:
         ready = []
         for f in page.frames:
-            if "streamlit_folium" in f.url:
+            if MAP_FRAME in f.url:
                 try:
                     if f.evaluate("() => !!(window.map && window.map._ntm && window.map._ntm.shown)"):
                         ready.append(f)
@@ -242,7 +244,7 @@ def national_frame(page, timeout_s: float = 120.0):
     while time.time() < deadline:
         for f in page.frames:
             try:
-                if "streamlit_folium" in f.url and f.query_selector(CANVAS_READY):
+                if MAP_FRAME in f.url and f.query_selector(CANVAS_READY):
                     return f
             except Exception:   # frame still loading
                 pass

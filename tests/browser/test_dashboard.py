@@ -1,7 +1,7 @@
 """The dashboard in headless Chromium (Debian's, never `playwright install`).
 
 Every non-localhost request is blocked and recorded (must be none); console
-errors fail the test. Inside the streamlit-folium iframe we check the polygons,
+errors fail the test. Inside the map frame we check the polygons,
 their fill colours against metrics, the legend counts, the tooltip, click →
 detail panel, a year change without remount (and its websocket bytes), and
 search → zoom. Screenshots of each page (VI/EN, 1440 px and 390 px) go to
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, guard_context, map_frame, map_frames, wait_for_app
+from conftest import MAP_FRAME, REPO, guard_context, map_frame, map_frames, wait_for_app
 from testing import LEGEND_LEVELS, dataset
 
 pytestmark = pytest.mark.browser
@@ -110,7 +110,7 @@ def _commune_point(page, frame, name):
     box = frame.evaluate("""(ll) => { const c = window.map.latLngToContainerPoint(ll);
         const r = window.map.getContainer().getBoundingClientRect(); return [c.x + r.left, c.y + r.top]; }""",
                          [pt.y, pt.x])
-    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    iframe = page.locator(f'iframe[title="{MAP_FRAME}"]').first
     # a map partly below the fold scrolls into view when clicked (focus), which
     # would move the polygon under the pointer between mousedown and mouseup
     iframe.scroll_into_view_if_needed()

@@ -14,7 +14,7 @@ import pytest
 import shapely
 
 from loaders import geometry as G
-from tests.browser.conftest import LOCAL_HOSTS, wait_for_app
+from tests.browser.conftest import LOCAL_HOSTS, MAP_FRAME, wait_for_app
 from testing import RECOGNISED
 from ui.frame.i18n import t
 
@@ -109,7 +109,7 @@ def test_all_communes_painted_offline(national):
     assert frame.get_attribute("[data-ntm-national=ready]", "data-ntm-features") == "11163"
     assert frame.query_selector("canvas") is not None          # canvas renderer, not 11k SVG paths
     assert "2009" in frame.inner_text(".ntm-national-legend")  # labelled as the 2009 census layer
-    from_map = [u for u, f in blocked if "streamlit_folium" in f]
+    from_map = [u for u, f in blocked if MAP_FRAME in f]
     assert from_map == [], f"the map asked the internet for {from_map}"
     assert errors == []
 

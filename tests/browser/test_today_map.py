@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import drawn_classes, guard_context, map_frame, national_frame, wait_for_app
+from conftest import MAP_FRAME, drawn_classes, guard_context, map_frame, national_frame, wait_for_app
 from testing import dataset, expected_class
 from ui.maps import spec
 
@@ -111,7 +111,7 @@ def test_year_move_across_the_reform_switches_the_map_and_follows_the_commune(pa
     for _ in range(120):   # the other vintage's map (its own topology)
         for f in page.frames:
             try:
-                if "streamlit_folium" in f.url and f.evaluate(
+                if MAP_FRAME in f.url and f.evaluate(
                         "() => !!(window.map && window.map._ntm && window.map._ntm.shown"
                         " && window.map._ntm.shown.year === 2025)"):
                     frame = f

@@ -1,13 +1,15 @@
 """What the province map (``ui.maps.province``) and the national map (``ui.maps.national``)
 share: content-addressed JSON files under static/ (served by Streamlit, cached by the browser
-forever), a fixed base map script with local assets only, and the one-line ``<Client>.show(…)``
-call that is the only thing a year or language change sends.
+forever), the map frame with local assets only, and the view that is the only thing a year or
+language change sends.
 
-How a change avoids a remount (DESIGN §4): streamlit-folium remounts the map whenever the map
-script changes and re-sends it on every rerun, so the base script is the same for every year,
-layer and language — an empty Leaflet map with one layer container the client attaches to —
-and the changing part goes through ``feature_group_to_add``, which streamlit-folium evaluates
-in place.
+How a change avoids a remount and re-sends little (DESIGN §4): the map is a Streamlit component
+of ours, the map frame (static/ntm/frame/), kept while its key stays (one per vintage and map).
+Streamlit re-sends a component's arguments whole with every rerun, so they are only the client
+to use, the map's centre and zoom, and the view (``<Client>.show(map, view)`` in the frame: the
+URLs of the files, the year, the layer mode, …): about 0.7 kB per change for a province map.
+streamlit-folium, used before, re-sent its map script, head, script and style links and a
+feature-group wrapper with each change (1.7–2.4 kB, ~40 bytes of which changed).
 """
 from __future__ import annotations
 
@@ -17,10 +19,9 @@ import os
 import threading
 from pathlib import Path
 
-import folium
-from branca.element import MacroElement
-from folium.template import Template as FoliumTemplate  # has the tojavascript filter
-from jinja2 import Template
+import streamlit.components.v1 as components
+
+from loaders.paths import STATIC_DIR
 
 
 def static_url(rel: str) -> str:
@@ -54,93 +55,43 @@ def compact_json(payload) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
-def script_json(payload) -> str:
-    """JSON inside a <script>: "</" escaped, so no string can close the tag."""
-    return compact_json(payload).replace("</", "<\\/")
+# ---- the map frame ------------------------------------------------------------------------------
+
+FRAME_DIR = STATIC_DIR / "ntm" / "frame"
+# The map document (static/ntm/frame/): Leaflet, the named client, the map made once per frame.
+_frame = components.declare_component("ntm_map", path=str(FRAME_DIR))
+FRAME_NAME = _frame.name   # "ui.maps.base.ntm_map": in the frame's URL and its iframe's title
 
 
-class _Script(MacroElement):
-    """A script line rendered with the map (``{parent}`` is the map's variable name)."""
-
-    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
-
-    def __init__(self, name: str, code: str):
-        super().__init__()
-        self._name = name
-        self._code = code
-
-    def render(self, **kwargs):
-        self.code = self._code.replace("{parent}", self._parent.get_name()).replace("{self}", self.get_name())
-        super().render(**kwargs)
-
-
-class CompactMap(folium.Map):
-    """folium's Map with its templates written without indentation: the same page,
-    but streamlit-folium re-sends these strings on every rerun, so their size is
-    part of what each year change costs."""
-
-    _template = FoliumTemplate(
-        "{% macro header(this, kwargs) %}"
-        '<meta name="viewport" content="width=device-width,initial-scale=1.0,maximum-scale=1.0,user-scalable=no"/>'
-        "<style>#{{ this.get_name() }}{position:relative;width:100%;height:100%;left:0;top:0}"
-        ".leaflet-container{font-size:{{ this.font_size }}}"
-        "html,body{width:100%;height:100%;margin:0;padding:0}"
-        "#map{position:absolute;top:0;bottom:0;right:0;left:0}</style>"
-        "<script>L_NO_TOUCH={{ this.global_switches.no_touch|tojson }};"
-        "L_DISABLE_3D={{ this.global_switches.disable_3d|tojson }};</script>"
-        "{% endmacro %}"
-        "{% macro html(this, kwargs) %}"
-        '<div class="folium-map" id={{ this.get_name()|tojson }} ></div>'
-        "{% endmacro %}"
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }}=L.map({{ this.get_name()|tojson }},"
-        "{center:{{ this.location|tojson }},crs:L.CRS.{{ this.crs }},...{{ this.options|tojavascript }}});"
-        "{% if this.control_scale %}L.control.scale().addTo({{ this.get_name() }});{% endif %}"
-        "{% endmacro %}")
-
-
-class _ViewGroup(folium.FeatureGroup):
-    _template = Template("{% macro script(this, kwargs) %}"
-                         "var {{ this.get_name() }}=L.featureGroup({});"
-                         "{% endmacro %}")
-
-
-def base_map(center, zoom: int, client: str, js: list[tuple[str, str]], css: list[tuple[str, str]],
-             **options) -> folium.Map:
-    """An empty map whose layer container the client ``client`` attaches to: no basemap unless
-    NTM_TILE_URL is set; folium's CDN assets (Leaflet, jQuery, Bootstrap, Font Awesome) replaced
-    by files served from static/ (``js``/``css`` add the client's own, after Leaflet's)."""
-    m = CompactMap(location=list(center), zoom_start=zoom, tiles=None, control_scale=True,
-                   zoom_snap=0.25, zoom_delta=0.5, **options)
+def map_args(center, zoom: int, canvas: bool = False) -> dict:
+    """The fixed part of a map: its centre and zoom when first drawn, the canvas renderer (the
+    national layer), and a basemap only if NTM_TILE_URL is set (none by default: offline)."""
+    out = {"center": [float(c) for c in center], "zoom": int(zoom)}
+    if canvas:
+        out["canvas"] = True
     tile_url = (os.environ.get("NTM_TILE_URL") or "").strip()
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=os.environ.get("NTM_TILE_ATTRIBUTION", "© map tiles"),
-                         name="basemap").add_to(m)
-    m.default_js = [("leaflet", static_url("leaflet/leaflet.js")),
-                    ("topojson_client", static_url("vendor/topojson-client.min.js")),
-                    ("ntm_common", static_url("ntm/ntm-common.js")), *js]
-    m.default_css = [("leaflet_css", static_url("leaflet/leaflet.css")), *css]
-    # An empty feature group created with the map: the client puts the layers in it, and
-    # streamlit-folium's click handler (attached at mount) reports clicks inside it.
-    _Script(f"{client}Container", "var {self}=L.featureGroup().addTo({parent});"
-            f"{client}.attach({{parent}},{{self}});").add_to(m)
-    return m
+        out["tiles"] = {"url": tile_url, "attribution": os.environ.get("NTM_TILE_ATTRIBUTION", "© map tiles")}
+    return out
 
 
-def view_group(client: str, opts: dict) -> folium.FeatureGroup:
-    """The small, changing part of a map: one ``<client>.show(map, opts)`` call."""
-    fg = _ViewGroup(name=f"{client.lower()}-view")
-    _Script(f"{client}Show", f"{client}.show(window.map,{script_json(opts)});").add_to(fg)
-    return fg
+def frame_args(client: str, base: dict, view: dict, height: int, center=None, zoom=None) -> dict:
+    """What the map frame receives with every rerun (static/ntm/frame/frame.js): the client, the
+    map's fixed part (``map_args``), the view, the height, and ``center``/``zoom`` when given."""
+    args = {"client": client, "map": base, "view": view, "height": int(height)}
+    if center is not None:
+        args["center"] = [float(c) for c in center]
+    if zoom is not None:
+        args["zoom"] = zoom
+    return args
 
 
-def render(m: folium.Map, view: folium.FeatureGroup, key: str, height: int, **kwargs) -> dict:
-    """Draw the map with streamlit-folium; returns its last clicked drawing ({} when none)."""
-    from streamlit_folium import st_folium
-
-    out = st_folium(m, key=key, height=height, width=None,  # None: the container's width
-                    returned_objects=["last_active_drawing"], feature_group_to_add=view, **kwargs)
-    return (out or {}).get("last_active_drawing") or {}
+def render(client: str, base: dict, view: dict, key: str, height: int, center=None, zoom=None) -> dict:
+    """Draw the map: the frame makes the ``client``'s map from ``base`` once (per ``key``) and
+    shows ``view`` (``<client>.show(map, view)``) on every change of it; ``center``/``zoom``
+    move the map when given (a searched commune). Returns the feature last clicked, without its
+    geometry ({"id": …, "properties": {…}}; {} before any click)."""
+    return _frame(**frame_args(client, base, view, height, center, zoom), key=key, default=None) or {}
 
 
 # ---- the compact status table ------------------------------------------------------------------

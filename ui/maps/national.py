@@ -8,19 +8,18 @@ census layer (`vn-2009`, labelled as such); from 2025 the 3,321 units of the 34 
 
 Technique (chosen by measurement, see docs/performance.md): quantised TopoJSON
 (shared borders written once; province borders from the same arcs) fetched from Streamlit's
-static serving, drawn by Leaflet on one canvas (`prefer_canvas`), with the same fixed-base-script
-pattern as the province map: the map script never changes, so streamlit-folium never remounts;
-a year or language change sends only a one-line `NtmNational.show(...)` call (a year on the
-other layer names that layer's file, fetched once). Click a unit: the client drills down to its
-province at province detail, and the page keeps that province in the URL (``drill``), so a link
-opens drilled down; the map's back button drills up and clears it.
+static serving, drawn by Leaflet on one canvas (`preferCanvas`), in the map frame as the
+province map (``ui.maps.base``): the map is kept, a year or language change sends only the view
+for `NtmNational.show(map, view)` (a year on the other layer names that layer's file, fetched
+once). Click a unit: the client drills down to its province at province detail, and the page
+keeps that province in the URL (``drill``), so a link opens drilled down; the map's back button
+drills up and clears it.
 
 Files under static/national/data/ are content-addressed and written once per
 process (and reused by later processes); scripts/prepare_static.py writes them at set-up.
 """
 from __future__ import annotations
 
-import folium
 import pandas as pd
 import streamlit as st
 
@@ -35,7 +34,6 @@ CENTER = (16.0, 106.0)
 CLIENT = "NtmNational"
 LAYER = "national"                 # the map layer (ui.maps.spec) the national modes answer
 MODE = "national"                  # the mode of the 2009 census layer (years before 2025)
-static_url = base.static_url
 
 
 def layer_for(year: int) -> str:
@@ -206,13 +204,11 @@ def status_url(ds, years, layer: str = G.NATIONAL) -> str:
     return _write_once(f"{layer}-status", base.compact_json(national_status(ds, years, layer=layer)))
 
 
-# ---- the folium map -------------------------------------------------------------------------
+# ---- the map --------------------------------------------------------------------------------
 
-def base_map() -> folium.Map:
-    """Fixed map script (same for every year and language): canvas renderer, no
-    basemap unless NTM_TILE_URL is set, local assets only."""
-    return base.base_map(CENTER, 5, CLIENT, js=[("ntm_national", static_url("national/ntm-national.js"))],
-                         css=[], prefer_canvas=True)
+def base_map() -> dict:
+    """The map's fixed part (same for every year and language): the canvas renderer."""
+    return base.map_args(CENTER, 5, canvas=True)
 
 
 def legend_rows(lang: str, mode_id: str = MODE) -> list[dict]:
@@ -220,8 +216,8 @@ def legend_rows(lang: str, mode_id: str = MODE) -> list[dict]:
     return [{"key": c.key, "label": t(c.label, lang), **c.style.as_json()} for c in spec.mode(mode_id).classes]
 
 
-def view_group(geo: dict, status: str, year: int, lang: str, layer: str = G.NATIONAL,
-               drill: str | None = None) -> folium.FeatureGroup:
+def view(geo: dict, status: str, year: int, lang: str, layer: str = G.NATIONAL,
+         drill: str | None = None) -> dict:
     mode = mode_for(year)
     title = text("title", lang) if layer == G.NATIONAL else title_today(layer, lang)
     labels = {k: text(k, lang) for k in ("code", "back", "hint")}
@@ -232,7 +228,7 @@ def view_group(geo: dict, status: str, year: int, lang: str, layer: str = G.NATI
     opts = {"geo": geo["national"], "provinces": geo["provinces"], "status": status, "year": int(year),
             "lang": lang, "labels": labels, "mode": spec.client_modes([mode.id])[mode.id],
             "legend": legend_rows(lang, mode.id), "layer": layer, "drill": drill}
-    return base.view_group(CLIENT, opts)
+    return opts
 
 
 def title_today(layer: str, lang: str) -> str:
@@ -266,7 +262,7 @@ def render(lang: str, year: int, ds=None, years=None, key: str = "ntm_national",
         token = str(id(ds))
     status = _status_url(token, years, layer, ds)
     st.caption(caption_text(layer, lang, provinces))
-    drawing = base.render(base_map(), view_group(geo, status, year, lang, layer, drill), key, height)
+    drawing = base.render(CLIENT, base_map(), view(geo, status, year, lang, layer, drill), key, height)
     return clicked(drawing)
 
 

@@ -1,8 +1,8 @@
-"""The province map (a province, or one district): Leaflet through streamlit-folium.
+"""The province map (a province, or one district): Leaflet in the map frame (``ui.maps.base``).
 
 Geometry and every year's classes are written once as JSON under static/generated/
 (content-hashed names, served by Streamlit's static serving and cached by the browser); a year,
-layer or language change is a one-line ``NtmAtlas.show(...)`` call (``ui.maps.base``). The
+layer or language change is a new view for ``NtmAtlas.show(map, view)`` (``ui.maps.base``). The
 classes come from the map specification (``ui.maps.spec``): the status file carries, per unit
 and year, the class key of every layer mode and the tooltip's named fields; the client
 (static/ntm/ntm-map.js) only looks the class up in the style file, it never derives one.
@@ -10,7 +10,6 @@ Leaflet and the map client are served from static/ too, so nothing is loaded fro
 """
 from __future__ import annotations
 
-import folium
 import numpy as np
 import pandas as pd
 import shapely
@@ -24,7 +23,6 @@ from ui.maps import base, palette, spec
 
 GENERATED = STATIC_DIR / "generated"
 COORD_DECIMALS = 5     # ~1 m: finer than any boundary source we have
-static_url = base.static_url
 # What the client reads of a commune (its tooltip and holdout outline) and of a district (its
 # holdout outline), after the class key of each layer mode.
 COMMUNE_FIELDS = ("level", "criteria_met", "criteria_total", "decision", "provenance", "mixed", "holdout")
@@ -213,15 +211,14 @@ def status_url(stem: str, payload: dict) -> str:
     return _write_once(f"status-{stem}", payload)
 
 
-# ---- the folium map ----------------------------------------------------------------
+# ---- the map ----------------------------------------------------------------------
 
-CLIENT = "NtmAtlas"
+CLIENT = "NtmAtlas"    # static/ntm/ntm-map.js, in the map frame (``ui.maps.base``)
 
 
-def base_map(center: tuple[float, float], zoom: int = 9) -> folium.Map:
-    """An empty map (the same for every year, layer and language); local assets only."""
-    return base.base_map(center, zoom, CLIENT, js=[("ntm_map", static_url("ntm/ntm-map.js"))],
-                         css=[("ntm_map_css", static_url("ntm/ntm-map.css"))])
+def base_map(center: tuple[float, float], zoom: int = 9) -> dict:
+    """The map's fixed part (the same for every year, layer and language)."""
+    return base.map_args(center, zoom)
 
 
 def js_labels(lang: str) -> dict:
@@ -251,21 +248,21 @@ def style_url(lang: str) -> str:
     return _write_once(f"style-{lang}", {"labels": js_labels(lang), "palette": js_palette(), "modes": modes})
 
 
-def view_group(geo: dict, status: str, year: int, mode: str, lang: str,
-               highlight: str | None = None, overlays: tuple = ()) -> folium.FeatureGroup:
-    """The small, changing part of the map (year, layer mode, overlays, language, highlight):
-    only URLs and a few values, so a change costs a few hundred bytes."""
-    opts = {"geo": geo, "status": status, "style": style_url(lang), "year": int(year),
-            "mode": spec.mode(mode).id, "highlight": highlight}
+def view(geo: dict, status: str, year: int, mode: str, lang: str,
+         highlight: str | None = None, overlays: tuple = ()) -> dict:
+    """The changing part of the map (year, layer mode, overlays, language, highlight): only URLs
+    and a few values, so a change costs a few hundred bytes (what is unset is left out)."""
+    opts = {"geo": geo, "status": status, "style": style_url(lang), "year": int(year), "mode": spec.mode(mode).id}
+    if highlight:
+        opts["highlight"] = highlight
     if overlays:
         opts["overlays"] = [spec.mode(o).id for o in overlays]
-    return base.view_group(CLIENT, opts)
+    return opts
 
 
-def render(m: folium.Map, view: folium.FeatureGroup, key: str, height: int = 560,
-           center=None, zoom=None):
+def render(m: dict, view: dict, key: str, height: int = 560, center=None, zoom=None):
     """Draw the map; returns the clicked commune code (or None)."""
-    drawing = base.render(m, view, key, height, center=center, zoom=zoom)
+    drawing = base.render(CLIENT, m, view, key, height, center=center, zoom=zoom)
     code = (drawing.get("properties") or {}).get("unit_code")
     return str(code) if code else None
 

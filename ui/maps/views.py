@@ -62,11 +62,11 @@ def commune_map(ctx: PageContext, key: str, layer: str, height: int = 560, distr
         communes = communes[communes["district_code"].astype(str) == district]
     m = ntm_map.base_map(ntm_map.bounds_center(communes), zoom=9 if district is None else 11)
     two = ctx.two_level()
-    fg = ntm_map.view_group(_geo_urls(vintage, district),
-                            _status_url(ctx.province, vintage, ctx.cache_key, ctx.illustrative),
-                            ctx.year, spec.mode_for(layer, ctx.year, two).id, ctx.lang, highlight=highlight,
-                            overlays=tuple(m.id for m in spec.overlays(ctx.year, two)))
-    return ntm_map.render(m, fg, key=f"{key}-{vintage}-{district or 'all'}", height=height,
+    view = ntm_map.view(_geo_urls(vintage, district),
+                        _status_url(ctx.province, vintage, ctx.cache_key, ctx.illustrative),
+                        ctx.year, spec.mode_for(layer, ctx.year, two).id, ctx.lang, highlight=highlight,
+                        overlays=tuple(m.id for m in spec.overlays(ctx.year, two)))
+    return ntm_map.render(m, view, key=f"{key}-{vintage}-{district or 'all'}", height=height,
                           center=center, zoom=zoom)
 
 
