@@ -425,7 +425,9 @@ def main(short: bool = False) -> dict:
         servers.setdefault("nat", servers["app"])
         prov_url = servers["prov"][1] + f"/?year={YEAR}"
         page_url = servers["app"][1] + f"/map?province=42&year={YEAR}"
-        nat_url = servers["nat"][1] + ("/map?province=all" if nat_script == "app.py" else "/")
+        # the 2009 layer of YEAR, as the baseline (the app opens on its latest year, on another layer)
+        nat_path = "/map?province=all&" if nat_script == "app.py" else "/?"
+        nat_url = servers["nat"][1] + f"{nat_path}year={YEAR}"
         base_p = servers["base"][1] + "/?layer=province"
         base_n = servers["base"][1] + "/?layer=national"
         natmap_url = servers["natmap"][1] + "/" if "natmap" in servers else None
