@@ -116,6 +116,18 @@ DISTRICT_RANK = {**{lv: i for i, lv in enumerate(DISTRICT_LADDER.levels)}, COMPL
 DISTRICT_DONE = DISTRICT_LADDER.recognised + (COMPLETED,)
 # Thị xã / thành phố have no ladder: not yet ("none") or completed the NTM task, nothing else.
 TOWN_LEVELS = (NONE, COMPLETED)
+def best_first(level) -> int:
+    """Sort key of a table that lists units best first: the top of a ladder (model, modern),
+    down the classic ladder, then none, not yet assessed, no record, not applicable."""
+    top_down = tuple(reversed(CLASSIC_LADDER.recognised))
+    if level == MODERN:
+        return 0
+    if level in top_down:
+        return top_down.index(level)
+    after = (NONE, NOT_ASSESSED, UNKNOWN, NOT_APPLICABLE)
+    return len(top_down) + after.index(level) if level in after else len(top_down) + len(after)
+
+
 # Every level a unit can attain: a recognised level of any ladder, or a town's "completed" (what
 # a target may plan; never "none").
 ATTAINED_LEVELS = RECOGNISED_LEVELS + (COMPLETED,)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from domain.levels import CLASSIC_LADDER, PROV_RANK, ladder_of, weakest
+from domain.levels import CLASSIC_LADDER, LEVEL_RANK, PROV_RANK, ladder_of, weakest
 
 from .common import rows_of
 from .figures import best_reported  # noqa: F401  (the one rule choosing a reported figure; re-exported)
@@ -15,7 +15,7 @@ from .status import commune_status
 COUNT_METRICS = {"count_standard": "atleast_standard", "count_advanced": "atleast_advanced",
                  "count_model": "atleast_model"}
 ADDED_METRICS = {"added_standard": "standard", "added_advanced": "advanced", "added_model": "model"}
-RANK = {"none": 0, "standard": 1, "advanced": 2, "model": 3}
+RANK = LEVEL_RANK      # the classic ladder: none 0 < standard < advanced < model
 
 
 def reported_for(prep, year: int, area_code=None, metric=None) -> pd.DataFrame:

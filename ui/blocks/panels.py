@@ -217,7 +217,7 @@ def _cited_status(ctx: PageContext):
     province we carry in the year (the map draws them all)."""
     if ctx.national:
         import pandas as pd
-        carried = [p for p in ctx.choices.provinces_in(ctx.year) if p != ctx.view.province]
+        carried = [p for p in ctx.choices.provinces_in(ctx.year) if p != state.NATIONAL]
         return pd.concat([ctx.at(province=p).status() for p in carried], ignore_index=True)
     status = ctx.status()
     if ctx.district:

@@ -10,13 +10,13 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from domain.levels import CLASSIC_LADDER, NONE  # noqa: E402
 from ui.maps import palette  # noqa: E402
 from ui.export import fonts  # noqa: E402
 
 # Line colours: the palette's level colours, "standard" darkened a little so a
 # thin line stays visible on white.
-_LINE = {"standard": palette.LEVEL_COLOURS["standard"], "advanced": palette.LEVEL_COLOURS["advanced"],
-         "model": palette.LEVEL_COLOURS["model"], "none": "#d6604d"}
+_LINE = {**{lv: palette.LEVEL_COLOURS[lv] for lv in CLASSIC_LADDER.recognised}, NONE: "#d6604d"}
 # how each kind of point is drawn (the screen's chart, ui.blocks.charts, uses the same kinds):
 # a report's year figure ◆, a report dated within its year ◇, a complete count ●, a lower bound △
 _KIND = {"reported": ("D", True), "dated": ("D", False), "computed": ("o", True), "at_least": ("^", False)}

@@ -16,7 +16,7 @@ from ui.export import fonts
 from ui.export.view import MapView, _s, map_view, short_sources, source_labels, source_line
 from ui.export.leadership import leadership_slide
 from ui.export.pack import Kpi, Pack, Table
-from domain.levels import CLASSIC_LADDER, DISTRICT_DONE, DISTRICT_LEVELS, PROVENANCE, UNKNOWN
+from domain.levels import CLASSIC_LADDER, best_first, DISTRICT_DONE, DISTRICT_LEVELS, PROVENANCE, UNKNOWN
 from ui.export.strings import at_least, level_label, provenance_text, t
 from domain.text import t as store_t
 from metrics.present import CHART_KINDS
@@ -168,9 +168,7 @@ def _districts_table(prep, view: MapView, counts: pd.DataFrame, districts: pd.Da
     cols = [t("commune", lang), t("level", lang), t("criteria_met", lang), t("decision_year", lang),
             t("provenance", lang)]
     rows = []
-    order = {"model": 0, "modern": 0, "advanced": 1, "standard": 2, "none": 3, "not_assessed": 4, "unknown": 5,
-             "not_applicable": 6}
-    st = st.assign(_o=st["level"].map(order).fillna(9)).sort_values(["_o", "name"])
+    st = st.assign(_o=st["level"].map(best_first)).sort_values(["_o", "name"])
     for r in st.to_dict("records"):
         crit = (f"{int(float(r['criteria_met']))}/{int(float(r['criteria_total']))}"
                 if _s(r.get("criteria_met")) and _s(r.get("criteria_total")) else "—")

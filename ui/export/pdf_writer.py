@@ -144,7 +144,7 @@ def _kpis(pack: Pack, number: int) -> Page:
         yy += page.text(x + 0.15, yy, inner, kpi.label, size=s_label, bold=True, max_lines=3)
         yy += 0.15 if big else 0.05
         yy += page.text(x + 0.15, yy, inner, kpi.value, size=s_value, bold=True,
-                        colour=_value_colour(kpi.level), max_lines=1, spacing=1.25)
+                        colour=palette.value_colour(kpi.level), max_lines=1, spacing=1.25)
         yy += page.text(x + 0.15, yy, inner, kpi.detail, size=s_text, max_lines=2) + after_detail
         if kpi.basis:
             yy += page.text(x + 0.15, yy, inner, kpi.basis, size=s_text - 3, colour=GREY, max_lines=4) + 0.05
@@ -155,11 +155,6 @@ def _kpis(pack: Pack, number: int) -> Page:
     for note in notes:
         yy += page.text(MARGIN, yy, W - 2 * MARGIN, note, size=12, colour=GREY, max_lines=2)
     return page
-
-
-def _value_colour(level: str) -> str:
-    return {"none": "#b2182b", "standard": "#2166ac", "advanced": "#2166ac",
-            "model": "#053061", "completed": "#542788", "unknown": GREY}.get(level, DARK)
 
 
 def _map(pack: Pack, number: int) -> Page:

@@ -136,7 +136,7 @@ def _kpis(prs, pack: Pack, number: int):
         s_label, s_value, s_text = (20, 44, 17) if tile_h > 3.0 and tile_w > 3.4 else (16, 32, 14)
         lines = [
             (kpi.label, s_label, True, DARK),
-            (kpi.value, s_value, True, _rgb(_value_colour(kpi.level))),
+            (kpi.value, s_value, True, _rgb(palette.value_colour(kpi.level))),
             (kpi.detail, s_text, False, DARK),
         ]
         if kpi.basis:
@@ -147,12 +147,6 @@ def _kpis(prs, pack: Pack, number: int):
         add_text(slide, x + 0.15, y + 0.1, tile_w - 0.3, tile_h - 0.2, lines, lang=pack.lang)
     if notes:
         add_text(slide, MARGIN, bottom + 0.1, W - 2 * MARGIN, notes_h, notes, size=12, colour=GREY, lang=pack.lang)
-
-
-def _value_colour(level: str) -> str:
-    # Darkest readable tone of the level's hue for the big number on a light tile.
-    return {"none": "#b2182b", "standard": "#2166ac", "advanced": "#2166ac",
-            "model": "#053061", "completed": "#542788", "unknown": "#555555"}.get(level, "#222222")
 
 
 def _map(prs, pack: Pack, number: int):

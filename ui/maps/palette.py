@@ -6,18 +6,20 @@ the three attained levels are increasingly dark blues. "unknown" (no record)
 is white with a grey hatch and "not applicable" (urban units) is mid grey, so
 neither can be mistaken for "none".
 """
+from domain.levels import (ADVANCED, COMPLETED, MIXED, MODEL, MODERN, NONE, NOT_APPLICABLE, NOT_ASSESSED, STANDARD,
+                           UNKNOWN)
 
 LEVEL_COLOURS = {
-    "none": "#f4a582",
-    "standard": "#92c5de",
-    "advanced": "#4393c3",
-    "model": "#053061",
-    "modern": "#01665e",         # 2026–2030 pilot "xã NTM hiện đại" (its own ladder: a teal, not a blue)
-    "not_assessed": "#e0d7ec",   # 2026–2030: not yet assessed under the new set (a state, not "none")
-    "completed": "#8073ac",      # thị xã / thành phố "completed the NTM task"
-    "mixed": "#fddbc7",          # merged unit whose parts differ (re-expressed years)
-    "unknown": "#ffffff",
-    "not_applicable": "#bdbdbd",
+    NONE: "#f4a582",
+    STANDARD: "#92c5de",
+    ADVANCED: "#4393c3",
+    MODEL: "#053061",
+    MODERN: "#01665e",         # 2026–2030 pilot "xã NTM hiện đại" (its own ladder: a teal, not a blue)
+    NOT_ASSESSED: "#e0d7ec",   # 2026–2030: not yet assessed under the new set (a state, not "none")
+    COMPLETED: "#8073ac",      # thị xã / thành phố "completed the NTM task"
+    MIXED: "#fddbc7",          # merged unit whose parts differ (re-expressed years)
+    UNKNOWN: "#ffffff",
+    NOT_APPLICABLE: "#bdbdbd",
 }
 
 # "No record": white with grey diagonal lines ("/", 6 px apart, 2 px wide) and a dashed lighter
@@ -42,9 +44,20 @@ CRITERIA_COLOURS = (
 )
 
 
+# The big number of a KPI tile (briefing PDF and slides): the darkest readable tone of its
+# level's hue on a light tile.
+VALUE_COLOURS = {NONE: "#b2182b", STANDARD: "#2166ac", ADVANCED: "#2166ac", MODEL: "#053061",
+                 COMPLETED: "#542788", UNKNOWN: "#555555"}
+VALUE_DEFAULT = "#222222"
+
+
+def value_colour(level: str) -> str:
+    return VALUE_COLOURS.get(level, VALUE_DEFAULT)
+
+
 def level_colour(level: str) -> str:
     """Fill colour for a level; unrecognised values fall back to "unknown"."""
-    return LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"])
+    return LEVEL_COLOURS.get(level, LEVEL_COLOURS[UNKNOWN])
 
 
 # Leadership index (0…100) in five fixed classes: a sequential green scale (distinct from the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.levels import default_criteria_set
+from domain.levels import CLASSIC_LADDER, default_criteria_set
 from domain.units import is_eligible_commune
 
 from ..layouts import Item
@@ -19,7 +19,7 @@ from ..readers import cell_text
 from ..validate import Validator, rank, to_int
 
 HA_TINH = "42"
-YEAR_COLUMNS = (("standard", "year_standard"), ("advanced", "year_advanced"), ("model", "year_model"))
+YEAR_COLUMNS = tuple((lv, f"year_{lv}") for lv in CLASSIC_LADDER.recognised)
 
 
 @dataclass
