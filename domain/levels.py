@@ -65,6 +65,13 @@ CRITERIA_SETS = (
     CriteriaSet("2026-2030", "51/2025/QĐ-TTg", 10, 2026, None, date(2026, 2, 15), LADDER_2026, (1, 2, 3)),
 )
 CRITERIA_SET_IDS = tuple(s.id for s in CRITERIA_SETS)
+# Hà Tĩnh (42) added a 20th, provincial criterion to the national 19 of 2016–2020: the one set and
+# province whose records and "biểu tổng hợp" sheets have a c20.
+PROVINCIAL_CRITERION = ("2016-2020", frozenset({"42"}))
+
+
+def has_provincial_criterion(set_id, province_code) -> bool:
+    return set_id == PROVINCIAL_CRITERION[0] and str(province_code) in PROVINCIAL_CRITERION[1]
 _BY_ID = {s.id: s for s in CRITERIA_SETS}
 
 

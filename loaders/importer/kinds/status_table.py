@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.levels import (COMPLETED, CRITERIA_SET_IDS, RECOGNISED_LEVELS, criteria_set as criteria_set_of,
-                           default_criteria_set, ladder_of)
+                           default_criteria_set, has_provincial_criterion, ladder_of)
 
 from ..layouts import Item, low, parse_date
 from ..matching import Unit
@@ -16,7 +16,6 @@ from ..messages import err
 from ..readers import cell_text
 from ..validate import LEVEL_ALIASES, Validator, to_int
 
-HA_TINH = "42"                 # the one province with a 20th criterion (2016–2020)
 
 
 @dataclass
@@ -180,7 +179,7 @@ def totals(v: Validator, r: Row) -> bool:
     if r.total is not None and r.total not in allowed:
         v.out.err(r.it.row, tcol, r.total, err("commune_total", criteria_set=r.cset, n=n))
         return False
-    if r.total == 20 and not (r.cset == "2016-2020" and r.unit.province_code == HA_TINH):
+    if r.total == 20 and not has_provincial_criterion(r.cset, r.unit.province_code):
         v.out.err(r.it.row, tcol, r.total, err("twenty_only_ha_tinh"))
         return False
     return _met_in_range(v, r)

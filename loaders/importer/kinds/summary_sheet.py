@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.levels import CLASSIC_LADDER, default_criteria_set
+from domain.levels import CLASSIC_LADDER, PROVINCIAL_CRITERION, default_criteria_set, has_provincial_criterion
 from domain.units import is_eligible_commune
 
 from ..layouts import Item
@@ -18,7 +18,6 @@ from ..messages import err, warn
 from ..readers import cell_text
 from ..validate import Validator, rank, to_int
 
-HA_TINH = "42"
 YEAR_COLUMNS = tuple((lv, f"year_{lv}") for lv in CLASSIC_LADDER.recognised)
 
 
@@ -70,8 +69,8 @@ def _sheet(v: Validator) -> Sheet | None:
     if vintage is None:
         v.out.err(meta.get("date_row"), None, rdate.isoformat(), err("no_register_on_report"))
         return None
-    cset = "2016-2020" if n == 20 else default_criteria_set(rdate.year)
-    if n == 20 and v.province != HA_TINH:
+    cset = PROVINCIAL_CRITERION[0] if n == 20 else default_criteria_set(rdate.year)
+    if n == 20 and not has_provincial_criterion(cset, v.province):
         v.out.warn(None, warn("twenty_criteria_sheet"))
     return Sheet(n, rdate, vintage, cset)
 
